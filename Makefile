@@ -1,0 +1,25 @@
+# Live Order Monitor — the two commands of the README, and their parts.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Tests share one PostgreSQL; each test creates its own database on it.
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export REDIS_URL ?= redis://127.0.0.1:6379
+TEST_THREADS ?= 4
+
+.PHONY: help test test-rust lint-rust fmt
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+test: lint-rust test-rust ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
+
+lint-rust: ## cargo fmt --check and clippy with warnings denied
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+test-rust: ## Rust unit and integration tests against real PostgreSQL and Redis
+	cargo test --workspace --locked -- --test-threads=$(TEST_THREADS)
+
+fmt: ## Format the Rust code
+	cargo fmt --all

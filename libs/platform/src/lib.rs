@@ -1,0 +1,15 @@
+//! Shared foundation of every Live Order Monitor service: typed configuration, structured
+//! logging, RFC 9457 problem responses, a JSON extractor that fails with them, operations
+//! endpoints, the common HTTP middleware stack and graceful serving.
+
+pub mod config;
+pub mod http_stack;
+pub mod json;
+pub mod metrics;
+pub mod ops;
+pub mod problem;
+pub mod server;
+pub mod telemetry;
+
+pub use json::Json;
+pub use problem::{FieldError, Problem};
