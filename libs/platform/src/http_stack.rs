@@ -137,3 +137,25 @@ async fn log_failures(request: Request, next: Next) -> Response {
     }
     response
 }
+
+/// The request id of the current request (set by the stack), for audit rows and upstream
+/// calls.
+#[derive(Debug, Clone, Default)]
+pub struct RequestId(pub Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for RequestId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .headers
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ))
+    }
+}

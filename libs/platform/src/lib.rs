@@ -3,6 +3,8 @@
 //! endpoints, the common HTTP middleware stack and graceful serving.
 
 pub mod config;
+pub mod db;
+pub mod extract;
 pub mod http_stack;
 pub mod json;
 pub mod metrics;
@@ -11,5 +13,6 @@ pub mod problem;
 pub mod server;
 pub mod telemetry;
 
+pub use extract::{Path, Query};
 pub use json::Json;
 pub use problem::{FieldError, Problem};

@@ -287,8 +287,9 @@ impl IntoResponse for Problem {
     }
 }
 
-/// Middleware: completes problems with `instance` and `request_id`, and gives bare framework
-/// error responses (empty body, no content type) the problem shape, keeping their headers.
+/// Middleware: completes problems with `instance` and `request_id`, and gives every other
+/// error response (the framework's plain-text 404, 405, 413, …) the problem shape, keeping
+/// its headers (`Allow`, `Retry-After`).
 pub async fn render_problems(request: Request, next: Next) -> Response {
     let instance = request.uri().path().to_owned();
     let request_id = request
@@ -300,7 +301,7 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
 
     let problem = match response.extensions().get::<Arc<Problem>>() {
         Some(problem) => Some(problem.as_ref().clone()),
-        None if is_bare_error(&response) => Some(Problem::from_status(response.status())),
+        None if is_foreign_error(&response) => Some(Problem::from_status(response.status())),
         None => None,
     };
     let Some(problem) = problem else {
@@ -316,10 +317,13 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
     rendered
 }
 
-fn is_bare_error(response: &Response) -> bool {
+fn is_foreign_error(response: &Response) -> bool {
     let status = response.status();
     (status.is_client_error() || status.is_server_error())
-        && !response.headers().contains_key(header::CONTENT_TYPE)
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_none_or(|ct| ct.as_bytes() != CONTENT_TYPE.as_bytes())
 }
 
 #[cfg(test)]

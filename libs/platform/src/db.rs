@@ -1,0 +1,78 @@
+//! PostgreSQL access shared by the services: a pool whose every wait is bounded (so a stopped
+//! database gives a fast 503, not a hang) and the classification of sqlx errors into
+//! "the database is unavailable" versus "a bug", which is what the problem answer depends on.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::problem::Problem;
+
+/// Pool settings every service reads from its environment.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// How long a request may wait for a connection before it gets a 503.
+    pub acquire_timeout: Duration,
+    /// Statements running longer than this are cancelled by PostgreSQL.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_millis(1500),
+            statement_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A lazily connecting pool: the service starts even while PostgreSQL is still coming up,
+/// and readiness reports it until it answers.
+pub fn lazy_pool(options: PgConnectOptions, settings: PoolSettings) -> PgPool {
+    let statement_timeout = settings.statement_timeout.as_millis().to_string();
+    let options = options.options([("statement_timeout", statement_timeout.as_str())]);
+    PgPoolOptions::new()
+        .max_connections(settings.max_connections)
+        .acquire_timeout(settings.acquire_timeout)
+        .idle_timeout(Duration::from_secs(300))
+        .connect_lazy_with(options)
+}
+
+/// True when `err` means the database cannot be reached or is overloaded right now.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 57P01..57P03: admin shutdown, crash shutdown, cannot connect now;
+            // 53300: too many connections; 57014: statement timeout.
+            matches!(&*code, "57P01" | "57P02" | "57P03" | "53300" | "57014")
+        }),
+        _ => false,
+    }
+}
+
+/// The name of the constraint a database error violated, if any.
+pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
+    match err {
+        sqlx::Error::Database(db) => db.constraint(),
+        _ => None,
+    }
+}
+
+/// The answer for a database error that no handler mapped: 503 when the database is
+/// unavailable, otherwise a logged 500 that reveals nothing.
+pub fn problem(err: &sqlx::Error) -> Problem {
+    if is_unavailable(err) {
+        tracing::warn!(error = %err, "database unavailable");
+        Problem::unavailable("The database is unavailable; try again shortly.")
+    } else {
+        tracing::error!(error = %err, "database error");
+        Problem::internal()
+    }
+}

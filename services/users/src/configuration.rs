@@ -1,0 +1,130 @@
+//! Settings of users-service, read once from the environment and validated at start.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use lom_platform::{
+    config::{self, ConfigError},
+    db::PoolSettings,
+    http_stack::StackLimits,
+};
+use secrecy::SecretString;
+use sqlx::postgres::PgConnectOptions;
+
+use crate::throttle::ThrottlePolicy;
+
+/// Where the access-token signing key comes from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// PEM text from `USERS_JWT_PRIVATE_KEY` (production: a secret store fills it).
+    Pem(SecretString),
+    /// A file, generated on first start when absent (`USERS_JWT_PRIVATE_KEY_FILE`).
+    File(PathBuf),
+}
+
+/// The first administrator, created on start when no active admin exists.
+#[derive(Debug, Clone)]
+pub struct AdminSeed {
+    pub email: String,
+    pub password: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database: PgConnectOptions,
+    pub pool: PoolSettings,
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    pub signing_key: KeySource,
+    pub admin_seed: Option<AdminSeed>,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind the gateway).
+    pub trust_forwarded_for: bool,
+    pub throttle: ThrottlePolicy,
+    pub limits: StackLimits,
+    /// At most this many password hashes are computed at once (memory-hard: ~19 MiB each).
+    pub hashing_concurrency: usize,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = config::raw("USERS_DATABASE_URL")
+            .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/users".to_owned());
+        let database: PgConnectOptions = database_url
+            .parse()
+            .map_err(|e| ConfigError::invalid("USERS_DATABASE_URL", e))?;
+        let signing_key = match config::secret("USERS_JWT_PRIVATE_KEY") {
+            Some(pem) => KeySource::Pem(pem),
+            None => KeySource::File(config::parse_or(
+                "USERS_JWT_PRIVATE_KEY_FILE",
+                PathBuf::from(".data/keys/jwt-ed25519.pem"),
+            )?),
+        };
+        let admin_seed = match (
+            config::raw("LOM_ADMIN_EMAIL"),
+            config::secret("LOM_ADMIN_PASSWORD"),
+        ) {
+            (Some(email), Some(password)) => Some(AdminSeed { email, password }),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError::invalid(
+                    "LOM_ADMIN_PASSWORD",
+                    "set LOM_ADMIN_EMAIL and LOM_ADMIN_PASSWORD together",
+                ));
+            }
+        };
+        let settings = Self {
+            bind: config::parse_or("USERS_BIND", SocketAddr::from(([127, 0, 0, 1], 3002)))?,
+            database,
+            pool: PoolSettings {
+                max_connections: config::parse_or("USERS_DB_MAX_CONNECTIONS", 10)?,
+                acquire_timeout: config::millis_or(
+                    "DB_ACQUIRE_TIMEOUT_MS",
+                    Duration::from_millis(1500),
+                )?,
+                ..PoolSettings::default()
+            },
+            issuer: config::parse_or("JWT_ISSUER", "lom-users".to_owned())?,
+            audience: config::parse_or("JWT_AUDIENCE", "lom".to_owned())?,
+            access_ttl: config::secs_or("ACCESS_TOKEN_TTL_SECS", Duration::from_secs(900))?,
+            refresh_ttl: config::secs_or(
+                "REFRESH_TOKEN_TTL_SECS",
+                Duration::from_secs(14 * 24 * 3600),
+            )?,
+            signing_key,
+            admin_seed,
+            trust_forwarded_for: config::flag_or("USERS_TRUST_FORWARDED_FOR", false)?,
+            throttle: ThrottlePolicy::default(),
+            limits: StackLimits {
+                body_limit_bytes: config::parse_or("BODY_LIMIT_BYTES", 64 * 1024)?,
+                ..StackLimits::default()
+            },
+            hashing_concurrency: config::parse_or("USERS_HASHING_CONCURRENCY", 4)?,
+        };
+        settings.validate()
+    }
+
+    fn validate(self) -> Result<Self, ConfigError> {
+        if self.access_ttl < Duration::from_secs(30) || self.access_ttl > Duration::from_secs(3600)
+        {
+            return Err(ConfigError::invalid(
+                "ACCESS_TOKEN_TTL_SECS",
+                "must be between 30 and 3600 seconds",
+            ));
+        }
+        if self.refresh_ttl <= self.access_ttl {
+            return Err(ConfigError::invalid(
+                "REFRESH_TOKEN_TTL_SECS",
+                "must be longer than the access token lifetime",
+            ));
+        }
+        if self.hashing_concurrency == 0 {
+            return Err(ConfigError::invalid(
+                "USERS_HASHING_CONCURRENCY",
+                "must be at least 1",
+            ));
+        }
+        Ok(self)
+    }
+}

@@ -1,0 +1,14 @@
+//! users-service: owns accounts, roles and permissions, login with throttling, refresh-token
+//! rotation with reuse detection, access-token signing and the JWKS every verifier reads.
+
+pub mod configuration;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod repository;
+pub mod routes;
+pub mod seed;
+pub mod sessions;
+pub mod startup;
+pub mod state;
+pub mod throttle;

@@ -1,0 +1,35 @@
+//! users-service binary: `serve` (default) runs the service, `migrate` applies migrations.
+
+use clap::{Parser, Subcommand};
+use users_service::{configuration::Settings, startup::Application};
+
+#[derive(Parser)]
+#[command(version, about = "Live Order Monitor users-service")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    lom_platform::telemetry::init("users-service")?;
+    let settings = Settings::from_env()?;
+    match Cli::parse().command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            Application::build(settings)
+                .await?
+                .run_until_stopped(lom_platform::server::shutdown_signal())
+                .await?;
+        }
+        Command::Migrate => users_service::startup::migrate(&settings).await?,
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! Accounts with their roles and the permissions those roles grant.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
+use uuid::Uuid;
+
+use crate::domain::{DisplayName, Email};
+
+/// An account as the API shows it, with its roles and effective permissions.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+}
+
+/// What login needs: the account and its password hash.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Credentials {
+    pub id: Uuid,
+    pub password_hash: String,
+    pub is_active: bool,
+}
+
+/// The account columns plus aggregated roles and permissions, followed by `$tail` (static
+/// SQL only: a literal, so no value can ever be spliced in).
+macro_rules! select_users {
+    ($tail:literal) => {
+        concat!(
+            r"
+SELECT u.id, u.email, u.display_name, u.is_active, u.created_at, u.updated_at,
+       COALESCE(array_agg(DISTINCT r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS roles,
+       COALESCE(array_agg(DISTINCT p.name ORDER BY p.name) FILTER (WHERE p.name IS NOT NULL), '{}') AS permissions
+FROM users u
+LEFT JOIN user_roles ur ON ur.user_id = u.id
+LEFT JOIN roles r ON r.id = ur.role_id
+LEFT JOIN role_permissions rp ON rp.role_id = r.id
+LEFT JOIN permissions p ON p.id = rp.permission_id
+",
+            $tail
+        )
+    };
+}
+
+pub async fn find(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(select_users!("WHERE u.id = $1 GROUP BY u.id"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn credentials(db: &PgPool, email: &Email) -> sqlx::Result<Option<Credentials>> {
+    sqlx::query_as("SELECT id, password_hash, is_active FROM users WHERE lower(email) = lower($1)")
+        .bind(email.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+/// Accounts matching `search` (email or name, case-insensitive), by name; at most `limit`.
+pub async fn list(
+    db: &PgPool,
+    search: Option<&str>,
+    include_inactive: bool,
+    limit: i64,
+) -> sqlx::Result<Vec<UserRow>> {
+    let pattern = search.map(|s| format!("%{}%", escape_like(s)));
+    sqlx::query_as(select_users!(
+        "WHERE ($1::text IS NULL OR u.email ILIKE $1 OR u.display_name ILIKE $1)
+           AND ($2 OR u.is_active)
+         GROUP BY u.id
+         ORDER BY lower(u.display_name), u.id
+         LIMIT $3"
+    ))
+    .bind(pattern)
+    .bind(include_inactive)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Active accounts that may work orders (hold `orders:update` in any scope); one or all.
+pub async fn assignable(db: &PgPool, only: Option<Uuid>) -> sqlx::Result<Vec<UserRow>> {
+    sqlx::query_as(select_users!(
+        "WHERE u.is_active AND ($1::uuid IS NULL OR u.id = $1)
+           AND EXISTS (
+             SELECT 1 FROM user_roles ur2
+             JOIN role_permissions rp2 ON rp2.role_id = ur2.role_id
+             JOIN permissions p2 ON p2.id = rp2.permission_id
+             WHERE ur2.user_id = u.id AND p2.name IN ('orders:update', 'orders:update:assigned'))
+         GROUP BY u.id
+         ORDER BY lower(u.display_name), u.id"
+    ))
+    .bind(only)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn insert(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    email: &Email,
+    display_name: &DisplayName,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(email.as_str())
+    .bind(display_name.as_str())
+    .bind(password_hash)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}
+
+/// Locks the account row for the rest of the transaction; false when it does not exist.
+pub async fn lock(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> sqlx::Result<bool> {
+    let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+pub async fn set_display_name(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    name: &DisplayName,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET display_name = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(name.as_str())
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+pub async fn set_active(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    active: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET is_active = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(active)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
+}
+
+pub async fn set_password_hash(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now()
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(hash)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}
+
+/// Replaces the account's roles with `role_ids`.
+pub async fn replace_roles(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+    role_ids: &[i16],
+    granted_by: Option<Uuid>,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND NOT (role_id = ANY($2))")
+        .bind(id)
+        .bind(role_ids)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role_id, granted_by)
+         SELECT $1, unnest($2::smallint[]), $3
+         ON CONFLICT (user_id, role_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(role_ids)
+    .bind(granted_by)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
+}
+
+/// Active accounts holding the admin role, other than `except`.
+pub async fn count_other_active_admins(
+    tx: &mut Transaction<'_, Postgres>,
+    except: Option<Uuid>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM users u
+         JOIN user_roles ur ON ur.user_id = u.id
+         JOIN roles r ON r.id = ur.role_id
+         WHERE r.name = 'admin' AND u.is_active AND ($1::uuid IS NULL OR u.id <> $1)",
+    )
+    .bind(except)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// `%`, `_` and `\` in a search are data, not wildcards.
+fn escape_like(raw: &str) -> String {
+    raw.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

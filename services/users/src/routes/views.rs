@@ -1,0 +1,39 @@
+//! What the API shows of an account.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::repository::users::UserRow;
+
+/// An account: who it is, its roles and the grants those roles give.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    #[schema(example = json!(["dispatcher"]))]
+    pub roles: Vec<String>,
+    /// Grants: `resource:action`, or `resource:action:assigned` for orders assigned to oneself.
+    #[schema(example = json!(["orders:read", "orders:update", "orders:assign"]))]
+    pub permissions: Vec<String>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for UserView {
+    fn from(row: UserRow) -> Self {
+        Self {
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            roles: row.roles,
+            permissions: row.permissions,
+            active: row.is_active,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}

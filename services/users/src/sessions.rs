@@ -1,0 +1,173 @@
+//! Sign-in sessions: a short-lived access token (EdDSA JWT) plus an opaque refresh token that
+//! is stored only as its SHA-256, rotated on every use, and chained in a family. Presenting a
+//! token that was already rotated means it leaked: the whole family is revoked.
+
+use aws_lc_rs::{digest, rand::SecureRandom};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::Utc;
+use lom_auth::AccessClaims;
+use lom_platform::Problem;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    error::{ApiError, ApiResult},
+    repository::{
+        audit,
+        refresh_tokens::{self, NewToken},
+        users::{self, UserRow},
+    },
+    state::AppState,
+};
+
+/// What a successful login or refresh hands out.
+#[derive(Debug)]
+pub struct Session {
+    pub access_token: String,
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub refresh_expires_in: u64,
+    pub user: UserRow,
+}
+
+/// The one answer for every refresh failure, so none can be told apart.
+fn invalid_refresh() -> ApiError {
+    Problem::unauthorized("The refresh token is invalid, expired or revoked.").into()
+}
+
+/// Starts a new session (and token family) for an active account.
+pub async fn start(state: &AppState, user: UserRow) -> ApiResult<Session> {
+    let (refresh_token, hash) = new_refresh_token()?;
+    refresh_tokens::insert(
+        &state.db,
+        NewToken {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            family_id: Uuid::now_v7(),
+            parent_id: None,
+            hash: &hash,
+            expires_at: refresh_expiry(state),
+        },
+    )
+    .await?;
+    finish(state, user, refresh_token)
+}
+
+/// Exchanges a refresh token for a new session in the same family.
+pub async fn rotate(
+    state: &AppState,
+    presented: &str,
+    request_id: Option<&str>,
+) -> ApiResult<Session> {
+    let hash = hash_token(presented);
+    let mut tx = state.db.begin().await?;
+    let Some(token) = refresh_tokens::lock_by_hash(&mut tx, &hash).await? else {
+        return Err(invalid_refresh());
+    };
+    if token.revoked_at.is_some() {
+        return Err(invalid_refresh());
+    }
+    if token.rotated_at.is_some() {
+        let revoked = refresh_tokens::revoke_family(&mut *tx, token.family_id, "reuse").await?;
+        audit::record(
+            &mut tx,
+            audit::Entry {
+                actor: Some(token.user_id),
+                action: "session.refresh_reuse_detected",
+                target: Some(token.user_id),
+                details: json!({ "family_id": token.family_id, "revoked": revoked }),
+                request_id,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::warn!(user_id = %token.user_id, family_id = %token.family_id, "refresh token reuse: family revoked");
+        return Err(invalid_refresh());
+    }
+    if token.expires_at <= Utc::now() {
+        return Err(invalid_refresh());
+    }
+    let user = users::find(&mut *tx, token.user_id)
+        .await?
+        .filter(|u| u.is_active);
+    let Some(user) = user else {
+        refresh_tokens::revoke_family(&mut *tx, token.family_id, "inactive").await?;
+        tx.commit().await?;
+        return Err(invalid_refresh());
+    };
+
+    let (refresh_token, new_hash) = new_refresh_token()?;
+    refresh_tokens::mark_rotated(&mut tx, token.id).await?;
+    refresh_tokens::insert(
+        &mut *tx,
+        NewToken {
+            id: Uuid::now_v7(),
+            user_id: user.id,
+            family_id: token.family_id,
+            parent_id: Some(token.id),
+            hash: &new_hash,
+            expires_at: refresh_expiry(state),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    finish(state, user, refresh_token)
+}
+
+/// Ends the session a refresh token belongs to; unknown tokens are ignored (idempotent).
+pub async fn end(state: &AppState, presented: &str) -> ApiResult<()> {
+    let hash = hash_token(presented);
+    if let Some((family_id, _)) = refresh_tokens::find_family_by_hash(&state.db, &hash).await? {
+        refresh_tokens::revoke_family(&state.db, family_id, "logout").await?;
+    }
+    Ok(())
+}
+
+/// Signs an access token carrying the account's current roles and grants.
+pub fn access_token(state: &AppState, user: &UserRow) -> ApiResult<String> {
+    let now = jsonwebtoken::get_current_timestamp();
+    let claims = AccessClaims {
+        sub: user.id,
+        iss: state.settings.issuer.clone(),
+        aud: state.settings.audience.clone(),
+        iat: now,
+        exp: now + state.settings.access_ttl.as_secs(),
+        jti: Uuid::new_v4(),
+        roles: user.roles.clone(),
+        perms: user.permissions.clone(),
+    };
+    Ok(state.signer.sign(&claims)?)
+}
+
+fn finish(state: &AppState, user: UserRow, refresh_token: String) -> ApiResult<Session> {
+    Ok(Session {
+        access_token: access_token(state, &user)?,
+        expires_in: state.settings.access_ttl.as_secs(),
+        refresh_token,
+        refresh_expires_in: state.settings.refresh_ttl.as_secs(),
+        user,
+    })
+}
+
+fn refresh_expiry(state: &AppState) -> chrono::DateTime<Utc> {
+    let ttl = chrono::Duration::from_std(state.settings.refresh_ttl)
+        .unwrap_or_else(|_| chrono::Duration::days(14));
+    Utc::now() + ttl
+}
+
+/// 256 random bits, base64url; and the SHA-256 that is all we store.
+fn new_refresh_token() -> ApiResult<(String, Vec<u8>)> {
+    let mut bytes = [0u8; 32];
+    aws_lc_rs::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| Problem::internal())?;
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_token(&token);
+    Ok((token, hash))
+}
+
+fn hash_token(token: &str) -> Vec<u8> {
+    digest::digest(&digest::SHA256, token.as_bytes())
+        .as_ref()
+        .to_vec()
+}

@@ -1,0 +1,93 @@
+//! Migrations apply to an empty database, are idempotent on restart, and seed the role and
+//! permission catalogue of SPEC §5 in names the token verifiers understand.
+
+use std::collections::BTreeMap;
+
+use lom_auth::permission::parse_grant;
+use sqlx::PgPool;
+
+use crate::helpers::{spawn_app, test_settings};
+
+#[sqlx::test(migrations = false)]
+async fn a_second_start_on_the_same_database_changes_nothing(pool: PgPool) {
+    let first = spawn_app(pool.clone()).await;
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&first.db)
+        .await
+        .unwrap();
+    assert!(applied >= 2);
+
+    let (settings, _) = test_settings(&pool);
+    users_service::startup::Application::build_with_pool(settings, pool.clone())
+        .await
+        .expect("restart");
+    let again: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(applied, again);
+    let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(admins, 1, "the admin is seeded once");
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_seeded_roles_grant_what_the_spec_says(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let rows: Vec<(String, Vec<String>)> = sqlx::query_as(
+        "SELECT r.name, array_agg(p.name ORDER BY p.name)
+         FROM roles r JOIN role_permissions rp ON rp.role_id = r.id
+         JOIN permissions p ON p.id = rp.permission_id GROUP BY r.name",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let roles: BTreeMap<_, _> = rows.into_iter().collect();
+    let expect = |names: &[&str]| names.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        roles["admin"],
+        expect(&[
+            "orders:assign",
+            "orders:create",
+            "orders:delete",
+            "orders:read",
+            "orders:update",
+            "users:manage",
+            "users:read"
+        ])
+    );
+    assert_eq!(
+        roles["dispatcher"],
+        expect(&[
+            "orders:assign",
+            "orders:delete",
+            "orders:read",
+            "orders:update",
+            "users:read"
+        ])
+    );
+    assert_eq!(
+        roles["agent"],
+        expect(&["orders:read:assigned", "orders:update:assigned"])
+    );
+    assert_eq!(roles["viewer"], expect(&["orders:read"]));
+    assert_eq!(roles["storefront"], expect(&["orders:create"]));
+}
+
+#[sqlx::test(migrations = false)]
+async fn every_permission_in_the_database_is_one_verifiers_understand(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM permissions")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(names.len(), 9);
+    for name in names {
+        assert!(
+            parse_grant(&name).is_some(),
+            "{name} is unknown to lom-auth"
+        );
+    }
+}

@@ -1,0 +1,289 @@
+//! Accounts: create, update, deactivate, role changes, the assignable list, and which role
+//! may call what.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use crate::helpers::{PASSWORD, problem, spawn_app};
+
+#[sqlx::test(migrations = false)]
+async fn an_admin_creates_an_account_that_can_sign_in(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.admin_token().await;
+    let response = app
+        .post_json(
+            "/v1/users",
+            Some(&admin),
+            &json!({"email": "Noi@Example.com", "display_name": "น้อย ใจดี", "password": PASSWORD, "roles": ["agent"]}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let user: Value = response.json().await.unwrap();
+    assert_eq!(user["email"], "noi@example.com");
+    assert_eq!(user["display_name"], "น้อย ใจดี");
+    assert_eq!(user["roles"], json!(["agent"]));
+    assert_eq!(user["active"], true);
+    assert_eq!(
+        app.login("noi@example.com", PASSWORD).await.status(),
+        StatusCode::OK
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'user.created' AND target_id = $1::uuid",
+    )
+    .bind(user["id"].as_str().unwrap())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}
+
+#[sqlx::test(migrations = false)]
+async fn an_email_can_be_used_once_whatever_its_case(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.create_user("dup@example.com", &["viewer"]).await;
+    let admin = app.admin_token().await;
+    let response = app
+        .post_json(
+            "/v1/users",
+            Some(&admin),
+            &json!({"email": "DUP@example.com", "password": PASSWORD, "roles": ["viewer"]}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        problem(response).await["type"],
+        "urn:lom:problem:email-taken"
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn every_invalid_field_is_reported_at_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.admin_token().await;
+    let response = app
+        .post_json(
+            "/v1/users",
+            Some(&admin),
+            &json!({"email": "not-an-email", "display_name": "bad\u{0000}name", "password": "short", "roles": ["agent", "wizard"]}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = problem(response).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "display_name", "password", "roles[1]"]);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "nothing half-written");
+}
+
+#[sqlx::test(migrations = false)]
+async fn roles_and_name_change_and_show_in_the_next_token(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let id = app.create_user("promoted@example.com", &["viewer"]).await;
+    let admin = app.admin_token().await;
+    let response = app
+        .patch_json(
+            &format!("/v1/users/{id}"),
+            &admin,
+            &json!({"display_name": "Promoted", "roles": ["dispatcher"]}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let user: Value = response.json().await.unwrap();
+    assert_eq!(user["display_name"], "Promoted");
+    assert_eq!(user["roles"], json!(["dispatcher"]));
+    let session = app.session("promoted@example.com", PASSWORD).await;
+    assert!(
+        session["user"]["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("orders:assign"))
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_last_admin_cannot_be_deactivated_or_demoted(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.admin_token().await;
+    let me: Value = app
+        .get("/v1/auth/me", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = me["id"].as_str().unwrap();
+    let demote = app
+        .patch_json(
+            &format!("/v1/users/{id}"),
+            &admin,
+            &json!({"roles": ["viewer"]}),
+        )
+        .await;
+    assert_eq!(demote.status(), StatusCode::CONFLICT);
+    assert_eq!(problem(demote).await["type"], "urn:lom:problem:last-admin");
+    let deactivate = app
+        .patch_json(
+            &format!("/v1/users/{id}"),
+            &admin,
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(deactivate.status(), StatusCode::CONFLICT);
+
+    let second = app
+        .create_user("second-admin@example.com", &["admin"])
+        .await;
+    let demote = app
+        .patch_json(
+            &format!("/v1/users/{id}"),
+            &admin,
+            &json!({"roles": ["viewer"]}),
+        )
+        .await;
+    assert_eq!(demote.status(), StatusCode::OK, "another admin remains");
+    let other = app.token("second-admin@example.com").await;
+    let response = app
+        .patch_json(
+            &format!("/v1/users/{second}"),
+            &other,
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(
+        problem(response).await["type"],
+        "urn:lom:problem:self-deactivation"
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_assignable_list_holds_only_active_staff_who_work_orders(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.create_staff().await;
+    let leaver = app.create_user("leaver@example.com", &["agent"]).await;
+    let admin = app.admin_token().await;
+    app.patch_json(
+        &format!("/v1/users/{leaver}"),
+        &admin,
+        &json!({"active": false}),
+    )
+    .await;
+    let dispatcher = app.token("dispatcher@example.com").await;
+    let list: Vec<Value> = app
+        .get("/v1/users/assignable", Some(&dispatcher))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let emails: Vec<&str> = list.iter().map(|u| u["email"].as_str().unwrap()).collect();
+    assert_eq!(
+        emails,
+        [
+            "admin@example.com",
+            "agent@example.com",
+            "dispatcher@example.com"
+        ]
+    );
+
+    let agent_id = list[1]["id"].as_str().unwrap();
+    let one = app
+        .get(
+            &format!("/v1/users/assignable/{agent_id}"),
+            Some(&dispatcher),
+        )
+        .await;
+    assert_eq!(one.status(), StatusCode::OK);
+    for id in [leaver.as_str(), "00000000-0000-0000-0000-000000000000"] {
+        let response = app
+            .get(&format!("/v1/users/assignable/{id}"), Some(&dispatcher))
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id}");
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn each_role_may_call_exactly_what_its_permissions_allow(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.create_staff().await;
+    let create = json!({"email": "x@example.com", "password": PASSWORD, "roles": ["viewer"]});
+    // (role, GET /v1/users, POST /v1/users, GET /v1/users/assignable, GET /v1/roles)
+    let expected = [
+        ("admin", 200, 201, 200, 200),
+        ("dispatcher", 200, 403, 200, 200),
+        ("agent", 403, 403, 403, 200),
+        ("viewer", 403, 403, 403, 200),
+        ("storefront", 403, 403, 403, 200),
+    ];
+    for (role, list, create_status, assignable, roles) in expected {
+        let token = app.token(&format!("{role}@example.com")).await;
+        let got = (
+            app.get("/v1/users", Some(&token)).await.status().as_u16(),
+            app.post_json("/v1/users", Some(&token), &create)
+                .await
+                .status()
+                .as_u16(),
+            app.get("/v1/users/assignable", Some(&token))
+                .await
+                .status()
+                .as_u16(),
+            app.get("/v1/roles", Some(&token)).await.status().as_u16(),
+        );
+        assert_eq!(got, (list, create_status, assignable, roles), "{role}");
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_users_list_searches_names_and_emails_as_data(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.create_staff().await;
+    let admin = app.admin_token().await;
+    let list = |q: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let response = app
+                .client
+                .get(app.url("/v1/users"))
+                .query(&[("q", q)])
+                .bearer_auth(admin)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{q}");
+            response.json::<Vec<Value>>().await.unwrap().len()
+        }
+    };
+    assert_eq!(list("AGENT").await, 1);
+    assert_eq!(list("example.com").await, 5);
+    assert_eq!(list("%").await, 0, "% is not a wildcard");
+    assert_eq!(list("_").await, 0, "_ is not a wildcard");
+    assert_eq!(list("' OR 1=1 --").await, 0);
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 5);
+}
+
+#[sqlx::test(migrations = false)]
+async fn an_unknown_account_is_a_404_problem(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.admin_token().await;
+    let response = app
+        .get(
+            "/v1/users/00000000-0000-0000-0000-000000000000",
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let response = app.get("/v1/users/not-a-uuid", Some(&admin)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    problem(response).await;
+}
