@@ -11,4 +11,6 @@ pub mod seed;
 pub mod sessions;
 pub mod startup;
 pub mod state;
+#[cfg(feature = "test-support")]
+pub mod test_support;
 pub mod throttle;

@@ -1,22 +1,14 @@
 //! The test harness: `spawn_app` starts users-service on a fresh database with a seeded
 //! admin and returns a `TestApp` with typed request helpers.
 
-use std::{net::SocketAddr, time::Duration};
+use std::time::Duration;
 
-use lom_auth::SigningKey;
-use lom_platform::{db::PoolSettings, http_stack::StackLimits};
 use reqwest::{Response, StatusCode};
-use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use users_service::{
-    configuration::{AdminSeed, KeySource, Settings},
-    startup::Application,
-    throttle::ThrottlePolicy,
-};
+use users_service::{configuration::Settings, startup::Application};
 
-pub const ADMIN_EMAIL: &str = "admin@example.com";
-pub const PASSWORD: &str = "correct horse battery staple";
+pub use users_service::test_support::{ADMIN_EMAIL, PASSWORD};
 
 pub struct TestApp {
     pub base: String,
@@ -25,28 +17,9 @@ pub struct TestApp {
     pub signing_pem: String,
 }
 
-/// Settings for a test instance: ephemeral port, a fresh key, the seeded admin.
+/// Settings for a test instance on the fresh database behind `pool`.
 pub fn test_settings(pool: &PgPool) -> (Settings, String) {
-    let (_, pem) = SigningKey::generate().expect("signing key");
-    let settings = Settings {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        database: (*pool.connect_options()).clone(),
-        pool: PoolSettings::default(),
-        issuer: "lom-users".into(),
-        audience: "lom".into(),
-        access_ttl: Duration::from_secs(900),
-        refresh_ttl: Duration::from_secs(3600),
-        signing_key: KeySource::Pem(SecretString::from(pem.clone())),
-        admin_seed: Some(AdminSeed {
-            email: ADMIN_EMAIL.into(),
-            password: SecretString::from(PASSWORD),
-        }),
-        trust_forwarded_for: true,
-        throttle: ThrottlePolicy::default(),
-        limits: StackLimits::default(),
-        hashing_concurrency: 4,
-    };
-    (settings, pem)
+    users_service::test_support::settings((*pool.connect_options()).clone())
 }
 
 pub async fn spawn_app(pool: PgPool) -> TestApp {

@@ -91,3 +91,23 @@ async fn every_permission_in_the_database_is_one_verifiers_understand(pool: PgPo
         );
     }
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_test_support_instance_lives_in_its_own_schema(pool: PgPool) {
+    let users = users_service::test_support::spawn(&pool).await;
+    let id = users.create_user("agent@example.com", &["agent"]).await;
+    let token = users.token("agent@example.com").await;
+    assert_eq!(token.split('.').count(), 3);
+    let in_schema: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users_service.users WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(in_schema, 1);
+    let public: Option<String> = sqlx::query_scalar("SELECT to_regclass('public.users')::text")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(public, None, "nothing lands in the public schema");
+}

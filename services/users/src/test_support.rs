@@ -1,0 +1,134 @@
+//! A real users-service for other crates' tests (feature `test-support`): started in-process
+//! on an ephemeral port, in its own schema of the caller's test database, with a seeded admin
+//! and helpers to create staff and sign them in. Never compiled into the service binary.
+
+use std::{net::SocketAddr, time::Duration};
+
+use lom_auth::SigningKey;
+use lom_platform::{db::PoolSettings, http_stack::StackLimits};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sqlx::{PgPool, postgres::PgConnectOptions};
+
+use crate::{
+    configuration::{AdminSeed, KeySource, Settings},
+    startup::Application,
+    throttle::ThrottlePolicy,
+};
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Settings for a test instance on `database`: ephemeral port, a fresh signing key (its PEM
+/// is returned too), the seeded admin, addresses taken from `X-Forwarded-For`.
+pub fn settings(database: PgConnectOptions) -> (Settings, String) {
+    let (_, pem) = SigningKey::generate().expect("an Ed25519 key can be generated");
+    let settings = Settings {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        database,
+        pool: PoolSettings::default(),
+        issuer: "lom-users".into(),
+        audience: "lom".into(),
+        access_ttl: Duration::from_secs(900),
+        refresh_ttl: Duration::from_secs(3600),
+        signing_key: KeySource::Pem(SecretString::from(pem.clone())),
+        admin_seed: Some(AdminSeed {
+            email: ADMIN_EMAIL.into(),
+            password: SecretString::from(PASSWORD),
+        }),
+        trust_forwarded_for: true,
+        throttle: ThrottlePolicy::default(),
+        limits: StackLimits::default(),
+        hashing_concurrency: 4,
+    };
+    (settings, pem)
+}
+
+/// A running users-service.
+pub struct RunningUsers {
+    pub base_url: String,
+    client: reqwest::Client,
+}
+
+/// Starts users-service in schema `users_service` of the database behind `pool` (so it
+/// coexists with the caller's own tables and migrations, and goes away with the database).
+pub async fn spawn(pool: &PgPool) -> RunningUsers {
+    sqlx::query("CREATE SCHEMA IF NOT EXISTS users_service")
+        .execute(pool)
+        .await
+        .expect("create the users_service schema");
+    let options = (*pool.connect_options())
+        .clone()
+        .options([("search_path", "users_service")]);
+    let (settings, _) = settings(options);
+    let app = Application::build(settings)
+        .await
+        .expect("users-service builds");
+    let base_url = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("an HTTP client");
+    RunningUsers { base_url, client }
+}
+
+impl RunningUsers {
+    pub fn jwks_url(&self) -> String {
+        format!("{}/.well-known/jwks.json", self.base_url)
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn token(&self, email: &str) -> String {
+        let session: Value = self
+            .client
+            .post(format!("{}/v1/auth/login", self.base_url))
+            .json(&json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .expect("login request")
+            .json()
+            .await
+            .expect("login answer");
+        session["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login of {email} failed: {session}"))
+            .to_owned()
+    }
+
+    /// Creates an account with `roles` and the shared test password; returns its id.
+    pub async fn create_user(&self, email: &str, roles: &[&str]) -> uuid::Uuid {
+        let admin = self.token(ADMIN_EMAIL).await;
+        let user: Value = self
+            .client
+            .post(format!("{}/v1/users", self.base_url))
+            .bearer_auth(admin)
+            .json(&json!({ "email": email, "password": PASSWORD, "roles": roles }))
+            .send()
+            .await
+            .expect("create request")
+            .json()
+            .await
+            .expect("create answer");
+        user["id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("creating {email} failed: {user}"))
+    }
+
+    /// Deactivates an account.
+    pub async fn deactivate(&self, id: uuid::Uuid) {
+        let admin = self.token(ADMIN_EMAIL).await;
+        let status = self
+            .client
+            .patch(format!("{}/v1/users/{id}", self.base_url))
+            .bearer_auth(admin)
+            .json(&json!({ "active": false }))
+            .send()
+            .await
+            .expect("deactivate request")
+            .status();
+        assert!(status.is_success(), "deactivating {id}: {status}");
+    }
+}
