@@ -291,3 +291,33 @@ async fn hostile_unicode_is_refused_or_stored_exactly(pool: PgPool) {
         }
     }
 }
+
+#[sqlx::test(migrations = false)]
+async fn responses_carry_security_headers_and_a_request_id(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.get("/v1/roles", None).await;
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["cache-control"], "no-store");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"));
+    assert!(!headers["x-request-id"].is_empty());
+
+    // A well-formed caller id is kept (it crosses service hops); a forged one is replaced.
+    for (sent, kept) in [
+        ("gw-7f3a-01", true),
+        ("forged id; level=ERROR", false),
+        (&"x".repeat(200) as &str, false),
+    ] {
+        let mut request = app.client.get(app.url("/healthz"));
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(sent) {
+            request = request.header("x-request-id", value);
+        }
+        let response = request.send().await.unwrap();
+        let echoed = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(echoed == sent, kept, "{sent:?} → {echoed:?}");
+    }
+}
