@@ -33,3 +33,11 @@ impl Modify for BearerAuth {
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
 }
+
+/// The complete document, paths included (no state needed).
+pub fn document() -> utoipa::openapi::OpenApi {
+    utoipa_axum::router::OpenApiRouter::<crate::state::AppState>::with_openapi(ApiDoc::openapi())
+        .merge(crate::routes::router())
+        .split_for_parts()
+        .1
+}

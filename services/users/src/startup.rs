@@ -101,12 +101,12 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 
 fn router(state: AppState) -> Router {
     let limits = state.settings.limits;
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, _) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::router())
         .split_for_parts();
     let app = Router::new()
         .merge(api.with_state(state.clone()))
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", crate::openapi::document()))
         .merge(ops::router(DbReadiness(state.db)));
     http_stack::wrap(app, limits)
 }

@@ -1,0 +1,98 @@
+//! Settings of orders-service, read once from the environment (plain upper-case names, as in
+//! every service) and validated before anything starts.
+
+use std::{net::SocketAddr, time::Duration};
+
+use lom_contracts::keys;
+use lom_platform::{
+    config::{self, ConfigError},
+    db::PoolSettings,
+    http_stack::StackLimits,
+};
+use secrecy::SecretString;
+
+use crate::domain::Currency;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database_url: SecretString,
+    pub pool: PoolSettings,
+    pub redis_url: SecretString,
+    pub users_url: String,
+    pub jwks_url: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub upstream_timeout: Duration,
+    pub default_currency: Currency,
+    pub events: EventSettings,
+    pub limits: StackLimits,
+}
+
+/// Where and how events are published. Tests give each app its own names.
+#[derive(Debug, Clone)]
+pub struct EventSettings {
+    pub channel: String,
+    pub seq_key: String,
+    pub history_key: String,
+    pub history_cap: usize,
+}
+
+impl Default for EventSettings {
+    fn default() -> Self {
+        Self {
+            channel: keys::EVENTS_CHANNEL.to_owned(),
+            seq_key: keys::EVENTS_SEQ_KEY.to_owned(),
+            history_key: keys::EVENTS_HISTORY_KEY.to_owned(),
+            history_cap: keys::DEFAULT_HISTORY_CAP,
+        }
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let users_url: String = config::parse_or("USERS_URL", "http://127.0.0.1:3002".to_owned())?;
+        let users_url = users_url.trim_end_matches('/').to_owned();
+        let jwks_url = config::parse_or("JWKS_URL", format!("{users_url}/.well-known/jwks.json"))?;
+        let history_cap: usize =
+            config::parse_or("ORDERS_EVENT_HISTORY", keys::DEFAULT_HISTORY_CAP)?;
+        if history_cap == 0 {
+            return Err(ConfigError::invalid(
+                "ORDERS_EVENT_HISTORY",
+                "must be at least 1",
+            ));
+        }
+        let currency: String = config::parse_or("ORDERS_CURRENCY", "THB".to_owned())?;
+        let default_currency =
+            Currency::parse(&currency).map_err(|e| ConfigError::invalid("ORDERS_CURRENCY", e))?;
+        let defaults = PoolSettings::default();
+        Ok(Self {
+            bind: config::parse_or("ORDERS_BIND", SocketAddr::from(([127, 0, 0, 1], 3001)))?,
+            database_url: config::secret("ORDERS_DATABASE_URL")
+                .unwrap_or_else(|| SecretString::from("postgres://postgres@127.0.0.1:5432/orders")),
+            pool: PoolSettings {
+                max_connections: config::parse_or(
+                    "ORDERS_DB_MAX_CONNECTIONS",
+                    defaults.max_connections,
+                )?,
+                ..defaults
+            },
+            redis_url: config::secret("REDIS_URL")
+                .unwrap_or_else(|| SecretString::from("redis://127.0.0.1:6379")),
+            users_url,
+            jwks_url,
+            jwt_issuer: config::parse_or("JWT_ISSUER", "lom-users".to_owned())?,
+            jwt_audience: config::parse_or("JWT_AUDIENCE", "lom".to_owned())?,
+            upstream_timeout: config::millis_or(
+                "UPSTREAM_TIMEOUT_MS",
+                Duration::from_millis(1000),
+            )?,
+            default_currency,
+            events: EventSettings {
+                history_cap,
+                ..EventSettings::default()
+            },
+            limits: StackLimits::default(),
+        })
+    }
+}

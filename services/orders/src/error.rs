@@ -1,0 +1,67 @@
+//! How failures become answers: handlers return [`ApiError`]; a [`Problem`] passes through,
+//! a database error becomes 503 when PostgreSQL is unavailable and a logged, opaque 500
+//! otherwise. The order-specific problems live here too, so their `type`s stay in one table.
+
+use axum::response::{IntoResponse, Response};
+use lom_platform::{FieldError, Problem};
+
+use crate::{domain::InvalidTransition, views::OrderDetail};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Problem(#[from] Problem),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Problem(problem) => problem,
+            Self::Database(err) => database_problem(&err),
+        }
+        .into_response()
+    }
+}
+
+fn database_problem(err: &sqlx::Error) -> Problem {
+    if let sqlx::Error::Database(db) = err
+        && db.code().as_deref() == Some("23514")
+    {
+        // A CHECK constraint refused a value the domain types let through.
+        tracing::warn!(constraint = db.constraint(), "check constraint violated");
+        return Problem::validation(vec![FieldError::new(
+            "body",
+            "a value is out of the accepted range",
+        )]);
+    }
+    lom_platform::db::problem(err)
+}
+
+/// The same answer for a missing order and one outside the caller's scope.
+pub fn order_not_found() -> Problem {
+    Problem::not_found("No such order.")
+}
+
+/// 409 `version-conflict` carrying the order as it is now (`current`).
+pub fn version_conflict(current: &OrderDetail) -> Problem {
+    Problem::conflict(
+        "version-conflict",
+        "Version conflict",
+        format!(
+            "The order was changed meanwhile; it is now at version {}.",
+            current.version
+        ),
+    )
+    .with_extension("current", current)
+}
+
+/// 409 `invalid-transition`.
+pub fn invalid_transition(err: InvalidTransition) -> Problem {
+    Problem::conflict(
+        "invalid-transition",
+        "Invalid status transition",
+        err.to_string(),
+    )
+}

@@ -1,0 +1,16 @@
+//! Every SQL statement of orders-service. Reads take any executor; writes take the open
+//! transaction of their change, so an order, its history and its outbox row commit together.
+
+mod idempotency;
+mod outbox;
+mod read;
+mod rows;
+mod write;
+
+pub use idempotency::{StoredRequest, claim_key, find_key, store_response};
+pub use outbox::{
+    OUTBOX_CHANNEL, Pending, mark_published, try_lead_relay, unpublished, write_event,
+};
+pub use read::{Assignee, Cursor, OrderFilter, detail, list, stats};
+pub use rows::lock_current;
+pub use write::{FieldChanges, assign, insert_order, soft_delete, update_fields};

@@ -1,0 +1,91 @@
+//! The transactional outbox: each change inserts its event (without `seq`) in its own
+//! transaction and wakes listeners with `NOTIFY` (delivered at commit); the relay reads the
+//! unpublished rows in id order and stamps them with the `seq` they got.
+
+use chrono::Utc;
+use lom_contracts::{Actor, EventType, OrderEvent, OrderRow};
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// The `LISTEN`/`NOTIFY` channel that wakes the relay.
+pub const OUTBOX_CHANNEL: &str = "orders_outbox";
+
+/// Only one relay per database publishes at a time (transaction-scoped advisory lock key).
+const RELAY_LOCK_KEY: i64 = 0x6f72_6465_7273; // "orders"
+
+/// Records the event of a change to `order` made by `actor`.
+pub async fn write_event(
+    conn: &mut PgConnection,
+    kind: EventType,
+    order: &OrderRow,
+    actor: Uuid,
+) -> sqlx::Result<()> {
+    let event = OrderEvent {
+        seq: 0,
+        event_id: Uuid::now_v7(),
+        kind,
+        occurred_at: Utc::now(),
+        order: order.clone(),
+        actor: Actor { id: actor },
+    };
+    sqlx::query(
+        "WITH e AS (INSERT INTO outbox (event_id, event_type, order_id, payload) \
+         VALUES ($1, $2, $3, $4) RETURNING id) \
+         SELECT pg_notify($5, '') FROM e",
+    )
+    .bind(event.event_id)
+    .bind(kind.as_str())
+    .bind(order.id)
+    .bind(sqlx::types::Json(&event))
+    .bind(OUTBOX_CHANNEL)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// An event committed but not yet published.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: i64,
+    pub event: OrderEvent,
+}
+
+/// Takes the relay lock for this transaction; false when another relay holds it.
+pub async fn try_lead_relay(conn: &mut PgConnection) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+        .bind(RELAY_LOCK_KEY)
+        .fetch_one(conn)
+        .await
+}
+
+/// Up to `limit` unpublished events, oldest first.
+pub async fn unpublished(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<Pending>> {
+    sqlx::query("SELECT id, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1")
+        .bind(limit)
+        .try_map(|row: sqlx::postgres::PgRow| {
+            let sqlx::types::Json(event) = row.try_get("payload")?;
+            Ok(Pending {
+                id: row.try_get("id")?,
+                event,
+            })
+        })
+        .fetch_all(conn)
+        .await
+}
+
+/// Stamps published rows with the `seq` each got.
+pub async fn mark_published(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    seqs: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET published_at = now(), seq = u.seq \
+         FROM UNNEST($1::bigint[], $2::bigint[]) AS u(id, seq) WHERE outbox.id = u.id",
+    )
+    .bind(ids)
+    .bind(seqs)
+    .execute(conn)
+    .await
+    .map(drop)
+}

@@ -1,0 +1,189 @@
+//! The changes to an order, each run inside the caller's transaction: create (customer,
+//! address, order, items and first history row in one statement), field updates, assignment
+//! and soft deletion. Every change bumps `version`.
+
+use lom_contracts::{OrderRow, OrderStatus, Priority};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::rows::{order_row, row_by_id};
+use crate::domain::{NewOrder, StatusChange, Text};
+
+const INSERT_ORDER: &str = "\
+WITH c AS (
+    INSERT INTO customers (id, name, email, phone) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (email) DO UPDATE
+        SET name = EXCLUDED.name,
+            phone = COALESCE(EXCLUDED.phone, customers.phone),
+            updated_at = now()
+    RETURNING id, name, email
+), a AS (
+    INSERT INTO addresses (id, customer_id, line1, line2, city, postal_code, country)
+    SELECT $5, c.id, $6, $7, $8, $9, $10 FROM c
+    RETURNING id, customer_id
+), o AS (
+    INSERT INTO orders (id, customer_id, shipping_address_id, priority, note, currency,
+                        total_minor, item_count)
+    SELECT $11, a.customer_id, a.id, $12, $13, $14, $15, $16 FROM a
+    RETURNING id, number, status, priority, assignee_id, total_minor, currency, item_count,
+              version, created_at, updated_at
+), i AS (
+    INSERT INTO order_items (order_id, line_no, sku, name, quantity, unit_price_minor,
+                             line_total_minor)
+    SELECT $11, u.line_no, u.sku, u.name, u.quantity, u.unit_price, u.line_total
+    FROM UNNEST($17::smallint[], $18::text[], $19::text[], $20::int[], $21::bigint[],
+                $22::bigint[]) AS u(line_no, sku, name, quantity, unit_price, line_total)
+), h AS (
+    INSERT INTO order_status_history (order_id, from_status, to_status, actor_id)
+    SELECT o.id, NULL, o.status, $23 FROM o
+)
+SELECT o.id, o.number, o.status, o.priority, c.name AS customer_name,
+       c.email AS customer_email, o.assignee_id, o.total_minor, o.currency, o.item_count,
+       o.version, o.created_at, o.updated_at
+FROM o, c";
+
+/// Writes a new order in one round trip and returns its list row.
+pub async fn insert_order(
+    conn: &mut PgConnection,
+    order: &NewOrder,
+    actor: Uuid,
+) -> sqlx::Result<OrderRow> {
+    let items = &order.items;
+    let line_nos: Vec<i16> = (1..=i16::try_from(items.len()).unwrap_or(i16::MAX)).collect();
+    let item_count = i32::try_from(items.len()).unwrap_or(i32::MAX);
+    sqlx::query(INSERT_ORDER)
+        .bind(Uuid::now_v7())
+        .bind(order.customer.name.as_str())
+        .bind(order.customer.email.as_str())
+        .bind(order.customer.phone.as_ref().map(Text::as_str))
+        .bind(Uuid::now_v7())
+        .bind(order.address.line1.as_str())
+        .bind(order.address.line2.as_ref().map(Text::as_str))
+        .bind(order.address.city.as_str())
+        .bind(order.address.postal_code.as_str())
+        .bind(&order.address.country)
+        .bind(Uuid::now_v7())
+        .bind(order.priority.as_str())
+        .bind(order.note.as_ref().map(Text::as_str))
+        .bind(order.currency.as_str())
+        .bind(order.total.minor())
+        .bind(item_count)
+        .bind(line_nos)
+        .bind(items.iter().map(|i| i.sku.as_str()).collect::<Vec<_>>())
+        .bind(items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>())
+        .bind(
+            items
+                .iter()
+                .map(|i| i32::try_from(i.quantity.get()).unwrap_or(i32::MAX))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            items
+                .iter()
+                .map(|i| i.unit_price.minor())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            items
+                .iter()
+                .map(|i| i.line_total.minor())
+                .collect::<Vec<_>>(),
+        )
+        .bind(actor)
+        .try_map(order_row)
+        .fetch_one(conn)
+        .await
+}
+
+/// What a PATCH changes; `note: Some(None)` clears the note.
+#[derive(Debug, Clone, Default)]
+pub struct FieldChanges {
+    pub status: Option<StatusChange>,
+    pub priority: Option<Priority>,
+    pub note: Option<Option<Text>>,
+}
+
+/// Applies `changes` to the locked order `id`, recording a status change in the history.
+pub async fn update_fields(
+    conn: &mut PgConnection,
+    id: Uuid,
+    changes: &FieldChanges,
+    actor: Uuid,
+) -> sqlx::Result<OrderRow> {
+    let status = changes.status.map(|c| c.to().as_str());
+    sqlx::query(
+        "UPDATE orders SET status = COALESCE($2, status), priority = COALESCE($3, priority), \
+         note = CASE WHEN $4 THEN $5 ELSE note END, version = version + 1, updated_at = now() \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(changes.priority.map(Priority::as_str))
+    .bind(changes.note.is_some())
+    .bind(
+        changes
+            .note
+            .as_ref()
+            .and_then(|n| n.as_ref().map(Text::as_str)),
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let Some(change) = changes.status {
+        record_status(conn, id, Some(change.from()), change.to(), actor).await?;
+    }
+    row_by_id(conn, id).await
+}
+
+async fn record_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    from: Option<OrderStatus>,
+    to: OrderStatus,
+    actor: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO order_status_history (order_id, from_status, to_status, actor_id) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(from.map(OrderStatus::as_str))
+    .bind(to.as_str())
+    .bind(actor)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Sets (or clears) the assignee of the locked order `id` and records the assignment.
+pub async fn assign(
+    conn: &mut PgConnection,
+    current: &OrderRow,
+    assignee: Option<Uuid>,
+    actor: Uuid,
+) -> sqlx::Result<OrderRow> {
+    sqlx::query(
+        "WITH o AS (UPDATE orders SET assignee_id = $2, version = version + 1, \
+         updated_at = now() WHERE id = $1 RETURNING id) \
+         INSERT INTO order_assignments (order_id, previous_assignee_id, assignee_id, actor_id) \
+         SELECT o.id, $3, $2, $4 FROM o",
+    )
+    .bind(current.id)
+    .bind(assignee)
+    .bind(current.assignee_id)
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
+    row_by_id(conn, current.id).await
+}
+
+/// Marks the locked order `id` deleted; its rows and history stay.
+pub async fn soft_delete(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<OrderRow> {
+    sqlx::query(
+        "UPDATE orders SET deleted_at = now(), version = version + 1, updated_at = now() \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    row_by_id(conn, id).await
+}

@@ -1,0 +1,103 @@
+//! `POST /v1/orders/{id}/assign`: give an order to a user who may work orders (checked with
+//! users-service), or unassign it with `null`, at the version the caller last saw.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, header},
+};
+use lom_auth::{Permission, Principal};
+use lom_contracts::EventType;
+use lom_platform::{FieldError, Json, Problem, http_stack::RequestId, problem::ProblemBody};
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::extract::OrderId;
+use crate::{
+    error::{ApiError, order_not_found, version_conflict},
+    repository,
+    state::AppState,
+    views::OrderDetail,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignOrderRequest {
+    /// The user to assign, or `null` to unassign.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<Uuid>, required = true)]
+    assignee_id: Option<Option<Uuid>>,
+    /// The version the caller last saw.
+    version: i64,
+}
+
+fn present<'de, D>(deserializer: D) -> Result<Option<Option<Uuid>>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Option::<Uuid>::deserialize(deserializer).map(Some)
+}
+
+/// Assign or unassign an order.
+#[utoipa::path(
+    post,
+    path = "/v1/orders/{id}/assign",
+    tag = "orders",
+    params(("id" = uuid::Uuid, Path, description = "Order id")),
+    request_body = AssignOrderRequest,
+    responses(
+        (status = 200, description = "The order with its new assignee", body = OrderDetail),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks orders:assign", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`version-conflict` with the order as it is now in `current`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "The assignee is not an active user who may work orders, or invalid fields", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "users-service is unavailable", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn assign_order(
+    State(state): State<AppState>,
+    principal: Principal,
+    OrderId(id): OrderId,
+    RequestId(request_id): RequestId,
+    headers: HeaderMap,
+    Json(request): Json<AssignOrderRequest>,
+) -> Result<Json<OrderDetail>, ApiError> {
+    principal.require_all(Permission::OrdersAssign)?;
+    let Some(assignee) = request.assignee_id else {
+        return Err(Problem::validation(vec![FieldError::new(
+            "assignee_id",
+            "is required (null unassigns)",
+        )])
+        .into());
+    };
+    if let Some(user) = assignee {
+        state
+            .users
+            .check_assignable(
+                user,
+                headers.get(header::AUTHORIZATION),
+                request_id.as_deref(),
+            )
+            .await?;
+    }
+    let actor = principal.user_id;
+    let mut tx = state.db.begin().await?;
+    let current = repository::lock_current(&mut tx, id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    if current.version != request.version {
+        let detail = repository::detail(&mut tx, id)
+            .await?
+            .ok_or_else(order_not_found)?;
+        return Err(version_conflict(&detail).into());
+    }
+    let row = repository::assign(&mut tx, &current, assignee, actor).await?;
+    repository::write_event(&mut tx, EventType::OrderUpdated, &row, actor).await?;
+    let detail = repository::detail(&mut tx, id)
+        .await?
+        .ok_or_else(Problem::internal)?;
+    tx.commit().await?;
+    Ok(Json(detail))
+}

@@ -1,0 +1,293 @@
+//! `POST /v1/orders`: validate, then write the order, its items, its first history row and
+//! its outbox event in one transaction. With `Idempotency-Key`, a retry with the same body
+//! gets the first response and creates nothing; the same key with another body is a 422.
+
+use axum::{
+    extract::State,
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use lom_auth::{Permission, Principal};
+use lom_contracts::{EventType, Priority};
+use lom_platform::{FieldError, Json, Problem, problem::ProblemBody};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{
+    domain::{Currency, Email, Money, NewAddress, NewCustomer, NewItem, NewOrder, Quantity, Text},
+    error::ApiError,
+    repository,
+    state::AppState,
+    views::OrderDetail,
+};
+
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    name: String,
+    email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line2: Option<String>,
+    city: String,
+    postal_code: String,
+    /// ISO 3166-1 alpha-2, upper case (e.g. `TH`).
+    country: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemInput {
+    sku: String,
+    name: String,
+    /// 1–10 000.
+    quantity: i64,
+    /// Integer minor units (e.g. 1999 = 19.99 THB).
+    unit_price: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrderRequest {
+    customer: CustomerInput,
+    shipping_address: AddressInput,
+    /// 1–100 items.
+    items: Vec<ItemInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+/// Collects every invalid field of a request instead of stopping at the first.
+#[derive(Default)]
+struct Fields(Vec<FieldError>);
+
+impl Fields {
+    fn check<T>(&mut self, field: impl Into<String>, result: Result<T, String>) -> Option<T> {
+        result
+            .map_err(|message| self.0.push(FieldError::new(field, message)))
+            .ok()
+    }
+
+    /// `Some(None)` when absent, `None` when present and invalid.
+    fn check_optional<T>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        match value {
+            None => Some(None),
+            Some(value) => self.check(field, parse(value)).map(Some),
+        }
+    }
+}
+
+fn parse_order(request: &CreateOrderRequest, currency: &Currency) -> Result<NewOrder, Problem> {
+    let mut fields = Fields::default();
+    let customer = &request.customer;
+    let name = fields.check("customer.name", Text::line(&customer.name, 200));
+    let email = fields.check("customer.email", Email::parse(&customer.email));
+    let phone = fields.check_optional("customer.phone", customer.phone.as_deref(), parse_phone);
+    let address = &request.shipping_address;
+    let line1 = fields.check("shipping_address.line1", Text::line(&address.line1, 200));
+    let line2 = fields.check_optional("shipping_address.line2", address.line2.as_deref(), |l| {
+        Text::line(l, 200)
+    });
+    let city = fields.check("shipping_address.city", Text::line(&address.city, 100));
+    let postal_code = fields.check(
+        "shipping_address.postal_code",
+        Text::line(&address.postal_code, 20),
+    );
+    let country = fields.check("shipping_address.country", parse_country(&address.country));
+    let items: Vec<_> = request
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| parse_item(&mut fields, i, item))
+        .collect();
+    let note = fields.check_optional("note", request.note.as_deref(), |n| {
+        Text::multiline(n, 2000)
+    });
+
+    let (
+        Some(name),
+        Some(email),
+        Some(phone),
+        Some(line1),
+        Some(line2),
+        Some(city),
+        Some(postal_code),
+        Some(country),
+        Some(items),
+        Some(note),
+    ) = (
+        name,
+        email,
+        phone,
+        line1,
+        line2,
+        city,
+        postal_code,
+        country,
+        items.into_iter().collect::<Option<Vec<_>>>(),
+        note,
+    )
+    else {
+        return Err(Problem::validation(fields.0));
+    };
+    NewOrder::new(
+        NewCustomer { name, email, phone },
+        NewAddress {
+            line1,
+            line2,
+            city,
+            postal_code,
+            country,
+        },
+        items,
+        request.priority.unwrap_or_default(),
+        note,
+        currency.clone(),
+    )
+    .map_err(|message| Problem::validation(vec![FieldError::new("items", message)]))
+}
+
+fn parse_item(fields: &mut Fields, index: usize, item: &ItemInput) -> Option<NewItem> {
+    let at = |name: &str| format!("items[{index}].{name}");
+    let sku = fields.check(at("sku"), Text::line(&item.sku, 64));
+    let name = fields.check(at("name"), Text::line(&item.name, 200));
+    let quantity = fields.check(at("quantity"), Quantity::parse(item.quantity));
+    let price = fields.check(at("unit_price"), Money::unit_price(item.unit_price));
+    NewItem::new(sku?, name?, quantity?, price?)
+}
+
+fn parse_phone(phone: &str) -> Result<Text, String> {
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')');
+    if phone.chars().all(allowed) && phone.chars().any(|c| c.is_ascii_digit()) {
+        Text::line(phone, 40)
+    } else {
+        Err("must be a phone number of digits, spaces and + - ( )".to_owned())
+    }
+}
+
+fn parse_country(country: &str) -> Result<String, String> {
+    if country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(country.to_owned())
+    } else {
+        Err("must be an ISO 3166-1 alpha-2 code such as TH".to_owned())
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .filter(|key| (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
+        .map(|key| Some(key.to_owned()))
+        .ok_or_else(|| {
+            Problem::bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters.")
+        })
+}
+
+/// Create an order.
+#[utoipa::path(
+    post,
+    path = "/v1/orders",
+    tag = "orders",
+    request_body = CreateOrderRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: the same key and body return the first result")),
+    responses(
+        (status = 201, description = "The new order (or the first response to this Idempotency-Key)", body = OrderDetail),
+        (status = 400, description = "Malformed JSON or Idempotency-Key", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks orders:create", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or the Idempotency-Key was used with another body", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_order(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    Json(request): Json<CreateOrderRequest>,
+) -> Result<Response, ApiError> {
+    principal.require_all(Permission::OrdersCreate)?;
+    let key = idempotency_key(&headers)?;
+    let order = parse_order(&request, &state.settings.default_currency)?;
+    let actor = principal.user_id;
+
+    let mut tx = state.db.begin().await?;
+    if let Some(key) = &key {
+        let fingerprint = serde_json::to_value(&request).unwrap_or(Value::Null);
+        if !repository::claim_key(&mut tx, actor, key, &fingerprint).await? {
+            tx.rollback().await?;
+            return replay(&state, actor, key, &fingerprint).await;
+        }
+    }
+    let row = repository::insert_order(&mut tx, &order, actor).await?;
+    repository::write_event(&mut tx, EventType::OrderCreated, &row, actor).await?;
+    let detail = repository::detail(&mut tx, row.id)
+        .await?
+        .ok_or_else(Problem::internal)?;
+    if let Some(key) = &key {
+        let body = serde_json::to_value(&detail).unwrap_or(Value::Null);
+        repository::store_response(&mut tx, actor, key, row.id, 201, &body).await?;
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(detail)).into_response())
+}
+
+/// The stored answer to an earlier request with this key, or 422 if the body differs.
+async fn replay(
+    state: &AppState,
+    actor: Uuid,
+    key: &str,
+    fingerprint: &Value,
+) -> Result<Response, ApiError> {
+    let stored = repository::find_key(&state.db, actor, key).await?;
+    let Some(stored) = stored else {
+        return Err(Problem::conflict(
+            "idempotency-in-progress",
+            "Request in progress",
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+        )
+        .into());
+    };
+    if &stored.request != fingerprint {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-key-reused",
+            "Idempotency key reused",
+            "This Idempotency-Key was already used with a different request body.",
+        )
+        .into());
+    }
+    let (Some(status), Some(body)) = (stored.response_status, stored.response_body) else {
+        return Err(Problem::internal().into());
+    };
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
+    Ok((
+        status,
+        [(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"))],
+        Json(body),
+    )
+        .into_response())
+}

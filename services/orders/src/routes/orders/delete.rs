@@ -1,0 +1,43 @@
+//! `DELETE /v1/orders/{id}`: a soft delete. The order leaves lists and reads, its history
+//! stays, and an `order.deleted` event carries its last snapshot.
+
+use axum::{extract::State, http::StatusCode};
+use lom_auth::{Permission, Principal};
+use lom_contracts::EventType;
+use lom_platform::problem::ProblemBody;
+
+use super::extract::OrderId;
+use crate::{
+    error::{ApiError, order_not_found},
+    repository,
+    state::AppState,
+};
+
+/// Delete an order.
+#[utoipa::path(
+    delete,
+    path = "/v1/orders/{id}",
+    tag = "orders",
+    params(("id" = uuid::Uuid, Path, description = "Order id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks orders:delete", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_order(
+    State(state): State<AppState>,
+    principal: Principal,
+    OrderId(id): OrderId,
+) -> Result<StatusCode, ApiError> {
+    principal.require_all(Permission::OrdersDelete)?;
+    let mut tx = state.db.begin().await?;
+    repository::lock_current(&mut tx, id)
+        .await?
+        .ok_or_else(order_not_found)?;
+    let row = repository::soft_delete(&mut tx, id).await?;
+    repository::write_event(&mut tx, EventType::OrderDeleted, &row, principal.user_id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,117 @@
+//! `PATCH /v1/orders/{id}`: change status (only along the status machine), priority or note,
+//! at the version the caller last saw. Agents may change only orders assigned to them.
+
+use axum::extract::State;
+use lom_auth::{Permission, Principal};
+use lom_contracts::{EventType, OrderStatus, Priority};
+use lom_platform::{FieldError, Json, Problem, problem::ProblemBody};
+use serde::{Deserialize, Deserializer};
+use utoipa::ToSchema;
+
+use super::{extract::OrderId, in_scope};
+use crate::{
+    domain::{StatusChange, Text},
+    error::{ApiError, invalid_transition, order_not_found, version_conflict},
+    repository::{self, FieldChanges},
+    state::AppState,
+    views::OrderDetail,
+};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrderRequest {
+    status: Option<OrderStatus>,
+    priority: Option<Priority>,
+    /// A new note, or `null` to clear it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    note: Option<Option<String>>,
+    /// The version the caller last saw.
+    version: i64,
+}
+
+/// Tells an explicit `null` (`Some(None)`) from an absent field (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+fn parse_changes(
+    request: &UpdateOrderRequest,
+) -> Result<(Option<OrderStatus>, FieldChanges), Problem> {
+    let note = match &request.note {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(text)) => Some(Some(Text::multiline(text, 2000).map_err(|message| {
+            Problem::validation(vec![FieldError::new("note", message)])
+        })?)),
+    };
+    if request.status.is_none() && request.priority.is_none() && note.is_none() {
+        return Err(Problem::validation(vec![FieldError::new(
+            "body",
+            "name at least one of status, priority or note",
+        )]));
+    }
+    Ok((
+        request.status,
+        FieldChanges {
+            status: None,
+            priority: request.priority,
+            note,
+        },
+    ))
+}
+
+/// Change an order's status, priority or note.
+#[utoipa::path(
+    patch,
+    path = "/v1/orders/{id}",
+    tag = "orders",
+    params(("id" = uuid::Uuid, Path, description = "Order id")),
+    request_body = UpdateOrderRequest,
+    responses(
+        (status = 200, description = "The changed order", body = OrderDetail),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Lacks orders:update", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such order, or not one the caller may change", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid-transition`, or `version-conflict` with the order as it is now in `current`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid or unknown fields", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_order(
+    State(state): State<AppState>,
+    principal: Principal,
+    OrderId(id): OrderId,
+    Json(request): Json<UpdateOrderRequest>,
+) -> Result<Json<OrderDetail>, ApiError> {
+    let scope = principal.require(Permission::OrdersUpdate)?;
+    let (status, mut changes) = parse_changes(&request)?;
+    let actor = principal.user_id;
+
+    let mut tx = state.db.begin().await?;
+    let current = repository::lock_current(&mut tx, id)
+        .await?
+        .filter(|order| in_scope(scope, order.assignee_id, actor))
+        .ok_or_else(order_not_found)?;
+    if current.version != request.version {
+        let detail = repository::detail(&mut tx, id)
+            .await?
+            .ok_or_else(order_not_found)?;
+        return Err(version_conflict(&detail).into());
+    }
+    changes.status = status
+        .map(|to| StatusChange::new(current.status, to))
+        .transpose()
+        .map_err(invalid_transition)?;
+    let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
+    repository::write_event(&mut tx, EventType::OrderUpdated, &row, actor).await?;
+    let detail = repository::detail(&mut tx, id)
+        .await?
+        .ok_or_else(Problem::internal)?;
+    tx.commit().await?;
+    Ok(Json(detail))
+}

@@ -1,0 +1,106 @@
+//! Building and running the application: pool, migrations, event publisher and relay, the
+//! router with its OpenAPI document and Swagger UI, wrapped in the shared HTTP stack.
+
+use std::{future::Future, str::FromStr, sync::Arc};
+
+use axum::Router;
+use lom_auth::{JwtVerifier, VerifierConfig};
+use lom_platform::{db, http_stack, ops, server};
+use secrecy::ExposeSecret;
+use sqlx::{PgPool, postgres::PgConnectOptions};
+use tokio::net::TcpListener;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    configuration::Settings,
+    events::{Publisher, Relay},
+    routes,
+    state::{AppState, Dependencies},
+    users::UsersClient,
+};
+
+pub struct Application {
+    port: u16,
+    listener: TcpListener,
+    router: Router,
+    relay: Relay,
+}
+
+/// A pool for `settings` (connecting lazily).
+pub fn pool(settings: &Settings) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(settings.database_url.expose_secret())?;
+    Ok(db::lazy_pool(options, settings.pool))
+}
+
+/// Applies pending migrations.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    sqlx::migrate!("./migrations").run(pool).await?;
+    Ok(())
+}
+
+impl Application {
+    /// Connects, migrates and binds `settings.bind` (port 0 picks a free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = pool(&settings)?;
+        migrate(&pool).await?;
+        let publisher =
+            Publisher::new(settings.redis_url.expose_secret(), settings.events.clone())?;
+        let verifier = JwtVerifier::remote(
+            &VerifierConfig::new(&settings.jwt_issuer, &settings.jwt_audience),
+            &settings.jwks_url,
+        );
+        if let Err(err) = verifier.refresh().await {
+            tracing::warn!(error = %err, "signing keys not fetched yet; will retry on demand");
+        }
+        let state = AppState {
+            db: pool.clone(),
+            verifier: Arc::new(verifier),
+            users: UsersClient::new(&settings.users_url, settings.upstream_timeout)?,
+            settings: Arc::new(settings.clone()),
+        };
+        let readiness = Dependencies {
+            db: pool.clone(),
+            publisher: publisher.clone(),
+        };
+        let router = router(state, readiness, &settings);
+        let listener = TcpListener::bind(settings.bind).await?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(port, "orders-service listening");
+        Ok(Self {
+            port,
+            listener,
+            router,
+            relay: Relay::new(pool, publisher),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM/SIGINT, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(server::shutdown_signal()).await
+    }
+
+    /// Serves, and relays the outbox, until `shutdown` resolves.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let serve = server::serve(self.listener, self.router, shutdown);
+        tokio::select! {
+            result = serve => result,
+            never = self.relay.run() => match never {},
+        }
+    }
+}
+
+fn router(state: AppState, readiness: Dependencies, settings: &Settings) -> Router {
+    let (api, openapi) = routes::api().split_for_parts();
+    let app = api
+        .with_state(state)
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .merge(ops::router(readiness));
+    http_stack::wrap(app, settings.limits)
+}

@@ -1,0 +1,42 @@
+//! What every handler can reach: the database, the token verifier, the users-service client
+//! and the settings. Cheap to clone.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use lom_auth::JwtVerifier;
+use lom_platform::ops::{self, Readiness};
+use sqlx::PgPool;
+
+use crate::{configuration::Settings, events::Publisher, users::UsersClient};
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub verifier: Arc<JwtVerifier>,
+    pub users: UsersClient,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<AppState> for Arc<JwtVerifier> {
+    fn from_ref(state: &AppState) -> Self {
+        state.verifier.clone()
+    }
+}
+
+/// `/readyz`: PostgreSQL and Redis both answer within the bound.
+#[derive(Debug, Clone)]
+pub struct Dependencies {
+    pub db: PgPool,
+    pub publisher: Publisher,
+}
+
+impl Readiness for Dependencies {
+    async fn check(&self) -> Vec<(&'static str, Result<(), String>)> {
+        let database =
+            ops::bounded(async { sqlx::query("SELECT 1").execute(&self.db).await.map(drop) });
+        let redis = ops::bounded(self.publisher.ping());
+        let (database, redis) = tokio::join!(database, redis);
+        vec![("database", database), ("redis", redis)]
+    }
+}

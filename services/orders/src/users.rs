@@ -1,0 +1,74 @@
+//! The client for users-service: asks whether a user may be assigned orders, forwarding the
+//! caller's own token (users-service checks `orders:assign` too). Pooled connections, a
+//! bounded timeout, and a fast 503 when users-service is down.
+
+use std::time::Duration;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use lom_platform::{FieldError, Problem, http_stack::REQUEST_ID};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct UsersClient {
+    http: reqwest::Client,
+    base_url: String,
+}
+
+impl UsersClient {
+    pub fn new(base_url: &str, timeout: Duration) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .connect_timeout(timeout.min(Duration::from_millis(500)))
+            .timeout(timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_nodelay(true)
+            .build()?;
+        Ok(Self {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// Ok when `user` is active and may work orders; 422 naming `assignee_id` when not.
+    pub async fn check_assignable(
+        &self,
+        user: Uuid,
+        authorization: Option<&HeaderValue>,
+        request_id: Option<&str>,
+    ) -> Result<(), Problem> {
+        let mut request = self
+            .http
+            .get(format!("{}/v1/users/assignable/{user}", self.base_url));
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        if let Some(id) = request_id {
+            request = request.header(REQUEST_ID, id);
+        }
+        let response = request.send().await.map_err(|err| {
+            tracing::warn!(error = %err, "users-service unreachable");
+            unavailable()
+        })?;
+        match response.status() {
+            StatusCode::OK => Ok(()),
+            StatusCode::NOT_FOUND => Err(Problem::validation(vec![FieldError::new(
+                "assignee_id",
+                "is not an active user who may work orders",
+            )])),
+            StatusCode::FORBIDDEN => Err(Problem::forbidden(
+                "This action needs the orders:assign permission.",
+            )),
+            status => {
+                tracing::warn!(
+                    status = status.as_u16(),
+                    "users-service answered unexpectedly"
+                );
+                Err(unavailable())
+            }
+        }
+    }
+}
+
+fn unavailable() -> Problem {
+    Problem::unavailable("users-service is unavailable; try again shortly.")
+}

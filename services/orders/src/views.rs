@@ -1,0 +1,99 @@
+//! The read models the API answers with: a full order with its history, a page of list rows
+//! and the per-status counts. Money is in integer minor units of `currency`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use lom_contracts::{OrderRow, OrderStatus, Priority};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CustomerView {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AddressView {
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ItemView {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i32,
+    /// Minor units.
+    pub unit_price: i64,
+    /// `unit_price × quantity`, minor units.
+    pub line_total: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum HistoryKind {
+    Status,
+    Assignment,
+}
+
+/// One status change (`from_status` → `to_status`) or assignment (`previous_assignee_id` →
+/// `assignee_id`), who made it and when.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct HistoryEntry {
+    pub kind: HistoryKind,
+    pub at: DateTime<Utc>,
+    pub actor_id: Uuid,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_status: Option<OrderStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_status: Option<OrderStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_assignee_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<Uuid>,
+}
+
+/// A full order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrderDetail {
+    pub id: Uuid,
+    pub number: String,
+    pub status: OrderStatus,
+    pub priority: Priority,
+    pub customer: CustomerView,
+    pub shipping_address: AddressView,
+    pub items: Vec<ItemView>,
+    pub assignee_id: Option<Uuid>,
+    pub note: Option<String>,
+    /// Sum of line totals, minor units.
+    pub total: i64,
+    pub currency: String,
+    pub item_count: i32,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One page of a list, newest first. Pass `next_cursor` back as `cursor` for the next page.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrderPage {
+    pub items: Vec<OrderRow>,
+    pub next_cursor: Option<String>,
+}
+
+/// Orders per status under the given filters, and how many were created in the last hour.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrderStats {
+    pub counts: BTreeMap<String, i64>,
+    pub total: i64,
+    pub created_last_hour: i64,
+}

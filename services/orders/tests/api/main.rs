@@ -1,0 +1,11 @@
+//! Integration tests of orders-service against real PostgreSQL and Redis.
+
+mod access;
+mod concurrency;
+mod crud;
+mod events;
+mod faults;
+mod filters;
+mod helpers;
+mod idempotency;
+mod input;
