@@ -7,12 +7,12 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help test test-rust lint-rust fmt
+.PHONY: help test test-rust lint-rust test-frontend frontend-deps fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-test: lint-rust test-rust ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
+test: lint-rust test-rust test-frontend ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
 
 lint-rust: ## cargo fmt --check and clippy with warnings denied
 	cargo fmt --all -- --check
@@ -23,3 +23,10 @@ test-rust: ## Rust unit and integration tests against real PostgreSQL and Redis
 
 fmt: ## Format the Rust code
 	cargo fmt --all
+
+frontend-deps: ## Install the dashboard's exact dependencies (skipped when node_modules is current)
+	@cd frontend && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund; else echo "frontend/node_modules is current"; fi
+
+test-frontend: frontend-deps ## Dashboard: lint, type check, unit and component tests, production build
+	cd frontend && npm run lint && npm run typecheck && npm test && npm run build

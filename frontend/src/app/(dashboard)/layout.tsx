@@ -1,0 +1,83 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useEffect, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { PreferencesMenu } from "@/components/ui/preferences-menu";
+import { useAuth, useCurrentUser } from "@/features/auth/components/auth-provider";
+import { ConnectionBadge } from "@/features/orders/components/connection-badge";
+import { useOrderEvents } from "@/features/orders/hooks/use-order-events";
+import { canReadOrders } from "@/features/orders/permissions";
+import { useI18n } from "@/lib/i18n/i18n-provider";
+
+/** Owns the live connection for everything under the dashboard. */
+function LiveOrders() {
+  const user = useCurrentUser();
+  const { signOut } = useAuth();
+  const onUnauthorized = useCallback(() => void signOut(), [signOut]);
+  useOrderEvents({ userId: user.id, onUnauthorized });
+  return null;
+}
+
+function Shell({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const user = useCurrentUser();
+  const { signOut } = useAuth();
+  return (
+    <div className="flex h-screen flex-col">
+      {canReadOrders(user) ? <LiveOrders /> : null}
+      <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-700 dark:bg-slate-900">
+        <div className="flex items-center gap-4">
+          <span className="font-semibold">{t("app.title")}</span>
+          <nav aria-label="Main">
+            <Link href="/orders" className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
+              {t("nav.orders")}
+            </Link>
+          </nav>
+          <ConnectionBadge />
+        </div>
+        <div className="flex flex-wrap items-center gap-3">
+          <PreferencesMenu showSound />
+          <span className="text-sm text-slate-600 dark:text-slate-300" title={user.email}>
+            {user.display_name}
+          </span>
+          <Button variant="ghost" onClick={() => void signOut()}>
+            {t("nav.signOut")}
+          </Button>
+        </div>
+      </header>
+      <main className="relative min-h-0 flex-1 p-4">{children}</main>
+    </div>
+  );
+}
+
+/** Routes below are for signed-in staff only: anyone else goes to the sign-in page. */
+export default function DashboardLayout({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const router = useRouter();
+  const pathname = usePathname();
+
+  useEffect(() => {
+    if (auth.status !== "anonymous") return;
+    const here = `${pathname}${window.location.search}`;
+    router.replace(`/sign-in?next=${encodeURIComponent(here)}`);
+  }, [auth.status, pathname, router]);
+
+  if (auth.status === "authenticated") return <Shell>{children}</Shell>;
+  if (auth.status === "error") {
+    return (
+      <main className="mx-auto max-w-md space-y-3 p-8">
+        <ErrorMessage error={null} fallback={t("common.networkError")} />
+        <Button onClick={auth.retry}>{t("common.retry")}</Button>
+      </main>
+    );
+  }
+  return (
+    <main className="p-8 text-sm text-slate-500" aria-busy="true">
+      {t("common.loading")}
+    </main>
+  );
+}

@@ -1,0 +1,24 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api } from "@/lib/api";
+import type { OrderDetail, OrderStatus, UpdateOrderInput } from "../types";
+import { writeServerOrder } from "./mutation-errors";
+
+/** `PATCH /orders/{id}` (`orders:update`), guarded by `version`. */
+export function updateOrder(id: string, input: UpdateOrderInput): Promise<OrderDetail> {
+  return api.request<OrderDetail>(`/orders/${encodeURIComponent(id)}`, { method: "PATCH", body: input });
+}
+
+export interface ChangeStatusVariables {
+  orderId: string;
+  status: OrderStatus;
+  version: number;
+}
+
+/** Status change: not optimistic (the server decides), the response is applied through the ledger. */
+export function useChangeOrderStatus() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ orderId, status, version }: ChangeStatusVariables) => updateOrder(orderId, { status, version }),
+    onSuccess: (order) => writeServerOrder(queryClient, order),
+  });
+}

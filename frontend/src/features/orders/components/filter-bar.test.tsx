@@ -1,0 +1,60 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { createRef } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { renderWithProviders } from "@/test/render";
+import { DEFAULT_FILTERS, type OrderFilters } from "../filters";
+import { FilterBar } from "./filter-bar";
+
+const viewer = { id: "v1", permissions: ["orders:read"] };
+const dispatcher = { id: "d1", permissions: ["orders:read", "orders:update", "orders:assign"] };
+
+beforeEach(() => {
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async () => new Response(JSON.stringify([{ id: "2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f", display_name: "Anan Agent" }]), { status: 200 })),
+  );
+});
+afterEach(() => vi.unstubAllGlobals());
+
+function setup(filters: OrderFilters, actor = viewer) {
+  const onChange = vi.fn();
+  const view = renderWithProviders(<FilterBar filters={filters} actor={actor} onChange={onChange} searchRef={createRef()} />);
+  return { onChange, ...view };
+}
+
+describe("FilterBar", () => {
+  it("writes the search to the filters after a pause, once", async () => {
+    const { onChange } = setup(DEFAULT_FILTERS);
+    await userEvent.setup().type(screen.getByRole("searchbox"), "somchai");
+    expect(onChange).not.toHaveBeenCalled();
+    await waitFor(() => expect(onChange).toHaveBeenCalledWith({ q: "somchai" }));
+    expect(onChange).toHaveBeenCalledTimes(1);
+  });
+
+  it("copies a search changed from outside (back button, link) into the box", () => {
+    const { onChange, rerender } = setup({ ...DEFAULT_FILTERS, q: "first" });
+    expect(screen.getByRole("searchbox")).toHaveValue("first");
+    rerender(<FilterBar filters={{ ...DEFAULT_FILTERS, q: "second" }} actor={viewer} onChange={onChange} searchRef={createRef()} />);
+    expect(screen.getByRole("searchbox")).toHaveValue("second");
+  });
+
+  it("changes the assignee filter, and lists people only for users who may assign", async () => {
+    const { onChange, unmount } = setup(DEFAULT_FILTERS);
+    const select = screen.getByRole("combobox", { name: "Assignee" });
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Everyone", "Mine", "Unassigned"]);
+    await userEvent.setup().selectOptions(select, "unassigned");
+    expect(onChange).toHaveBeenCalledWith({ assignee: "unassigned" });
+    unmount();
+    setup(DEFAULT_FILTERS, dispatcher);
+    await waitFor(() => expect(screen.getByRole("option", { name: "Anan Agent" })).toBeInTheDocument());
+  });
+
+  it("offers to clear filters only when some are set", async () => {
+    setup(DEFAULT_FILTERS);
+    expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
+    const { onChange } = setup({ statuses: ["PENDING"], assignee: "me", q: "" });
+    await userEvent.setup().click(screen.getByRole("button", { name: "Clear filters" }));
+    expect(onChange).toHaveBeenCalledWith({ statuses: [], assignee: "all", q: "" });
+  });
+});

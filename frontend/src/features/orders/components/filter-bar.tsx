@@ -1,0 +1,88 @@
+"use client";
+
+import { useEffect, useState, type RefObject } from "react";
+import { Button } from "@/components/ui/button";
+import { useI18n } from "@/lib/i18n/i18n-provider";
+import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
+import { useAssignableUsers } from "../api/get-assignable-users";
+import type { OrderFilters } from "../filters";
+
+interface Props {
+  filters: OrderFilters;
+  actor: Actor;
+  onChange(patch: Partial<OrderFilters>): void;
+  searchRef: RefObject<HTMLInputElement | null>;
+}
+
+const SEARCH_DEBOUNCE_MS = 300;
+const fieldClass =
+  "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100";
+
+export function FilterBar({ filters, actor, onChange, searchRef }: Props) {
+  const { t } = useI18n();
+  const canListPeople = hasPermission(actor, PERMISSIONS.ordersAssign);
+  const people = useAssignableUsers(canListPeople);
+
+  // The search box types freely; the URL follows after a pause. An outside change of the
+  // URL (back button, "clear") is copied into the box.
+  const [text, setText] = useState(filters.q);
+  const [seenQ, setSeenQ] = useState(filters.q);
+  const [written, setWritten] = useState(filters.q);
+  if (filters.q !== seenQ) {
+    setSeenQ(filters.q);
+    if (filters.q !== written) setText(filters.q);
+  }
+  useEffect(() => {
+    if (text.trim() === filters.q) return;
+    const timer = window.setTimeout(() => {
+      setWritten(text.trim());
+      onChange({ q: text });
+    }, SEARCH_DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [text, filters.q, onChange]);
+
+  const isDefault = filters.statuses.length === 0 && filters.assignee === "all" && !filters.q;
+
+  return (
+    <div className="flex flex-wrap items-end gap-3">
+      <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+        {t("orders.filters.assignee")}
+        <select
+          className={`${fieldClass} mt-1`}
+          value={filters.assignee}
+          onChange={(e) => onChange({ assignee: e.target.value })}
+        >
+          <option value="all">{t("orders.filters.assignee.all")}</option>
+          <option value="me">{t("orders.filters.assignee.me")}</option>
+          <option value="unassigned">{t("orders.filters.assignee.unassigned")}</option>
+          {people.data
+            ?.filter((person) => person.id !== actor.id)
+            .map((person) => (
+              <option key={person.id} value={person.id}>
+                {person.display_name}
+              </option>
+            ))}
+          {!["all", "me", "unassigned"].includes(filters.assignee) && !people.data?.some((p) => p.id === filters.assignee) ? (
+            <option value={filters.assignee}>{filters.assignee.slice(0, 8)}…</option>
+          ) : null}
+        </select>
+      </label>
+      <label className="flex min-w-64 flex-1 flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+        {t("orders.filters.search")}
+        <input
+          ref={searchRef}
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="/"
+          className={`${fieldClass} mt-1`}
+        />
+      </label>
+      {!isDefault ? (
+        <Button variant="ghost" onClick={() => onChange({ statuses: [], assignee: "all", q: "" })}>
+          {t("orders.filters.clear")}
+        </Button>
+      ) : null}
+    </div>
+  );
+}

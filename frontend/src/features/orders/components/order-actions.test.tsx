@@ -1,0 +1,129 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { renderWithProviders } from "@/test/render";
+import { DEFAULT_FILTERS } from "../filters";
+import { orderKeys } from "../keys";
+import type { OrderListData } from "../realtime/cache-reducer";
+import { orderSyncFor } from "../realtime/order-sync";
+import { listData, makeOrder } from "../test/fixtures";
+import { OrderActions } from "./order-actions";
+
+const dispatcher = { id: "d1", display_name: "Dao Dispatcher", permissions: ["orders:read", "orders:update", "orders:assign", "orders:delete", "users:read"] };
+const agent = { id: "g1", display_name: "Anan Agent", permissions: ["orders:read:assigned", "orders:update:assigned"] };
+const viewer = { id: "v1", display_name: "Wan Viewer", permissions: ["orders:read"] };
+const people = [
+  { id: "d1", display_name: "Dao Dispatcher" },
+  { id: "g1", display_name: "Anan Agent" },
+];
+
+let fetchMock: ReturnType<typeof vi.fn>;
+
+function respond(status: number, body: unknown) {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+}
+
+beforeEach(() => {
+  fetchMock = vi.fn(async (url: string) => (String(url).endsWith("/users/assignable") ? respond(200, people) : respond(500, {})));
+  vi.stubGlobal("fetch", fetchMock);
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+const buttonNames = () => screen.queryAllByRole("button").map((b) => b.textContent);
+
+describe("OrderActions shows only what the status machine and permissions allow", () => {
+  it("dispatcher on a pending unassigned order: confirm, cancel, assign to me, picker", async () => {
+    renderWithProviders(<OrderActions order={makeOrder({ status: "PENDING" })} actor={dispatcher} />);
+    expect(buttonNames()).toEqual(["Confirm", "Cancel order", "Assign to me"]);
+    const picker = screen.getByRole("combobox", { name: "Assign to" });
+    await waitFor(() => expect(within(picker).getAllByRole("option")).toHaveLength(3));
+  });
+
+  it("dispatcher on their own shipped order: deliver and unassign, no 'assign to me'", () => {
+    const order = makeOrder({ status: "SHIPPED", assignee: { id: "d1", display_name: "Dao Dispatcher" } });
+    renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    expect(buttonNames()).toEqual(["Mark delivered", "Unassign"]);
+  });
+
+  it("a delivered order has no status actions, only assignment", () => {
+    renderWithProviders(<OrderActions order={makeOrder({ status: "DELIVERED" })} actor={dispatcher} />);
+    expect(buttonNames()).toEqual(["Assign to me"]);
+  });
+
+  it("agent on an order assigned to them: status actions, no assignment", () => {
+    const order = makeOrder({ status: "PROCESSING", assignee: { id: "g1", display_name: "Anan Agent" } });
+    renderWithProviders(<OrderActions order={order} actor={agent} />);
+    expect(buttonNames()).toEqual(["Mark shipped", "Cancel order"]);
+    expect(screen.queryByRole("combobox")).toBeNull();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it("agent on someone else's order, and a viewer: nothing to do", () => {
+    const other = makeOrder({ status: "PENDING", assignee: { id: "x", display_name: "X" } });
+    const { unmount } = renderWithProviders(<OrderActions order={other} actor={agent} />);
+    expect(buttonNames()).toEqual([]);
+    expect(screen.getByText("You cannot change this order.")).toBeInTheDocument();
+    unmount();
+    renderWithProviders(<OrderActions order={makeOrder()} actor={viewer} />);
+    expect(buttonNames()).toEqual([]);
+  });
+});
+
+describe("OrderActions requests", () => {
+  it("sends the status change with the order's version", async () => {
+    const order = makeOrder({ status: "PENDING", version: 7 });
+    fetchMock.mockImplementation(async (url: string, init?: RequestInit) =>
+      init?.method === "PATCH" ? respond(200, { ...order, status: "CONFIRMED", version: 8 }) : respond(200, people),
+    );
+    renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    await userEvent.setup().click(screen.getByRole("button", { name: "Confirm" }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([, init]) => init?.method === "PATCH")).toBe(true));
+    const [url, init] = fetchMock.mock.calls.find(([, i]) => i?.method === "PATCH") as [string, RequestInit];
+    expect(url).toBe(`http://localhost:8080/api/v1/orders/${order.id}`);
+    expect(JSON.parse(String(init.body))).toEqual({ status: "CONFIRMED", version: 7 });
+  });
+
+  it("assign to me is optimistic and rolls back with a clear message on 409", async () => {
+    const order = makeOrder({ status: "PENDING", version: 3 });
+    const current = { ...order, version: 4, assignee: { id: "g1", display_name: "Anan Agent" } };
+    let release: (() => void) | undefined;
+    fetchMock.mockImplementation(async (url: string, init?: RequestInit) => {
+      if (init?.method !== "POST") return respond(200, people);
+      await new Promise<void>((resolve) => (release = resolve));
+      return new Response(
+        JSON.stringify({ type: "https://lom.example/problems/version-conflict", title: "Conflict", status: 409, current }),
+        { status: 409, headers: { "content-type": "application/problem+json" } },
+      );
+    });
+    const { queryClient } = renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    orderSyncFor(queryClient).ledger.record(order);
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [order] }));
+    const row = () => queryClient.getQueryData<OrderListData>(orderKeys.list(DEFAULT_FILTERS))?.pages[0]?.items[0];
+
+    await userEvent.setup().click(screen.getByRole("button", { name: "Assign to me" }));
+    await waitFor(() => expect(row()?.assignee?.id).toBe("d1")); // optimistic
+    release?.();
+    expect(await screen.findByRole("alert")).toHaveTextContent("Someone else changed this order meanwhile");
+    expect(row()?.assignee?.id).toBe("g1"); // the server's current state, not ours
+    expect(row()?.version).toBe(4);
+  });
+
+  it("explains a 422 from the assign endpoint and restores the row", async () => {
+    const order = makeOrder({ status: "PENDING", version: 1 });
+    fetchMock.mockImplementation(async (url: string, init?: RequestInit) =>
+      init?.method === "POST"
+        ? respond(422, { type: "/problems/validation-failed", title: "Invalid", status: 422 })
+        : respond(200, people),
+    );
+    const { queryClient } = renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    orderSyncFor(queryClient).ledger.record(order);
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [order] }));
+    const user = userEvent.setup();
+    const picker = screen.getByRole("combobox", { name: "Assign to" });
+    await waitFor(() => expect(picker).toBeEnabled());
+    await user.selectOptions(picker, "g1");
+    expect(await screen.findByRole("alert")).toHaveTextContent("That person cannot be assigned orders.");
+    expect(queryClient.getQueryData<OrderListData>(orderKeys.list(DEFAULT_FILTERS))?.pages[0]?.items[0]?.assignee).toBeNull();
+  });
+});

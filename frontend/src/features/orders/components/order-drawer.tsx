@@ -1,0 +1,161 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+import { Button } from "@/components/ui/button";
+import { ErrorMessage } from "@/components/ui/error-message";
+import { useI18n } from "@/lib/i18n/i18n-provider";
+import type { Actor } from "@/lib/permissions";
+import { isApiError } from "@/lib/problem";
+import { useOrder } from "../api/get-order";
+import type { OrderDetail, OrderHistoryEntry } from "../types";
+import { OrderActions } from "./order-actions";
+import { PriorityLabel, StatusBadge } from "./status-badge";
+
+interface Props {
+  orderId: string;
+  actor: Actor & { display_name: string };
+  onClose(): void;
+}
+
+function HistoryLine({ entry }: { entry: OrderHistoryEntry }) {
+  const { t, dateTime } = useI18n();
+  const actor = entry.actor?.display_name ?? t("drawer.system");
+  let text: string;
+  if (entry.kind === "status") {
+    text = entry.from_status === null
+      ? t("drawer.history.created", { actor })
+      : t("drawer.history.status", { actor, status: t(`status.${entry.to_status}`) });
+  } else {
+    text = entry.assignee
+      ? t("drawer.history.assigned", { actor, assignee: entry.assignee.display_name })
+      : t("drawer.history.unassigned", { actor });
+  }
+  return (
+    <li className="relative pl-4 before:absolute before:left-0 before:top-1.5 before:h-2 before:w-2 before:rounded-full before:bg-slate-400">
+      <p className="text-sm">{text}</p>
+      <time dateTime={entry.at} className="text-xs text-slate-500 dark:text-slate-400">
+        {dateTime(entry.at)}
+      </time>
+    </li>
+  );
+}
+
+function Details({ order, actor }: { order: OrderDetail; actor: Props["actor"] }) {
+  const { t, money } = useI18n();
+  const address = order.shipping_address;
+  return (
+    <div className="space-y-6">
+      <div className="flex items-center gap-3">
+        <StatusBadge status={order.status} />
+        <PriorityLabel priority={order.priority} />
+        <span className="text-sm text-slate-600 dark:text-slate-300">
+          {order.assignee?.display_name ?? t("orders.unassigned")}
+        </span>
+      </div>
+      <OrderActions order={order} actor={actor} />
+      <section>
+        <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.customer")}</h3>
+        <p className="text-sm font-medium">{order.customer.name}</p>
+        <p className="text-sm">{order.customer.email}</p>
+        {order.customer.phone ? <p className="text-sm">{order.customer.phone}</p> : null}
+      </section>
+      <section>
+        <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.address")}</h3>
+        <address className="text-sm not-italic">
+          {address.line1}
+          {address.line2 ? <>, {address.line2}</> : null}
+          <br />
+          {address.city} {address.postal_code}, {address.country}
+        </address>
+      </section>
+      <section>
+        <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.items")}</h3>
+        <table className="mt-1 w-full text-sm">
+          <tbody>
+            {order.items.map((line) => (
+              <tr key={line.sku} className="border-b border-slate-100 dark:border-slate-800">
+                <td className="py-1">
+                  {line.name} <span className="text-xs text-slate-500">{line.sku}</span>
+                </td>
+                <td className="py-1 text-right tabular-nums">× {line.quantity}</td>
+                <td className="py-1 text-right tabular-nums">{money(line.line_total_minor, order.currency)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <td colSpan={2} className="pt-2 text-right text-slate-500">{t("drawer.subtotal")}</td>
+              <td className="pt-2 text-right tabular-nums">{money(order.subtotal_minor, order.currency)}</td>
+            </tr>
+            {order.shipping_minor !== undefined ? (
+              <tr>
+                <td colSpan={2} className="text-right text-slate-500">{t("drawer.shipping")}</td>
+                <td className="text-right tabular-nums">{money(order.shipping_minor, order.currency)}</td>
+              </tr>
+            ) : null}
+            <tr className="font-semibold">
+              <td colSpan={2} className="text-right">{t("drawer.total")}</td>
+              <td className="text-right tabular-nums">{money(order.total_minor, order.currency)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </section>
+      {order.note ? (
+        <section>
+          <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.note")}</h3>
+          <p className="whitespace-pre-wrap text-sm">{order.note}</p>
+        </section>
+      ) : null}
+      <section>
+        <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.timeline")}</h3>
+        <ol className="mt-2 space-y-3">
+          {[...order.history].reverse().map((entry, i) => (
+            <HistoryLine key={`${entry.at}-${i}`} entry={entry} />
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
+
+/** Side panel with the full order; it updates live (events patch it, the timeline refetches). */
+export function OrderDrawer({ orderId, actor, onClose }: Props) {
+  const { t } = useI18n();
+  const query = useOrder(orderId);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, [orderId]);
+
+  const notFound = isApiError(query.error) && query.error.status === 404;
+
+  return (
+    <aside
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="order-drawer-title"
+      className="absolute inset-y-0 right-0 z-20 flex w-full max-w-lg flex-col border-l border-slate-200 bg-white shadow-xl dark:border-slate-700 dark:bg-slate-900"
+    >
+      <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3 dark:border-slate-700">
+        <h2 id="order-drawer-title" ref={headingRef} tabIndex={-1} className="text-lg font-semibold outline-none">
+          {query.data ? t("drawer.title", { number: query.data.number }) : t("common.loading")}
+        </h2>
+        <Button variant="ghost" onClick={onClose} aria-label={t("common.close")} aria-keyshortcuts="Escape">
+          ✕
+        </Button>
+      </div>
+      <div className="flex-1 overflow-auto p-4">
+        {query.data ? (
+          <Details order={query.data} actor={actor} />
+        ) : notFound ? (
+          <p className="text-sm">{t("drawer.deleted")}</p>
+        ) : query.isError ? (
+          <ErrorMessage error={query.error} fallback={t("drawer.loadError")} />
+        ) : (
+          <p className="text-sm text-slate-500">{t("common.loading")}</p>
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,77 @@
+"use client";
+
+import { memo, useSyncExternalStore, type CSSProperties } from "react";
+import { env } from "@/config/public-env";
+import { ageLevel, formatAge } from "@/lib/format";
+import { useI18n } from "@/lib/i18n/i18n-provider";
+import { recentChanges } from "../realtime/recent-changes";
+import { isTerminal } from "../status-machine";
+import type { OrderListItem } from "../types";
+import { PriorityLabel, StatusBadge } from "./status-badge";
+
+export const ROW_HEIGHT = 44;
+export const GRID_COLUMNS = "grid grid-cols-[7rem_minmax(8rem,1fr)_4rem_8rem_7.5rem_5.5rem_9rem_5rem] items-center gap-3 px-3";
+
+const AGE_CLASS = {
+  normal: "text-slate-600 dark:text-slate-400",
+  warn: "font-semibold text-amber-600 dark:text-amber-400",
+  alert: "font-semibold text-red-600 dark:text-red-400",
+} as const;
+
+interface Props {
+  order: OrderListItem;
+  index: number;
+  selected: boolean;
+  now: number;
+  style: CSSProperties;
+  onOpen(id: string, index: number): void;
+}
+
+export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, onOpen }: Props) {
+  const { t, money } = useI18n();
+  const recent = useSyncExternalStore(recentChanges.subscribe, () => recentChanges.get().get(order.id), () => undefined);
+  const ageMs = now - Date.parse(order.created_at);
+  const level = isTerminal(order.status)
+    ? "normal"
+    : ageLevel(ageMs, env.NEXT_PUBLIC_AGE_WARN_MINUTES, env.NEXT_PUBLIC_AGE_ALERT_MINUTES);
+  const highlight = recent === "created" ? "row-new" : recent === "updated" ? "row-flash" : "";
+
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-order-id={order.id}
+      style={style}
+      onClick={() => onOpen(order.id, index)}
+      className={`${GRID_COLUMNS} ${highlight} cursor-pointer border-b border-slate-100 text-sm dark:border-slate-800 ${
+        selected ? "bg-blue-50 ring-2 ring-inset ring-blue-500 dark:bg-blue-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"
+      }`}
+    >
+      <span role="gridcell" className="font-mono text-xs font-semibold">
+        {order.number}
+      </span>
+      <span role="gridcell" className="truncate" title={order.customer.email}>
+        {order.customer.name}
+      </span>
+      <span role="gridcell" className="text-right tabular-nums">
+        {order.items_count}
+      </span>
+      <span role="gridcell" className="text-right tabular-nums">
+        {money(order.total_minor, order.currency)}
+      </span>
+      <span role="gridcell">
+        <StatusBadge status={order.status} />
+      </span>
+      <span role="gridcell">
+        <PriorityLabel priority={order.priority} />
+      </span>
+      <span role="gridcell" className="truncate text-slate-700 dark:text-slate-300">
+        {order.assignee?.display_name ?? <span className="italic text-slate-400">{t("orders.unassigned")}</span>}
+      </span>
+      <span role="gridcell" className={`text-right tabular-nums ${AGE_CLASS[level]}`}>
+        <time dateTime={order.created_at}>{formatAge(ageMs)}</time>
+      </span>
+    </div>
+  );
+});

@@ -1,0 +1,78 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef } from "react";
+import { useI18n } from "@/lib/i18n/i18n-provider";
+import { useNow } from "@/lib/use-now";
+import type { OrderListItem } from "../types";
+import { GRID_COLUMNS, OrderRow, ROW_HEIGHT } from "./order-row";
+
+interface Props {
+  orders: OrderListItem[];
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage(): void;
+  selectedIndex: number;
+  onOpen(id: string, index: number): void;
+}
+
+/** Only the visible rows are in the DOM, so ten thousand loaded orders scroll smoothly. */
+export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, onOpen }: Props) {
+  const { t } = useI18n();
+  const now = useNow(15_000);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const count = orders.length + 1; // the last row says "loading more" or "end of list"
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns functions on purpose
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (index) => orders[index]?.id ?? "__footer",
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastVisible = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => {
+    if (lastVisible >= orders.length - 20 && hasNextPage && !isFetchingNextPage) fetchNextPage();
+  }, [lastVisible, orders.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
+  }, [selectedIndex, virtualizer]);
+
+  return (
+    <div role="grid" aria-rowcount={hasNextPage ? -1 : orders.length + 1} aria-label={t("orders.title")} className="flex min-h-0 flex-1 flex-col rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
+      <div role="row" aria-rowindex={1} className={`${GRID_COLUMNS} border-b border-slate-200 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:border-slate-700 dark:text-slate-400`}>
+        <span role="columnheader">{t("orders.col.number")}</span>
+        <span role="columnheader">{t("orders.col.customer")}</span>
+        <span role="columnheader" className="text-right">{t("orders.col.items")}</span>
+        <span role="columnheader" className="text-right">{t("orders.col.total")}</span>
+        <span role="columnheader">{t("orders.col.status")}</span>
+        <span role="columnheader">{t("orders.col.priority")}</span>
+        <span role="columnheader">{t("orders.col.assignee")}</span>
+        <span role="columnheader" className="text-right">{t("orders.col.age")}</span>
+      </div>
+      <div ref={scrollRef} className="min-h-0 flex-1 overflow-auto" data-testid="orders-scroll">
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {items.map((item) => {
+            const style = { position: "absolute", top: 0, left: 0, width: "100%", height: item.size, transform: `translateY(${item.start}px)` } as const;
+            const order = orders[item.index];
+            if (!order) {
+              return (
+                <div key={item.key} role="row" style={style} className="flex items-center justify-center text-xs text-slate-500">
+                  <span role="gridcell">
+                    {orders.length === 0 && !hasNextPage ? t("orders.empty") : hasNextPage ? t("orders.loadingMore") : t("orders.end")}
+                  </span>
+                </div>
+              );
+            }
+            return (
+              <OrderRow key={item.key} order={order} index={item.index} selected={item.index === selectedIndex} now={now} style={style} onOpen={onOpen} />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/** Board filters and their URL form: `?status=PENDING,CONFIRMED&assignee=me&q=somchai`. */
+import { ORDER_STATUSES, type OrderStatus, type OrderListItem } from "./types";
+
+/** `all` | `me` | `unassigned` | a user id. */
+export type AssigneeFilter = "all" | "me" | "unassigned" | (string & {});
+
+export interface OrderFilters {
+  /** Empty means every status. Always in status-machine order, without duplicates. */
+  statuses: OrderStatus[];
+  assignee: AssigneeFilter;
+  q: string;
+}
+
+export const DEFAULT_FILTERS: OrderFilters = { statuses: [], assignee: "all", q: "" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_QUERY_LENGTH = 200;
+
+function isStatus(value: string): value is OrderStatus {
+  return (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+export function normalizeStatuses(statuses: readonly string[]): OrderStatus[] {
+  const wanted = new Set(statuses.map((s) => s.trim().toUpperCase()).filter(isStatus));
+  return ORDER_STATUSES.filter((s) => wanted.has(s));
+}
+
+/** Filters as they may come from outside (URL, cache key): statuses not yet checked. */
+export type LooseFilters = Partial<Omit<OrderFilters, "statuses">> & { statuses?: readonly string[] };
+
+export function normalizeFilters(filters: LooseFilters): OrderFilters {
+  const assignee = (filters.assignee ?? "all").trim();
+  return {
+    statuses: normalizeStatuses(filters.statuses ?? []),
+    assignee:
+      assignee === "me" || assignee === "unassigned" || UUID.test(assignee) ? assignee.toLowerCase() : "all",
+    q: (filters.q ?? "").trim().slice(0, MAX_QUERY_LENGTH),
+  };
+}
+
+interface ReadableParams {
+  get(name: string): string | null;
+}
+
+/** Reads filters from URL search params; anything unknown or malformed falls back to the default. */
+export function filtersFromSearchParams(params: ReadableParams): OrderFilters {
+  const status = params.get("status");
+  return normalizeFilters({
+    statuses: status ? status.split(",") : [],
+    assignee: params.get("assignee") ?? "all",
+    q: params.get("q") ?? "",
+  });
+}
+
+/**
+ * Writes filters into search params, keeping unrelated params (e.g. `order` for the drawer)
+ * and omitting defaults so the plain board URL stays `/orders`.
+ */
+export function filtersToSearchParams(filters: OrderFilters, base?: ReadableParams & { toString(): string }): URLSearchParams {
+  const params = new URLSearchParams(base?.toString() ?? "");
+  const normalized = normalizeFilters(filters);
+  params.delete("status");
+  params.delete("assignee");
+  params.delete("q");
+  if (normalized.statuses.length > 0) params.set("status", normalized.statuses.join(","));
+  if (normalized.assignee !== "all") params.set("assignee", normalized.assignee);
+  if (normalized.q) params.set("q", normalized.q);
+  return params;
+}
+
+/** Query parameters for `GET /orders` and `GET /orders/stats`. */
+export function filtersToApiQuery(filters: OrderFilters): Record<string, string | undefined> {
+  return {
+    status: filters.statuses.length > 0 ? filters.statuses.join(",") : undefined,
+    assignee: filters.assignee === "all" ? undefined : filters.assignee,
+    q: filters.q || undefined,
+  };
+}
+
+/** Stats counts per status ignore the status filter (the tabs show every status). */
+export function statsFilters(filters: OrderFilters): OrderFilters {
+  return { ...filters, statuses: [] };
+}
+
+/**
+ * Client-side approximation of the server's filter, used to place live events into cached lists.
+ * `q` matches order number, customer name or email, case-insensitively.
+ */
+export function orderMatchesFilters(order: OrderListItem, filters: OrderFilters, currentUserId: string | null): boolean {
+  if (filters.statuses.length > 0 && !filters.statuses.includes(order.status)) return false;
+  switch (filters.assignee) {
+    case "all":
+      break;
+    case "unassigned":
+      if (order.assignee !== null) return false;
+      break;
+    case "me":
+      if (!currentUserId || order.assignee?.id !== currentUserId) return false;
+      break;
+    default:
+      if (order.assignee?.id !== filters.assignee) return false;
+  }
+  if (filters.q) {
+    const needle = filters.q.toLocaleLowerCase();
+    const haystack = [order.number, order.customer.name, order.customer.email];
+    if (!haystack.some((field) => field.toLocaleLowerCase().includes(needle))) return false;
+  }
+  return true;
+}

@@ -1,0 +1,62 @@
+/** What the signed-in user may do with one order: drives which buttons the board shows. */
+import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
+import { nextStatuses } from "./status-machine";
+import type { OrderListItem, OrderStatus } from "./types";
+
+function isAssignedTo(order: Pick<OrderListItem, "assignee">, actor: Actor): boolean {
+  return order.assignee?.id === actor.id;
+}
+
+export function canReadOrders(actor: Actor | null): boolean {
+  return hasPermission(actor, PERMISSIONS.ordersRead) || hasPermission(actor, PERMISSIONS.ordersReadAssigned);
+}
+
+export function canReadOrder(actor: Actor | null, order: Pick<OrderListItem, "assignee">): boolean {
+  if (!actor) return false;
+  if (hasPermission(actor, PERMISSIONS.ordersRead)) return true;
+  return hasPermission(actor, PERMISSIONS.ordersReadAssigned) && isAssignedTo(order, actor);
+}
+
+export function canUpdateOrder(actor: Actor | null, order: Pick<OrderListItem, "assignee">): boolean {
+  if (!actor) return false;
+  if (hasPermission(actor, PERMISSIONS.ordersUpdate)) return true;
+  return hasPermission(actor, PERMISSIONS.ordersUpdateAssigned) && isAssignedTo(order, actor);
+}
+
+/** Status changes the machine allows from the order's status AND the user may make. */
+export function allowedStatusActions(
+  actor: Actor | null,
+  order: Pick<OrderListItem, "assignee" | "status">,
+): readonly OrderStatus[] {
+  return canUpdateOrder(actor, order) ? nextStatuses(order.status) : [];
+}
+
+/** Whether a user can be given orders at all (works orders: any update permission). */
+export function canWorkOrders(actor: Actor | null): boolean {
+  return hasPermission(actor, PERMISSIONS.ordersUpdate) || hasPermission(actor, PERMISSIONS.ordersUpdateAssigned);
+}
+
+export interface AssignActions {
+  /** Open the picker and choose anyone assignable. */
+  assign: boolean;
+  /** One-click "assign to me". */
+  assignToMe: boolean;
+  unassign: boolean;
+}
+
+export function allowedAssignActions(
+  actor: Actor | null,
+  order: Pick<OrderListItem, "assignee">,
+): AssignActions {
+  const mayAssign = hasPermission(actor, PERMISSIONS.ordersAssign);
+  if (!actor || !mayAssign) return { assign: false, assignToMe: false, unassign: false };
+  return {
+    assign: true,
+    assignToMe: canWorkOrders(actor) && !isAssignedTo(order, actor),
+    unassign: order.assignee !== null,
+  };
+}
+
+export function canDeleteOrder(actor: Actor | null): boolean {
+  return hasPermission(actor, PERMISSIONS.ordersDelete);
+}

@@ -1,0 +1,257 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_FILTERS, type OrderFilters } from "../filters";
+import { ids, listData, makeOrder } from "../test/fixtures";
+import type { OrderDetail, OrderStats } from "../types";
+import { applyBatchToList, applyToDetail, applyToList, applyToStats, compareNewestFirst, reconcileList } from "./cache-reducer";
+import { OrderLedger } from "./ledger";
+
+const ME = "11111111-1111-4111-8111-111111111111";
+const all: OrderFilters = DEFAULT_FILTERS;
+const pendingOnly: OrderFilters = { ...DEFAULT_FILTERS, statuses: ["PENDING"] };
+
+const at = (minute: number) => `2026-11-26T10:${String(minute).padStart(2, "0")}:00.000Z`;
+
+describe("compareNewestFirst", () => {
+  it("orders by created_at descending, then id descending", () => {
+    const a = makeOrder({ created_at: at(5), id: "a" });
+    const b = makeOrder({ created_at: at(6), id: "b" });
+    const c = makeOrder({ created_at: at(6), id: "c" });
+    expect([a, b, c].sort(compareNewestFirst).map((o) => o.id)).toEqual(["c", "b", "a"]);
+  });
+});
+
+describe("applyToList", () => {
+  const older = makeOrder({ number: "OLD", created_at: at(1) });
+  const middle = makeOrder({ number: "MID", created_at: at(2) });
+
+  it("inserts a created order at the top (newest first)", () => {
+    const data = listData({ items: [middle, older] });
+    const created = makeOrder({ number: "NEW", created_at: at(3) });
+    const next = applyToList(data, all, { type: "order.created", order: created }, ME);
+    expect(ids(next)).toEqual(["NEW", "MID", "OLD"]);
+    expect(ids(data)).toEqual(["MID", "OLD"]); // immutably
+  });
+
+  it("inserts in sorted position across pages", () => {
+    const data = listData({ items: [middle], next_cursor: "c1" }, { items: [older] });
+    const between = makeOrder({ number: "BETWEEN", created_at: at(1), id: "zzzz" });
+    const next = applyToList(data, all, { type: "order.updated", order: between }, ME);
+    expect(next.pages[1]?.items.map((o) => o.number)).toEqual(["BETWEEN", "OLD"]);
+  });
+
+  it("does not append an order older than the loaded window while more pages remain", () => {
+    const data = listData({ items: [middle], next_cursor: "c1" });
+    const ancient = makeOrder({ number: "ANCIENT", created_at: at(0) });
+    expect(applyToList(data, all, { type: "order.updated", order: ancient }, ME)).toBe(data);
+    const complete = listData({ items: [middle] });
+    expect(ids(applyToList(complete, all, { type: "order.updated", order: ancient }, ME))).toEqual(["MID", "ANCIENT"]);
+  });
+
+  it("inserts into an empty list", () => {
+    const data = listData({ items: [] });
+    const created = makeOrder({ number: "FIRST" });
+    expect(ids(applyToList(data, all, { type: "order.created", order: created }, ME))).toEqual(["FIRST"]);
+  });
+
+  it("skips created orders that do not match the list's filters", () => {
+    const data = listData({ items: [middle] });
+    const confirmed = makeOrder({ status: "CONFIRMED", created_at: at(9) });
+    expect(applyToList(data, pendingOnly, { type: "order.created", order: confirmed }, ME)).toBe(data);
+  });
+
+  it("replaces a row in place only with a newer version", () => {
+    const row = makeOrder({ number: "R", version: 3, created_at: at(4) });
+    const data = listData({ items: [row, middle] });
+    const newer = { ...row, version: 4, priority: "high" as const };
+    const next = applyToList(data, all, { type: "order.updated", order: newer }, ME);
+    expect(next.pages[0]?.items[0]?.priority).toBe("high");
+    const stale = { ...row, version: 2, priority: "high" as const };
+    expect(applyToList(data, all, { type: "order.updated", order: stale }, ME)).toBe(data);
+    const same = { ...row, version: 3, priority: "high" as const };
+    expect(applyToList(data, all, { type: "order.updated", order: same }, ME)).toBe(data);
+  });
+
+  it("removes a row whose update moves it out of the filter", () => {
+    const row = makeOrder({ number: "R", version: 1, created_at: at(4) });
+    const data = listData({ items: [row, middle] });
+    const confirmed = { ...row, version: 2, status: "CONFIRMED" as const };
+    expect(ids(applyToList(data, pendingOnly, { type: "order.updated", order: confirmed }, ME))).toEqual(["MID"]);
+  });
+
+  it("adds a row whose update moves it into the filter", () => {
+    const data = listData({ items: [middle] });
+    const nowMine = makeOrder({ number: "MINE", created_at: at(5), assignee: { id: ME, display_name: "Me" }, version: 2 });
+    const mine: OrderFilters = { ...DEFAULT_FILTERS, assignee: "me" };
+    expect(ids(applyToList(listData({ items: [] }), mine, { type: "order.updated", order: nowMine }, ME))).toEqual(["MINE"]);
+    expect(applyToList(data, mine, { type: "order.updated", order: nowMine }, null).pages[0]?.items).toHaveLength(1);
+  });
+
+  it("removes deleted orders and ignores deletions of unknown ones", () => {
+    const data = listData({ items: [middle, older] });
+    expect(ids(applyToList(data, all, { type: "order.deleted", order: middle }, ME))).toEqual(["OLD"]);
+    expect(applyToList(data, all, { type: "order.deleted", order: makeOrder() }, ME)).toBe(data);
+  });
+
+  it("allows the same version when rolling back an optimistic patch", () => {
+    const row = makeOrder({ version: 5 });
+    const patched = { ...row, assignee: { id: ME, display_name: "Me" } };
+    const data = listData({ items: [patched] });
+    const next = applyToList(data, all, { type: "order.updated", order: row }, ME, { allowSameVersion: true });
+    expect(next.pages[0]?.items[0]?.assignee).toBeNull();
+  });
+});
+
+describe("reconcileList", () => {
+  it("replaces rows the ledger knows newer versions of and drops deleted and out-of-filter ones", () => {
+    const a = makeOrder({ number: "A", version: 1 });
+    const b = makeOrder({ number: "B", version: 1 });
+    const c = makeOrder({ number: "C", version: 1 });
+    const d = makeOrder({ number: "D", version: 4 });
+    const ledger = new OrderLedger();
+    ledger.record({ ...a, version: 2, priority: "high" });
+    ledger.record({ ...b, version: 2, status: "CONFIRMED" });
+    ledger.record(c);
+    ledger.record(c, true);
+    ledger.record({ ...d, version: 3 });
+    const fetched = listData({ items: [a, b, c, d] });
+    const next = reconcileList(fetched, pendingOnly, ledger, ME);
+    expect(ids(next)).toEqual(["A", "D"]);
+    expect(next.pages[0]?.items[0]?.priority).toBe("high");
+    expect(next.pages[0]?.items[1]?.version).toBe(4);
+  });
+
+  it("returns the same reference when nothing is stale", () => {
+    const a = makeOrder();
+    const ledger = new OrderLedger();
+    ledger.record(a);
+    const data = listData({ items: [a] });
+    expect(reconcileList(data, all, ledger, ME)).toBe(data);
+  });
+});
+
+describe("applyToDetail", () => {
+  const base = makeOrder({ version: 2 });
+  const detail: OrderDetail = {
+    ...base,
+    customer: { ...base.customer, phone: "+66 2 000 0000" },
+    shipping_address: { line1: "1 Sukhumvit", city: "Bangkok", postal_code: "10110", country: "TH" },
+    items: [],
+    subtotal_minor: 129900,
+    history: [],
+  };
+
+  it("merges a newer snapshot and keeps detail-only fields", () => {
+    const next = applyToDetail(detail, { type: "order.updated", order: { ...base, version: 3, status: "CONFIRMED" } });
+    expect(next.status).toBe("CONFIRMED");
+    expect(next.version).toBe(3);
+    expect(next.customer.phone).toBe("+66 2 000 0000");
+    expect(next.shipping_address.city).toBe("Bangkok");
+  });
+
+  it("ignores older and equal versions", () => {
+    expect(applyToDetail(detail, { type: "order.updated", order: { ...base, version: 1, status: "CANCELLED" } })).toBe(detail);
+    expect(applyToDetail(detail, { type: "order.updated", order: { ...base, status: "CANCELLED" } })).toBe(detail);
+  });
+});
+
+describe("applyToStats", () => {
+  const stats: OrderStats = { counts: { PENDING: 5, CONFIRMED: 2 }, created_last_hour: 7 };
+
+  it("counts a created order", () => {
+    const next = applyToStats(stats, all, undefined, { type: "order.created", order: makeOrder() }, ME);
+    expect(next).toEqual({ counts: { PENDING: 6, CONFIRMED: 2 }, created_last_hour: 8 });
+  });
+
+  it("moves a count between statuses on a status change", () => {
+    const prev = makeOrder({ version: 1 });
+    const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "CONFIRMED" } }, ME);
+    expect(next).toEqual({ counts: { PENDING: 4, CONFIRMED: 3 }, created_last_hour: 7 });
+  });
+
+  it("ignores the status filter (tabs show every status) but respects the assignee filter", () => {
+    const prev = makeOrder({ version: 1 });
+    const mine: OrderFilters = { statuses: ["PENDING"], assignee: "me", q: "" };
+    const assigned = { ...prev, version: 2, assignee: { id: ME, display_name: "Me" } };
+    expect(applyToStats(stats, mine, prev, { type: "order.updated", order: assigned }, ME)).toEqual({
+      counts: { PENDING: 6, CONFIRMED: 2 },
+      created_last_hour: 7,
+    });
+    expect(applyToStats(stats, mine, undefined, { type: "order.created", order: makeOrder() }, ME)).toBe(stats);
+  });
+
+  it("decrements on delete, using the event snapshot when the order was never seen", () => {
+    const gone = makeOrder({ status: "CONFIRMED" });
+    expect(applyToStats(stats, all, undefined, { type: "order.deleted", order: gone }, ME)).toEqual({
+      counts: { PENDING: 5, CONFIRMED: 1 },
+      created_last_hour: 7,
+    });
+  });
+
+  it("asks for a refetch when an update's previous state is unknown", () => {
+    const order = makeOrder({ version: 4, status: "SHIPPED" });
+    expect(applyToStats(stats, all, undefined, { type: "order.updated", order }, ME)).toBe("invalidate");
+  });
+
+  it("never goes below zero and returns the same object when nothing changed", () => {
+    const prev = makeOrder({ status: "SHIPPED", version: 1 });
+    const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "DELIVERED" } }, ME);
+    expect(next).toEqual({ counts: { PENDING: 5, CONFIRMED: 2, SHIPPED: 0, DELIVERED: 1 }, created_last_hour: 7 });
+    const same = applyToStats(stats, all, makeOrder({ version: 1 }), { type: "order.updated", order: makeOrder({ version: 2 }) }, ME);
+    expect(same).toBe(stats);
+  });
+});
+
+describe("applyBatchToList", () => {
+  /** Small deterministic PRNG so the scenario is random-looking but reproducible. */
+  function lcg(seed: number) {
+    let state = seed;
+    return () => {
+      state = (state * 1664525 + 1013904223) % 2 ** 32;
+      return state / 2 ** 32;
+    };
+  }
+
+  it("gives the same list as applying the changes one by one", () => {
+    const statuses = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED"] as const;
+    for (let seed = 1; seed <= 40; seed++) {
+      const random = lcg(seed);
+      const pickStatus = () => statuses[Math.floor(random() * statuses.length)] ?? "PENDING";
+      const base = Array.from({ length: 30 }, (_, i) =>
+        makeOrder({ id: `id-${seed}-${String(i).padStart(3, "0")}`, created_at: at(i), version: 1 }),
+      ).sort(compareNewestFirst);
+      const known = new Map(base.map((o) => [o.id, o]));
+      const complete = random() < 0.5;
+      const data = complete ? listData({ items: base }) : listData({ items: base.slice(0, 20), next_cursor: "c1" });
+      const changes: Array<{ type: "order.created" | "order.updated" | "order.deleted"; order: (typeof base)[number] }> = [];
+      for (let n = 0; n < 25; n++) {
+        const roll = random();
+        if (roll < 0.2) {
+          const order = makeOrder({ id: `new-${seed}-${n}`, created_at: at(Math.floor(random() * 59)), status: pickStatus() });
+          known.set(order.id, order);
+          changes.push({ type: "order.created", order });
+        } else {
+          const ids = [...known.keys()];
+          const id = ids[Math.floor(random() * ids.length)] as string;
+          const current = known.get(id);
+          if (!current) continue;
+          const next = { ...current, version: current.version + 1, status: pickStatus() };
+          known.set(id, next);
+          changes.push({ type: roll < 0.3 ? "order.deleted" : "order.updated", order: next });
+          if (roll < 0.3) known.delete(id);
+        }
+      }
+      const filters: OrderFilters = random() < 0.5 ? all : { ...DEFAULT_FILTERS, statuses: ["PENDING", "CONFIRMED"] };
+      const sequential = changes.reduce((acc, change) => applyToList(acc, filters, change, ME), data);
+      const batched = applyBatchToList(data, filters, changes, ME);
+      expect(ids(batched), `seed ${seed}`).toEqual(ids(sequential));
+      expect(batched.pages.flatMap((p) => p.items.map((o) => o.version))).toEqual(
+        sequential.pages.flatMap((p) => p.items.map((o) => o.version)),
+      );
+    }
+  });
+
+  it("returns the same reference for an empty batch", () => {
+    const data = listData({ items: [makeOrder()] });
+    expect(applyBatchToList(data, all, [], ME)).toBe(data);
+  });
+});

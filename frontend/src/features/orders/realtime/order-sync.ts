@@ -1,0 +1,28 @@
+/**
+ * Per-QueryClient realtime state: the version ledger and the seq tracker, shared by the socket
+ * hook and the mutations so every write goes through the same "newer wins" rule.
+ */
+import type { QueryClient } from "@tanstack/react-query";
+import { attachLedger } from "./apply-to-cache";
+import { OrderLedger } from "./ledger";
+import { SeqTracker } from "./seq-tracker";
+
+export interface OrderSync {
+  ledger: OrderLedger;
+  tracker: SeqTracker;
+  /** The signed-in user's id (for `assignee=me` lists). */
+  userId: string | null;
+}
+
+const registry = new WeakMap<QueryClient, OrderSync>();
+
+export function orderSyncFor(queryClient: QueryClient): OrderSync {
+  let sync = registry.get(queryClient);
+  if (!sync) {
+    const created: OrderSync = { ledger: new OrderLedger(), tracker: new SeqTracker(), userId: null };
+    attachLedger(queryClient, created.ledger, () => created.userId);
+    registry.set(queryClient, created);
+    sync = created;
+  }
+  return sync;
+}

@@ -1,0 +1,149 @@
+/**
+ * The one way the dashboard talks to the gateway: JSON over fetch, the bearer token added,
+ * problem+json turned into ApiError, and a single shared refresh on 401 followed by one retry.
+ */
+import { ApiError, problemFromResponse } from "./problem";
+
+export interface TokenStore {
+  get(): string | null;
+  set(token: string | null): void;
+}
+
+export function memoryTokenStore(): TokenStore {
+  let token: string | null = null;
+  return {
+    get: () => token,
+    set: (next) => {
+      token = next;
+    },
+  };
+}
+
+export interface RefreshResult {
+  access_token: string;
+  token_type?: string;
+  expires_in?: number;
+  user?: unknown;
+}
+
+export interface RequestOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  /** Sent as JSON. */
+  body?: unknown;
+  query?: Record<string, string | number | undefined | null>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Attach the bearer token and refresh on 401 (default true). */
+  auth?: boolean;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  tokens: TokenStore;
+  fetch?: typeof fetch;
+  /** Called when a refresh fails: the session is over. */
+  onSessionExpired?: () => void;
+}
+
+export interface ApiClient {
+  request<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** Exchanges the refresh cookie for a new access token; concurrent callers share one request. */
+  refresh(): Promise<RefreshResult>;
+  tokens: TokenStore;
+}
+
+export function buildUrl(baseUrl: string, path: string, query?: RequestOptions["query"]): string {
+  const url = `${baseUrl}${path.startsWith("/") ? path : `/${path}`}`;
+  if (!query) return url;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `${url}?${search}` : url;
+}
+
+function isAuthPath(path: string): boolean {
+  return path.startsWith("/auth/");
+}
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const doFetch: typeof fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+  const { tokens } = options;
+  let inFlightRefresh: Promise<RefreshResult> | null = null;
+
+  async function send(path: string, init: RequestOptions, token: string | null): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json", ...init.headers };
+    if (init.body !== undefined) headers["Content-Type"] = "application/json";
+    if (token) headers.Authorization = `Bearer ${token}`;
+    try {
+      return await doFetch(buildUrl(options.baseUrl, path, init.query), {
+        method: init.method ?? "GET",
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal,
+        // The refresh cookie is scoped to /api/v1/auth: only those calls need credentials.
+        credentials: isAuthPath(path) ? "include" : "same-origin",
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "AbortError") throw error;
+      throw ApiError.network(error);
+    }
+  }
+
+  async function parse<T>(response: Response): Promise<T> {
+    if (!response.ok) throw await problemFromResponse(response);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  function refresh(): Promise<RefreshResult> {
+    if (inFlightRefresh) return inFlightRefresh;
+    inFlightRefresh = (async () => {
+      try {
+        const response = await send("/auth/refresh", { method: "POST" }, null);
+        const result = await parse<RefreshResult>(response);
+        if (!result || typeof result.access_token !== "string") {
+          throw new ApiError({ type: "about:blank", title: "Malformed refresh response", status: 502 });
+        }
+        tokens.set(result.access_token);
+        return result;
+      } catch (error) {
+        tokens.set(null);
+        throw error;
+      } finally {
+        inFlightRefresh = null;
+      }
+    })();
+    return inFlightRefresh;
+  }
+
+  async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
+    const useAuth = init.auth ?? true;
+    const tokenUsed = useAuth ? tokens.get() : null;
+    const response = await send(path, init, tokenUsed);
+    if (response.status !== 401 || !useAuth || isAuthPath(path)) return parse<T>(response);
+
+    // 401: get a fresh token (unless another caller already did meanwhile), then retry once.
+    let fresh = tokens.get();
+    if (!fresh || fresh === tokenUsed) {
+      try {
+        fresh = (await refresh()).access_token;
+      } catch (error) {
+        options.onSessionExpired?.();
+        if (error instanceof ApiError && error.kind === "network") throw error;
+        throw await problemFromResponse(response);
+      }
+    }
+    const retried = await send(path, init, fresh);
+    if (retried.status === 401) {
+      tokens.set(null);
+      options.onSessionExpired?.();
+    }
+    return parse<T>(retried);
+  }
+
+  return { request, refresh, tokens };
+}
