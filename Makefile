@@ -7,7 +7,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help test test-rust lint-rust test-frontend frontend-deps fmt
+.PHONY: help test test-rust lint-rust realtime-deps test-frontend frontend-deps fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -18,8 +18,12 @@ lint-rust: ## cargo fmt --check and clippy with warnings denied
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-test-rust: ## Rust unit and integration tests against real PostgreSQL and Redis
+test-rust: realtime-deps ## Rust unit and integration tests against real PostgreSQL and Redis
 	cargo test --workspace --locked -- --test-threads=$(TEST_THREADS)
+
+realtime-deps: ## socket.io-client for the gateway's realtime scenarios (skipped when current)
+	@cd gateway/tests/realtime && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund; else echo "gateway/tests/realtime/node_modules is current"; fi
 
 fmt: ## Format the Rust code
 	cargo fmt --all

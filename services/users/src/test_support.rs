@@ -47,6 +47,8 @@ pub fn settings(database: PgConnectOptions) -> (Settings, String) {
 /// A running users-service.
 pub struct RunningUsers {
     pub base_url: String,
+    /// Its signing key, for tests that forge or expire tokens.
+    pub signing_pem: String,
     client: reqwest::Client,
 }
 
@@ -60,7 +62,7 @@ pub async fn spawn(pool: &PgPool) -> RunningUsers {
     let options = (*pool.connect_options())
         .clone()
         .options([("search_path", "users_service")]);
-    let (settings, _) = settings(options);
+    let (settings, signing_pem) = settings(options);
     let app = Application::build(settings)
         .await
         .expect("users-service builds");
@@ -71,7 +73,11 @@ pub async fn spawn(pool: &PgPool) -> RunningUsers {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("an HTTP client");
-    RunningUsers { base_url, client }
+    RunningUsers {
+        base_url,
+        signing_pem,
+        client,
+    }
 }
 
 impl RunningUsers {

@@ -1,0 +1,140 @@
+//! The public OpenAPI document (`/openapi.json`, Swagger UI at `/docs`). The resource paths
+//! come from the services' own documents, generated from their handlers, re-rooted under
+//! `/api/v1`, so what is documented is what runs; the session endpoints, which differ at the
+//! gateway (refresh token in a cookie), are documented here.
+
+use lom_platform::problem::ProblemBody;
+use serde::Serialize;
+use users_service::routes::{auth::LoginRequest, views::UserView};
+use utoipa::{OpenApi, ToSchema, openapi::OpenApi as Document};
+
+/// Internal paths that are not part of the public API.
+const INTERNAL: [&str; 5] = [
+    "/.well-known/jwks.json",
+    "/v1/users/assignable/{id}",
+    "/v1/auth/login",
+    "/v1/auth/refresh",
+    "/v1/auth/logout",
+];
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Live Order Monitor API",
+        description = "The public API of the gateway. Authenticate with `POST /api/v1/auth/login`, \
+                       then send `Authorization: Bearer <access_token>`. The refresh token is an \
+                       HttpOnly cookie scoped to `/api/v1/auth`; `POST /api/v1/auth/refresh` \
+                       rotates it. Errors are RFC 9457 `application/problem+json` with a \
+                       `request_id`. Live updates: Socket.IO at `/socket.io` (see the README).",
+    ),
+    paths(login, refresh, logout),
+    components(schemas(PublicSession, ProblemBody)),
+    tags((name = "auth", description = "Sessions")),
+)]
+struct PublicApi;
+
+/// A new session. The refresh token is set as the `lom_refresh` cookie, never in the body.
+#[derive(Serialize, ToSchema)]
+struct PublicSession {
+    access_token: String,
+    #[schema(example = "Bearer")]
+    token_type: String,
+    /// Seconds until the access token expires.
+    expires_in: u64,
+    user: UserView,
+}
+
+/// Signs in. Sets the `lom_refresh` cookie (HttpOnly, SameSite=Strict, Path=/api/v1/auth).
+/// Wrong email, wrong password and a deactivated account give the same 401; repeated failures
+/// give 429 with `Retry-After`.
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = PublicSession, headers(("set-cookie" = String, description = "lom_refresh=…; HttpOnly; SameSite=Strict; Path=/api/v1/auth"))),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, body = ProblemBody, content_type = "application/problem+json"),
+    ),
+)]
+#[allow(dead_code)] // Documentation only: the handler is routes::auth::login.
+fn login() {}
+
+/// Rotates the `lom_refresh` cookie and returns a new access token. Presenting an already
+/// rotated token revokes its whole family.
+#[utoipa::path(
+    post, path = "/api/v1/auth/refresh", tag = "auth",
+    params(("lom_refresh" = String, Cookie, description = "The refresh token cookie")),
+    responses(
+        (status = 200, body = PublicSession),
+        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Foreign Origin", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+)]
+#[allow(dead_code)] // Documentation only: the handler is routes::auth::refresh.
+fn refresh() {}
+
+/// Ends the session of the `lom_refresh` cookie and clears it.
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth",
+    params(("lom_refresh" = Option<String>, Cookie, description = "The refresh token cookie")),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 403, description = "Foreign Origin", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+)]
+#[allow(dead_code)] // Documentation only: the handler is routes::auth::logout.
+fn logout() {}
+
+/// The whole public document.
+pub fn document() -> Document {
+    let mut document = PublicApi::openapi();
+    let services = [
+        users_service::openapi::document(),
+        orders_service::routes::api().split_for_parts().1,
+    ];
+    for mut service in services {
+        let paths = std::mem::take(&mut service.paths.paths);
+        for (path, item) in paths {
+            if INTERNAL.contains(&path.as_str()) {
+                continue;
+            }
+            if let Some(rest) = path.strip_prefix("/v1/") {
+                service.paths.paths.insert(format!("/api/v1/{rest}"), item);
+            }
+        }
+        service.info = document.info.clone();
+        document.merge(service);
+    }
+    document
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_holds_every_public_path_and_no_internal_one() {
+        let document = document();
+        let paths: Vec<&str> = document.paths.paths.keys().map(String::as_str).collect();
+        for expected in [
+            "/api/v1/auth/login",
+            "/api/v1/auth/refresh",
+            "/api/v1/auth/logout",
+            "/api/v1/auth/me",
+            "/api/v1/orders",
+            "/api/v1/orders/stats",
+            "/api/v1/orders/{id}",
+            "/api/v1/orders/{id}/assign",
+            "/api/v1/users",
+            "/api/v1/users/assignable",
+            "/api/v1/users/{id}",
+            "/api/v1/roles",
+        ] {
+            assert!(
+                paths.contains(&expected),
+                "{expected} missing from {paths:?}"
+            );
+        }
+        assert!(paths.iter().all(|p| p.starts_with("/api/v1/")), "{paths:?}");
+    }
+}

@@ -1,0 +1,111 @@
+//! The gateway's one subscription to `orders.events`, kept alive by reconnecting with backoff.
+//! Events are delivered in `seq` order: a jump is filled from the history first; after a
+//! reconnect the gateway replays what it missed from the history, or — when the history
+//! cannot cover it, or the stream restarted — tells every dashboard to resync.
+
+use std::{sync::Arc, time::Duration};
+
+use futures_util::StreamExt;
+use redis::Client;
+use socketioxide::SocketIo;
+
+use super::{
+    history::Missed,
+    hub::{Hub, Outgoing},
+};
+
+/// Runs forever: subscribe, deliver, reconnect.
+pub async fn run(hub: Arc<Hub>, io: SocketIo, client: Client, channel: String) {
+    let mut backoff = Duration::from_millis(100);
+    let mut connected_before = false;
+    loop {
+        match client.get_async_pubsub().await {
+            Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
+                Ok(()) => {
+                    tracing::info!(%channel, "subscribed to the event stream");
+                    metrics::gauge!("gateway_event_stream_up").set(1.0);
+                    backoff = Duration::from_millis(100);
+                    if connected_before {
+                        catch_up(&hub, &io).await;
+                    }
+                    connected_before = true;
+                    let mut messages = pubsub.into_on_message();
+                    while let Some(message) = messages.next().await {
+                        match message.get_payload::<String>() {
+                            Ok(json) => receive(&hub, &io, &json).await,
+                            Err(err) => tracing::warn!(error = %err, "unreadable event payload"),
+                        }
+                    }
+                    tracing::warn!("event stream subscription lost; reconnecting");
+                    metrics::gauge!("gateway_event_stream_up").set(0.0);
+                }
+                Err(err) => tracing::warn!(error = %err, "subscribe failed"),
+            },
+            Err(err) => tracing::warn!(error = %err, "event stream unreachable"),
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(2));
+    }
+}
+
+/// One event from the subscription, delivered after any events it skipped over.
+async fn receive(hub: &Hub, io: &SocketIo, json: &str) {
+    let event = match Outgoing::parse(json) {
+        Ok(event) => event,
+        Err(err) => {
+            tracing::warn!(error = %err, "event does not match the contract; dropped");
+            return;
+        }
+    };
+    let last = hub.last_seq();
+    if last != 0 && event.seq == last {
+        return;
+    }
+    if last != 0 && event.seq < last {
+        // The counter went backwards: Redis lost its data and the stream restarted.
+        hub.resync_all(io, "stream-restarted").await;
+    } else if last != 0 && event.seq > last + 1 && !fill_gap(hub, io, last, event.seq).await {
+        hub.resync_all(io, "events-lost").await;
+    }
+    hub.deliver(io, &event);
+}
+
+/// Delivers the events between `last` and `next` from the history; false if they are gone.
+async fn fill_gap(hub: &Hub, io: &SocketIo, last: u64, next: u64) -> bool {
+    match hub.history.since(last).await {
+        Ok(Missed::Events(events)) => {
+            for (seq, json) in events.into_iter().take_while(|(seq, _)| *seq < next) {
+                match Outgoing::parse(&json) {
+                    Ok(event) => hub.deliver(io, &event),
+                    Err(err) => tracing::warn!(seq, error = %err, "history event unreadable"),
+                }
+            }
+            true
+        }
+        Ok(Missed::Gone) => false,
+        Err(err) => {
+            tracing::warn!(error = %err, "history unreachable while filling a gap");
+            false
+        }
+    }
+}
+
+/// After a reconnect: deliver what was published while the subscription was down.
+async fn catch_up(hub: &Hub, io: &SocketIo) {
+    let last = hub.last_seq();
+    match hub.history.since(last).await {
+        Ok(Missed::Events(events)) => {
+            let count = events.len();
+            for (_, json) in events {
+                if let Ok(event) = Outgoing::parse(&json) {
+                    hub.deliver(io, &event);
+                }
+            }
+            tracing::info!(count, "caught up from the history after reconnecting");
+        }
+        Ok(Missed::Gone) | Err(_) => {
+            hub.resync_all(io, "gateway-resubscribed").await;
+            hub.set_last_seq(0);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The hub: delivers each event to the sockets whose rooms it concerns, serialised once;
+//! replays history to one socket; tells sockets to resync. A socket whose queue is full is
+//! disconnected rather than waited for (it resumes with `last_seq` when it reconnects), so a
+//! slow or dead client never delays the others.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use chrono::{DateTime, Utc};
+use lom_auth::JwtVerifier;
+use lom_contracts::{EventType, OrderEvent, OrderRow};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use socketioxide::{SocketIo, extract::SocketRef};
+use uuid::Uuid;
+
+use super::{
+    history::{History, Missed},
+    viewer::{Viewer, rooms_of},
+};
+
+pub const RESYNC_EVENT: &str = "orders.resync";
+
+/// What a dashboard receives: the envelope without the actor.
+#[derive(Serialize)]
+struct ClientEvent<'a> {
+    seq: u64,
+    event_id: Uuid,
+    #[serde(rename = "type")]
+    kind: EventType,
+    occurred_at: DateTime<Utc>,
+    order: &'a OrderRow,
+}
+
+/// An event ready to send: parsed once, serialised once.
+pub struct Outgoing {
+    pub seq: u64,
+    pub name: &'static str,
+    pub order: OrderRow,
+    pub payload: Box<RawValue>,
+}
+
+impl Outgoing {
+    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
+        let event: OrderEvent = serde_json::from_str(json)?;
+        let payload = serde_json::value::to_raw_value(&ClientEvent {
+            seq: event.seq,
+            event_id: event.event_id,
+            kind: event.kind,
+            occurred_at: event.occurred_at,
+            order: &event.order,
+        })?;
+        Ok(Self {
+            seq: event.seq,
+            name: event.kind.as_str(),
+            order: event.order,
+            payload,
+        })
+    }
+}
+
+/// Whether a replay delivered the events or told the socket to refetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplayOutcome {
+    Replayed { count: usize },
+    Resync,
+}
+
+pub struct Hub {
+    pub verifier: Arc<JwtVerifier>,
+    pub history: History,
+    pub allowed_origins: Vec<axum::http::HeaderValue>,
+    /// The last `seq` this gateway delivered (0 before the first).
+    last_seq: AtomicU64,
+}
+
+impl Hub {
+    pub fn new(
+        verifier: Arc<JwtVerifier>,
+        history: History,
+        allowed_origins: Vec<axum::http::HeaderValue>,
+    ) -> Self {
+        Self {
+            verifier,
+            history,
+            allowed_origins,
+            last_seq: AtomicU64::new(0),
+        }
+    }
+
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq.load(Ordering::Acquire)
+    }
+
+    pub fn set_last_seq(&self, seq: u64) {
+        self.last_seq.store(seq, Ordering::Release);
+    }
+
+    /// Sends `event` to every socket in the rooms it concerns.
+    pub fn deliver(&self, io: &SocketIo, event: &Outgoing) {
+        let rooms = rooms_of(event.order.status, event.order.assignee_id);
+        let mut delivered = 0u64;
+        for socket in io.to(rooms).sockets() {
+            if self.send(&socket, event) {
+                delivered += 1;
+            }
+        }
+        self.set_last_seq(event.seq);
+        metrics::counter!("gateway_events_total").increment(1);
+        metrics::counter!("gateway_deliveries_total").increment(delivered);
+    }
+
+    /// Emits to one socket; a full queue drops the socket (it will resume on reconnect).
+    fn send(&self, socket: &SocketRef, event: &Outgoing) -> bool {
+        match socket.emit(event.name, &event.payload) {
+            Ok(()) => true,
+            Err(err) => {
+                tracing::warn!(sid = %socket.id, error = %err, "socket cannot keep up; disconnecting it");
+                metrics::counter!("gateway_slow_sockets_dropped_total").increment(1);
+                let _ = socket.clone().disconnect();
+                false
+            }
+        }
+    }
+
+    /// Replays to `socket` the events after `last_seq` that `viewer` may see, in order; or
+    /// tells it to refetch when the history no longer covers them.
+    pub async fn replay(
+        &self,
+        socket: &SocketRef,
+        viewer: &Viewer,
+        last_seq: u64,
+    ) -> ReplayOutcome {
+        let missed = match self.history.since(last_seq).await {
+            Ok(missed) => missed,
+            Err(err) => {
+                tracing::warn!(error = %err, "history unavailable for a replay");
+                Missed::Gone
+            }
+        };
+        let Missed::Events(events) = missed else {
+            self.resync(socket, "history-unavailable");
+            return ReplayOutcome::Resync;
+        };
+        let mut count = 0;
+        for (_, json) in events {
+            let Ok(event) = Outgoing::parse(&json) else {
+                continue;
+            };
+            if viewer.sees(&event.order) {
+                if !self.send(socket, &event) {
+                    return ReplayOutcome::Replayed { count };
+                }
+                count += 1;
+            }
+        }
+        metrics::counter!("gateway_replayed_events_total").increment(count as u64);
+        ReplayOutcome::Replayed { count }
+    }
+
+    /// Tells one socket to refetch.
+    pub fn resync(&self, socket: &SocketRef, reason: &str) {
+        let _ = socket.emit(RESYNC_EVENT, &serde_json::json!({ "reason": reason }));
+    }
+
+    /// Tells every socket to refetch (this gateway lost events it cannot replay).
+    pub async fn resync_all(&self, io: &SocketIo, reason: &str) {
+        tracing::warn!(reason, "asking every dashboard to resync");
+        metrics::counter!("gateway_resync_all_total").increment(1);
+        let _ = io
+            .emit(RESYNC_EVENT, &serde_json::json!({ "reason": reason }))
+            .await;
+    }
+}

@@ -1,0 +1,13 @@
+//! The realtime hub (SPEC §7): Socket.IO at `/socket.io`. Sockets authenticate in the
+//! handshake ([`session`]); each holds a [`viewer::Viewer`] that decides which rooms it sits
+//! in and which events it may see; one Redis subscription per gateway feeds every event to
+//! the rooms it concerns ([`feed`]); missed events are replayed from the bounded history in
+//! Redis ([`history`]).
+
+pub mod feed;
+pub mod history;
+pub mod hub;
+pub mod session;
+pub mod viewer;
+
+pub use hub::Hub;

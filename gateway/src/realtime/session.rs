@@ -1,0 +1,176 @@
+//! One socket's life: the handshake (token verified, origin checked, refused with
+//! `unauthorized`), its rooms, a disconnect when its token expires, `subscribe` to narrow what
+//! it receives and `resume` to replay what it missed.
+
+use std::{
+    fmt,
+    sync::Arc,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use axum::http::header;
+use lom_auth::{Permission, Principal};
+use lom_contracts::OrderStatus;
+use serde::Deserialize;
+use serde_json::json;
+use socketioxide::{
+    SocketIo,
+    extract::{AckSender, SocketRef, State, TryData},
+    handler::ConnectHandler,
+};
+
+use super::{hub::Hub, viewer::Viewer};
+
+/// The handshake `auth` object.
+#[derive(Debug, Deserialize)]
+pub struct HandshakeAuth {
+    token: String,
+    #[serde(default)]
+    last_seq: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscribeRequest {
+    #[serde(default)]
+    statuses: Option<Vec<OrderStatus>>,
+    #[serde(default)]
+    assignee: Option<AssigneeFilter>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AssigneeFilter {
+    Me,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResumeRequest {
+    last_seq: u64,
+}
+
+/// The one reason a handshake is refused, whatever went wrong (no oracle).
+#[derive(Debug)]
+pub struct Unauthorized;
+
+impl fmt::Display for Unauthorized {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unauthorized")
+    }
+}
+
+/// Registers the namespace with its middleware.
+pub fn register(io: &SocketIo) {
+    io.ns("/", on_connect.with(authenticate));
+}
+
+async fn authenticate(
+    socket: SocketRef,
+    TryData(auth): TryData<HandshakeAuth>,
+    State(hub): State<Arc<Hub>>,
+) -> Result<(), Unauthorized> {
+    if let Some(origin) = socket.req_parts().headers.get(header::ORIGIN)
+        && !hub.allowed_origins.contains(origin)
+    {
+        tracing::warn!(sid = %socket.id, "socket refused: foreign origin");
+        return Err(Unauthorized);
+    }
+    let auth = auth.map_err(|_| Unauthorized)?;
+    let claims = hub.verifier.verify(&auth.token).await.map_err(|err| {
+        tracing::warn!(sid = %socket.id, reason = %err, "socket refused");
+        Unauthorized
+    })?;
+    let principal = Principal::from_claims(claims);
+    let scope = principal
+        .scope(Permission::OrdersRead)
+        .ok_or(Unauthorized)?;
+    socket
+        .extensions
+        .insert(Viewer::new(principal.user_id, scope, principal.expires_at));
+    Ok(())
+}
+
+async fn on_connect(
+    socket: SocketRef,
+    io: SocketIo,
+    TryData(auth): TryData<HandshakeAuth>,
+    State(hub): State<Arc<Hub>>,
+) {
+    let Some(viewer) = socket.extensions.get::<Viewer>() else {
+        let _ = socket.disconnect();
+        return;
+    };
+    socket.join(viewer.rooms());
+    metrics::gauge!("gateway_sockets").increment(1.0);
+    socket.on_disconnect(async || metrics::gauge!("gateway_sockets").decrement(1.0));
+    expire_at(io, &socket, viewer.expires_at);
+    socket.on("subscribe", on_subscribe);
+    socket.on("resume", on_resume);
+    if let Some(last_seq) = auth.ok().and_then(|a| a.last_seq) {
+        hub.replay(&socket, &viewer, last_seq).await;
+    }
+}
+
+/// Disconnects the socket when its token expires; the client refreshes and reconnects.
+fn expire_at(io: SocketIo, socket: &SocketRef, expires_at: u64) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let delay = Duration::from_secs(expires_at.saturating_sub(now));
+    let sid = socket.id;
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        if let Some(socket) = io.get_socket(sid) {
+            tracing::debug!(%sid, "token expired; disconnecting socket");
+            let _ = socket.disconnect();
+        }
+    });
+}
+
+async fn on_subscribe(
+    socket: SocketRef,
+    TryData(request): TryData<SubscribeRequest>,
+    ack: AckSender,
+) {
+    let Some(viewer) = socket.extensions.get::<Viewer>() else {
+        return;
+    };
+    let request = match request {
+        Ok(request) => request,
+        Err(err) => {
+            let _ = ack.send(&json!({ "ok": false, "error": format!("invalid subscribe: {err}") }));
+            return;
+        }
+    };
+    let viewer = viewer.filtered(
+        request.statuses,
+        request.assignee == Some(AssigneeFilter::Me),
+    );
+    socket.leave_all();
+    socket.join(viewer.rooms());
+    let answer = json!({
+        "ok": true,
+        "statuses": viewer.statuses.as_ref().map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>()),
+        "assignee": if viewer.mine { Some("me") } else { None },
+    });
+    socket.extensions.insert(viewer);
+    let _ = ack.send(&answer);
+}
+
+async fn on_resume(
+    socket: SocketRef,
+    TryData(request): TryData<ResumeRequest>,
+    State(hub): State<Arc<Hub>>,
+    ack: AckSender,
+) {
+    let Some(viewer) = socket.extensions.get::<Viewer>() else {
+        return;
+    };
+    let Ok(request) = request else {
+        let _ = ack.send(&json!({ "ok": false, "error": "expected {last_seq: number}" }));
+        return;
+    };
+    let outcome = hub.replay(&socket, &viewer, request.last_seq).await;
+    let _ = ack.send(&json!({ "ok": true, "outcome": outcome, "last_seq": hub.last_seq() }));
+}

@@ -1,0 +1,80 @@
+//! Orders, users and roles: each route checks the caller's token and the permission SPEC §5
+//! requires before the request is forwarded; the owning service checks again (an agent's
+//! assigned-only scope is enforced there). Methods a path does not support answer 405 with
+//! `Allow`, without reaching a service.
+
+use axum::{
+    Router,
+    extract::{Request, State},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use lom_auth::{Permission, Principal};
+
+use crate::{state::AppState, upstream::Service};
+
+/// What a route requires of the caller beyond a valid token.
+#[derive(Debug, Clone, Copy)]
+enum Requires {
+    SignedIn,
+    Any(Permission),
+}
+
+/// A handler that authorises the caller and forwards to `$service`.
+macro_rules! to {
+    ($service:expr, $requires:expr) => {
+        |caller: Principal, State(state): State<AppState>, request: Request| {
+            forward($service, $requires, caller, state, request)
+        }
+    };
+}
+
+pub fn router() -> Router<AppState> {
+    use Permission::*;
+    use Requires::*;
+    use Service::{Orders, Users};
+    Router::new()
+        .route(
+            "/api/v1/orders",
+            get(to!(Orders, Any(OrdersRead))).post(to!(Orders, Any(OrdersCreate))),
+        )
+        .route("/api/v1/orders/stats", get(to!(Orders, Any(OrdersRead))))
+        .route(
+            "/api/v1/orders/{id}",
+            get(to!(Orders, Any(OrdersRead)))
+                .patch(to!(Orders, Any(OrdersUpdate)))
+                .delete(to!(Orders, Any(OrdersDelete))),
+        )
+        .route(
+            "/api/v1/orders/{id}/assign",
+            post(to!(Orders, Any(OrdersAssign))),
+        )
+        .route(
+            "/api/v1/users",
+            get(to!(Users, Any(UsersRead))).post(to!(Users, Any(UsersManage))),
+        )
+        .route(
+            "/api/v1/users/assignable",
+            get(to!(Users, Any(OrdersAssign))),
+        )
+        .route(
+            "/api/v1/users/{id}",
+            get(to!(Users, Any(UsersRead))).patch(to!(Users, Any(UsersManage))),
+        )
+        .route("/api/v1/roles", get(to!(Users, SignedIn)))
+}
+
+async fn forward(
+    service: Service,
+    requires: Requires,
+    caller: Principal,
+    state: AppState,
+    request: Request,
+) -> Response {
+    if let Requires::Any(permission) = requires
+        && let Err(problem) = caller.require(permission)
+    {
+        return problem.into_response();
+    }
+    state.upstreams.forward(service, request).await
+}

@@ -1,0 +1,158 @@
+//! Building and running the gateway: the verifier (keys from users-service's JWKS), the
+//! upstream client, the Socket.IO hub with its event feed, and the router: REST API, docs,
+//! operations endpoints, all inside the common HTTP stack, with CORS outermost. The
+//! Socket.IO layer sits outside the request timeout (long-polling holds requests open).
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use axum::{
+    Router,
+    http::{HeaderName, Method, header},
+};
+use lom_auth::{JwtVerifier, VerifierConfig};
+use lom_platform::{
+    http_stack,
+    ops::{self, Readiness},
+    server,
+};
+use secrecy::ExposeSecret;
+use socketioxide::SocketIo;
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::{
+    configuration::Settings,
+    openapi,
+    realtime::{self, Hub, history::History},
+    routes,
+    state::AppState,
+    upstream::Upstreams,
+};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    io: SocketIo,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let verifier = Arc::new(JwtVerifier::remote(
+            &VerifierConfig::new(&settings.issuer, &settings.audience),
+            &settings.jwks_url,
+        ));
+        if let Err(err) = verifier.refresh().await {
+            tracing::warn!(error = %err, "signing keys not fetched yet; will retry on demand");
+        }
+        let redis = redis::Client::open(settings.redis_url.expose_secret())
+            .context("REDIS_URL is not a valid Redis URL")?;
+        let history = History::new(redis.clone(), settings.realtime.history_key.clone())?;
+        let hub = Arc::new(Hub::new(
+            verifier.clone(),
+            history.clone(),
+            settings.allowed_origins.clone(),
+        ));
+        let (io_layer, io) = SocketIo::builder()
+            .max_buffer_size(settings.realtime.socket_buffer)
+            .ping_interval(Duration::from_secs(20))
+            .ping_timeout(Duration::from_secs(20))
+            .with_state(hub.clone())
+            .build_layer();
+        realtime::session::register(&io);
+        tokio::spawn(realtime::feed::run(
+            hub,
+            io.clone(),
+            redis,
+            settings.realtime.channel.clone(),
+        ));
+
+        let state = AppState {
+            upstreams: Upstreams::new(&settings)?,
+            verifier,
+            settings: Arc::new(settings.clone()),
+        };
+        let app = Router::new()
+            .merge(routes::api(state))
+            .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document()))
+            .merge(ops::router(GatewayReadiness { history }));
+        let router = http_stack::wrap(app, settings.limits)
+            .layer(io_layer)
+            .layer(cors(&settings))
+            .layer(axum::middleware::map_response(
+                no_credentials_without_origin,
+            ));
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("binding {}", settings.bind))?;
+        Ok(Self {
+            listener,
+            router,
+            io,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// Serves until `shutdown`; then closes every socket cleanly and drains requests.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        tracing::info!(addr = %self.local_addr(), "gateway listening");
+        let io = self.io.clone();
+        let shutdown = async move {
+            shutdown.await;
+            io.close().await;
+        };
+        server::serve(self.listener, self.router, shutdown).await
+    }
+}
+
+/// Only the configured dashboard origins, with credentials; anything else gets no CORS
+/// headers at all.
+fn cors(settings: &Settings) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(settings.allowed_origins.clone()))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            http_stack::REQUEST_ID,
+        ])
+        .expose_headers([http_stack::REQUEST_ID, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// A response that allows no origin allows no credentials either.
+async fn no_credentials_without_origin(
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    let headers = response.headers_mut();
+    if !headers.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
+    }
+    response
+}
+
+#[derive(Clone)]
+struct GatewayReadiness {
+    history: History,
+}
+
+impl Readiness for GatewayReadiness {
+    async fn check(&self) -> Vec<(&'static str, Result<(), String>)> {
+        vec![("redis", ops::bounded(self.history.ping()).await)]
+    }
+}

@@ -1,0 +1,21 @@
+//! The state every gateway handler shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use lom_auth::JwtVerifier;
+
+use crate::{configuration::Settings, upstream::Upstreams};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub upstreams: Upstreams,
+    pub verifier: Arc<JwtVerifier>,
+    pub settings: Arc<Settings>,
+}
+
+impl FromRef<AppState> for Arc<JwtVerifier> {
+    fn from_ref(state: &AppState) -> Self {
+        state.verifier.clone()
+    }
+}

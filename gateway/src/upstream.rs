@@ -1,0 +1,224 @@
+//! Calls to the services: one pooled keep-alive client, bounded connect and request times, the
+//! request id and the client address passed along, and only known headers crossing in either
+//! direction. A service that is down or too slow becomes a 503 problem within about a second;
+//! a service's 5xx never reaches the caller with its body.
+
+use std::{net::SocketAddr, time::Duration};
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{ConnectInfo, Request},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use lom_platform::{Problem, http_stack::REQUEST_ID, problem::CONTENT_TYPE as PROBLEM_JSON};
+
+use crate::configuration::Settings;
+
+/// The services behind the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Users,
+    Orders,
+}
+
+impl Service {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Users => "users-service",
+            Self::Orders => "orders-service",
+        }
+    }
+}
+
+/// Request headers a service may see.
+const FORWARDED_REQUEST_HEADERS: [HeaderName; 4] = [
+    header::AUTHORIZATION,
+    header::CONTENT_TYPE,
+    header::ACCEPT,
+    HeaderName::from_static("idempotency-key"),
+];
+
+/// Response headers a caller may see from a service.
+const FORWARDED_RESPONSE_HEADERS: [HeaderName; 5] = [
+    header::CONTENT_TYPE,
+    header::RETRY_AFTER,
+    header::ALLOW,
+    header::LOCATION,
+    header::WWW_AUTHENTICATE,
+];
+
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
+#[derive(Clone)]
+pub struct Upstreams {
+    client: reqwest::Client,
+    users: String,
+    orders: String,
+    body_limit: usize,
+}
+
+/// A service's answer, before it becomes ours.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Upstreams {
+    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .connect_timeout(settings.upstream_connect_timeout)
+            .timeout(settings.upstream_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(64)
+            .tcp_nodelay(true)
+            .build()?;
+        Ok(Self {
+            client,
+            users: settings.users_url.clone(),
+            orders: settings.orders_url.clone(),
+            body_limit: settings.limits.body_limit_bytes,
+        })
+    }
+
+    fn base(&self, service: Service) -> &str {
+        match service {
+            Service::Users => &self.users,
+            Service::Orders => &self.orders,
+        }
+    }
+
+    /// Forwards a public request (`/api/v1/...`) to `service` (`/v1/...`) and returns the
+    /// service's answer as ours.
+    pub async fn forward(&self, service: Service, request: Request) -> Response {
+        let (parts, body) = request.into_parts();
+        let public_path = parts.uri.path().to_owned();
+        let internal_path = public_path.strip_prefix("/api").unwrap_or(&public_path);
+        let path_and_query = match parts.uri.query() {
+            Some(query) => format!("{internal_path}?{query}"),
+            None => internal_path.to_owned(),
+        };
+        let body = match axum::body::to_bytes(body, self.body_limit).await {
+            Ok(body) => body,
+            Err(_) => return Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),
+        };
+        let mut headers = HeaderMap::new();
+        for name in FORWARDED_REQUEST_HEADERS {
+            if let Some(value) = parts.headers.get(&name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        pass_identity(&parts.headers, &parts.extensions, &mut headers);
+        match self
+            .send(service, parts.method, &path_and_query, headers, body)
+            .await
+        {
+            Ok(reply) => reply.into_public_response(service, &public_path),
+            Err(problem) => problem.into_response(),
+        }
+    }
+
+    /// One call to `service`; transport failures are already problems.
+    pub async fn send(
+        &self,
+        service: Service,
+        method: Method,
+        path_and_query: &str,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Reply, Problem> {
+        let url = format!("{}{path_and_query}", self.base(service));
+        let result = self
+            .client
+            .request(method, url)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await;
+        let response = match result {
+            Ok(response) => response,
+            Err(err) => {
+                tracing::warn!(service = service.name(), error = %err, "upstream call failed");
+                metrics::counter!("gateway_upstream_failures_total", "service" => service.name())
+                    .increment(1);
+                return Err(Problem::unavailable(format!(
+                    "{} is unavailable; try again shortly.",
+                    service.name()
+                )));
+            }
+        };
+        let status = response.status();
+        let mut headers = HeaderMap::new();
+        for name in FORWARDED_RESPONSE_HEADERS {
+            if let Some(value) = response.headers().get(&name) {
+                headers.insert(name, value.clone());
+            }
+        }
+        let body = response.bytes().await.map_err(|err| {
+            tracing::warn!(service = service.name(), error = %err, "upstream body failed");
+            Problem::unavailable(format!("{} did not answer in full.", service.name()))
+        })?;
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Sets the request id and the client address (replacing anything the client sent).
+pub fn pass_identity(
+    incoming: &HeaderMap,
+    extensions: &axum::http::Extensions,
+    outgoing: &mut HeaderMap,
+) {
+    if let Some(id) = incoming.get(REQUEST_ID) {
+        outgoing.insert(REQUEST_ID, id.clone());
+    }
+    if let Some(ConnectInfo(peer)) = extensions.get::<ConnectInfo<SocketAddr>>()
+        && let Ok(value) = HeaderValue::from_str(&peer.ip().to_string())
+    {
+        outgoing.insert(X_FORWARDED_FOR, value);
+    }
+}
+
+impl Reply {
+    pub fn is_problem(&self) -> bool {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|ct| ct.as_bytes() == PROBLEM_JSON.as_bytes())
+    }
+
+    /// The answer the caller gets: 5xx bodies are replaced by our own problem, and a
+    /// problem's `instance` names the public path.
+    pub fn into_public_response(self, service: Service, public_path: &str) -> Response {
+        if self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE {
+            tracing::error!(
+                service = service.name(),
+                status = self.status.as_u16(),
+                "upstream failed"
+            );
+            return Problem::internal().into_response();
+        }
+        let body = if self.is_problem() {
+            rewrite_instance(&self.body, public_path).unwrap_or(self.body)
+        } else {
+            self.body
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers;
+        response
+    }
+}
+
+fn rewrite_instance(body: &Bytes, public_path: &str) -> Option<Bytes> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value
+        .as_object_mut()?
+        .insert("instance".into(), public_path.into());
+    serde_json::to_vec(&value).ok().map(Bytes::from)
+}

@@ -1,0 +1,215 @@
+//! The harness: `Stack::start` runs users-service (schema `users_service`), orders-service
+//! (schema `public`) and the gateway on one fresh test database and Redis names of their own,
+//! each on an ephemeral port.
+
+use std::{net::SocketAddr, time::Duration};
+
+use axum::http::HeaderValue;
+use gateway::configuration::{RealtimeSettings, Settings as GatewaySettings};
+use lom_platform::http_stack::StackLimits;
+use orders_service::configuration::{EventSettings, Settings as OrdersSettings};
+use reqwest::{Response, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use users_service::test_support::{PASSWORD, RunningUsers};
+use uuid::Uuid;
+
+pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
+pub const DASHBOARD_ORIGIN: &str = "http://localhost:3000";
+
+pub struct Stack {
+    pub gateway: String,
+    pub orders: String,
+    pub users: RunningUsers,
+    pub client: reqwest::Client,
+    pub events: EventSettings,
+}
+
+/// Knobs a test may turn before the stack starts.
+#[derive(Clone)]
+pub struct Options {
+    pub redis_url: String,
+    pub history_cap: usize,
+    /// Point the gateway at this orders-service address instead of the real one.
+    pub orders_url_override: Option<String>,
+    pub socket_buffer: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            redis_url: REDIS_URL.to_owned(),
+            history_cap: 10_000,
+            orders_url_override: None,
+            socket_buffer: 1024,
+        }
+    }
+}
+
+pub fn database_url(pool: &PgPool) -> String {
+    let o = pool.connect_options();
+    format!(
+        "postgres://{}@{}:{}/{}",
+        o.get_username(),
+        o.get_host(),
+        o.get_port(),
+        o.get_database().unwrap_or("postgres")
+    )
+}
+
+impl Stack {
+    pub async fn start(pool: PgPool) -> Self {
+        Self::start_with(pool, Options::default()).await
+    }
+
+    pub async fn start_with(pool: PgPool, options: Options) -> Self {
+        let users = users_service::test_support::spawn(&pool).await;
+        let prefix = format!("test:{}", Uuid::new_v4().simple());
+        let events = EventSettings {
+            channel: format!("{prefix}:orders.events"),
+            seq_key: format!("{prefix}:seq"),
+            history_key: format!("{prefix}:history"),
+            history_cap: options.history_cap,
+        };
+        let mut orders = OrdersSettings::from_env().expect("orders settings");
+        orders.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+        orders.database_url = SecretString::from(database_url(&pool));
+        orders.redis_url = SecretString::from(options.redis_url.clone());
+        orders.users_url = users.base_url.clone();
+        orders.jwks_url = users.jwks_url();
+        orders.events = events.clone();
+        let orders_app = orders_service::startup::Application::build(orders)
+            .await
+            .expect("orders-service builds");
+        let orders_url = format!("http://127.0.0.1:{}", orders_app.port());
+        tokio::spawn(orders_app.run_until(std::future::pending()));
+
+        let stack = Self {
+            gateway: String::new(),
+            orders: orders_url,
+            users,
+            client: reqwest::Client::builder()
+                .no_proxy()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap(),
+            events,
+        };
+        let gateway = stack.spawn_gateway(&options).await;
+        Self { gateway, ..stack }
+    }
+
+    /// Settings for a gateway in front of this stack.
+    pub fn gateway_settings(&self, options: &Options) -> GatewaySettings {
+        GatewaySettings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            users_url: self.users.base_url.clone(),
+            orders_url: options
+                .orders_url_override
+                .clone()
+                .unwrap_or_else(|| self.orders.clone()),
+            jwks_url: self.users.jwks_url(),
+            redis_url: SecretString::from(options.redis_url.clone()),
+            issuer: "lom-users".into(),
+            audience: "lom".into(),
+            allowed_origins: vec![HeaderValue::from_static(DASHBOARD_ORIGIN)],
+            cookie_secure: false,
+            upstream_timeout: Duration::from_secs(5),
+            upstream_connect_timeout: Duration::from_millis(500),
+            limits: StackLimits {
+                body_limit_bytes: 256 * 1024,
+                ..StackLimits::default()
+            },
+            realtime: RealtimeSettings {
+                channel: self.events.channel.clone(),
+                history_key: self.events.history_key.clone(),
+                socket_buffer: options.socket_buffer,
+            },
+        }
+    }
+
+    /// Starts one more gateway instance in front of the same services; returns its URL.
+    pub async fn spawn_gateway(&self, options: &Options) -> String {
+        let app = gateway::startup::Application::build(self.gateway_settings(options))
+            .await
+            .expect("gateway builds");
+        let url = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped(std::future::pending()));
+        url
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.gateway)
+    }
+
+    /// A new account with `role`; returns (id, access token).
+    pub async fn user(&self, role: &str) -> (Uuid, String) {
+        let email = format!("{role}-{}@example.com", Uuid::new_v4().simple());
+        let id = self.users.create_user(&email, &[role]).await;
+        let token = self.users.token(&email).await;
+        (id, token)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates an order through the gateway as `token` (a storefront) and returns it.
+    pub async fn create_order(&self, token: &str, n: usize) -> Value {
+        let response = self.post("/api/v1/orders", token, &order_body(n)).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create order {n}");
+        response.json().await.unwrap()
+    }
+}
+
+pub fn order_body(n: usize) -> Value {
+    json!({
+        "customer": {"name": format!("Customer {n}"), "email": format!("customer{n}@example.com")},
+        "shipping_address": {"line1": format!("{n} Sukhumvit Road"), "city": "Bangkok", "postal_code": "10110", "country": "TH"},
+        "items": [{"sku": "MUG-1", "name": "Mug", "quantity": 2, "unit_price": 1999}]
+    })
+}
+
+/// Reads a problem+json answer, checking the shape.
+pub async fn problem(response: Response) -> Value {
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json",
+        "not a problem"
+    );
+    let body: Value = response.json().await.unwrap();
+    for member in [
+        "type",
+        "title",
+        "status",
+        "detail",
+        "instance",
+        "request_id",
+    ] {
+        assert!(
+            body.get(member).is_some(),
+            "problem without {member}: {body}"
+        );
+    }
+    body
+}
+
+pub fn password() -> &'static str {
+    PASSWORD
+}

@@ -1,0 +1,11 @@
+//! Integration tests of the gateway against the real stack: users-service and orders-service
+//! in-process on a fresh PostgreSQL database (`#[sqlx::test]`), Redis names unique to each
+//! test, and for the realtime hub the official socket.io-client (Node scenarios in
+//! `tests/realtime/`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
+
+mod helpers;
+mod realtime;
+mod rest;
+mod sessions;

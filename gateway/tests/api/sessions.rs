@@ -1,0 +1,160 @@
+//! Sessions through the gateway: the refresh token lives only in an HttpOnly, SameSite=Strict
+//! cookie scoped to /api/v1/auth; refresh rotates it, a replay kills the family, logout
+//! clears it, and a foreign Origin cannot use it.
+
+use reqwest::{Response, StatusCode, header};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use users_service::test_support::ADMIN_EMAIL;
+
+use crate::helpers::{DASHBOARD_ORIGIN, Stack, password, problem};
+
+fn refresh_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("lom_refresh="))
+        .map(str::to_owned)
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("lom_refresh=")
+        .to_owned()
+}
+
+async fn login(stack: &Stack) -> Response {
+    stack
+        .client
+        .post(stack.url("/api/v1/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": password()}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn refresh(stack: &Stack, token: &str) -> Response {
+    stack
+        .client
+        .post(stack.url("/api/v1/auth/refresh"))
+        .header(header::COOKIE, format!("lom_refresh={token}"))
+        .header(header::ORIGIN, DASHBOARD_ORIGIN)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn login_sets_the_refresh_cookie_and_keeps_it_out_of_the_body(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let response = login(&stack).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = refresh_cookie(&response).expect("a refresh cookie");
+    for attribute in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/api/v1/auth",
+        "Max-Age=",
+    ] {
+        assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+    }
+    let body: Value = response.json().await.unwrap();
+    assert!(body.get("refresh_token").is_none());
+    assert!(body.get("refresh_expires_in").is_none());
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["user"]["email"], ADMIN_EMAIL);
+    let me = stack
+        .get("/api/v1/auth/me", body["access_token"].as_str().unwrap())
+        .await;
+    assert_eq!(me.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrations = false)]
+async fn refresh_rotates_the_cookie_and_a_replay_ends_the_family(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let rt0 = cookie_value(&refresh_cookie(&login(&stack).await).unwrap());
+    let rotated = refresh(&stack, &rt0).await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    let rt1 = cookie_value(&refresh_cookie(&rotated).unwrap());
+    assert_ne!(rt0, rt1);
+    let body: Value = rotated.json().await.unwrap();
+    assert!(body["access_token"].is_string());
+
+    let replay = refresh(&stack, &rt0).await;
+    assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
+    let cleared = refresh_cookie(&replay).expect("the cookie is cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(
+        refresh(&stack, &rt1).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn logout_clears_the_cookie_and_ends_the_session(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let rt = cookie_value(&refresh_cookie(&login(&stack).await).unwrap());
+    let response = stack
+        .client
+        .post(stack.url("/api/v1/auth/logout"))
+        .header(header::COOKIE, format!("lom_refresh={rt}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert!(refresh_cookie(&response).unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        refresh(&stack, &rt).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn refresh_without_a_cookie_or_from_a_foreign_origin_is_refused(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let missing = stack
+        .client
+        .post(stack.url("/api/v1/auth/refresh"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::UNAUTHORIZED);
+    problem(missing).await;
+
+    let rt = cookie_value(&refresh_cookie(&login(&stack).await).unwrap());
+    let foreign = stack
+        .client
+        .post(stack.url("/api/v1/auth/refresh"))
+        .header(header::COOKIE, format!("lom_refresh={rt}"))
+        .header(header::ORIGIN, "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        refresh(&stack, &rt).await.status(),
+        StatusCode::OK,
+        "untouched"
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn wrong_credentials_are_a_401_problem_with_the_public_path(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let response = stack
+        .client
+        .post(stack.url("/api/v1/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": "not the password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(refresh_cookie(&response).is_none());
+    let body = problem(response).await;
+    assert_eq!(body["instance"], "/api/v1/auth/login");
+}

@@ -1,0 +1,222 @@
+// Runs one realtime scenario against a running stack with the official socket.io-client.
+// Usage: SCENARIO_INPUT='{"gateway": "...", ...}' node run.mjs <scenario>
+// Exits 0 when every assertion held; prints what failed otherwise.
+import assert from "node:assert/strict";
+import { io } from "socket.io-client";
+
+const input = JSON.parse(process.env.SCENARIO_INPUT ?? "{}");
+const ORIGIN = "http://localhost:3000";
+const DEADLINE_MS = 10_000;
+
+/** A connected client that records every event it receives, in order. */
+async function connect(url, token, extra = {}) {
+  const socket = io(url, {
+    auth: { token, ...(extra.auth ?? {}) },
+    transports: ["websocket"],
+    reconnection: false,
+    extraHeaders: { origin: extra.origin ?? ORIGIN },
+    forceNew: true,
+  });
+  socket.received = [];
+  socket.onAny((name, payload) => socket.received.push({ name, payload }));
+  await new Promise((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+/** The connect_error message a handshake is refused with. */
+async function refusal(url, auth, origin = ORIGIN) {
+  const socket = io(url, {
+    auth,
+    transports: ["websocket"],
+    reconnection: false,
+    extraHeaders: { origin },
+    forceNew: true,
+  });
+  try {
+    return await new Promise((resolve) => {
+      socket.once("connect", () => resolve("connected"));
+      socket.once("connect_error", (err) => resolve(err.message));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+async function waitFor(what, predicate) {
+  const until = Date.now() + DEADLINE_MS;
+  while (Date.now() < until) {
+    const value = predicate();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const eventFor = (socket, type, id, version) =>
+  waitFor(`${type} of ${id} v${version ?? "any"}`, () =>
+    socket.received.find(
+      (e) =>
+        e.name === type &&
+        e.payload.order.id === id &&
+        (version === undefined || e.payload.order.version === version),
+    ),
+  );
+
+async function api(method, path, token, body) {
+  const response = await fetch(`${input.gateway}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const orderBody = (n) => ({
+  customer: { name: `Realtime ${n}`, email: `realtime${n}@example.com` },
+  shipping_address: { line1: `${n} Silom Road`, city: "Bangkok", postal_code: "10500", country: "TH" },
+  items: [{ sku: "TEA-1", name: "Tea", quantity: 1, unit_price: 350 }],
+});
+const createOrder = (n) => api("POST", "/api/v1/orders", input.storefront, orderBody(n));
+
+const scenarios = {
+  /** Created and updated orders reach every socket allowed to see them, and only those. */
+  async live_delivery() {
+    const dispatcher = await connect(input.gateway, input.dispatcher);
+    const viewer = await connect(input.gateway, input.viewer);
+    const agent = await connect(input.gateway, input.agent);
+
+    const first = await createOrder(1);
+    const created = await eventFor(dispatcher, "order.created", first.id);
+    await eventFor(viewer, "order.created", first.id);
+    assert.deepEqual(Object.keys(created.payload).sort(), ["event_id", "occurred_at", "order", "seq", "type"]);
+    assert.equal(created.payload.type, "order.created");
+    assert.equal(created.payload.order.version, 1);
+    assert.ok(Number.isInteger(created.payload.seq) && created.payload.seq >= 1);
+
+    const assigned = await api("POST", `/api/v1/orders/${first.id}/assign`, input.dispatcher, {
+      assignee_id: input.agent_id,
+      version: first.version,
+    });
+    const update = await eventFor(agent, "order.updated", first.id, assigned.version);
+    assert.equal(update.payload.order.assignee_id, input.agent_id);
+    await eventFor(viewer, "order.updated", first.id, assigned.version);
+    assert.ok(update.payload.seq > created.payload.seq);
+
+    const second = await createOrder(2);
+    await eventFor(dispatcher, "order.created", second.id);
+    await new Promise((r) => setTimeout(r, 300));
+    const leaked = agent.received.filter((e) => e.payload?.order?.id !== first.id);
+    assert.deepEqual(leaked, [], "the agent received an order outside its scope");
+    for (const s of [dispatcher, viewer, agent]) s.close();
+  },
+
+  /** Handshakes without a valid token, without orders:read, or from a foreign origin. */
+  async refused() {
+    assert.equal(await refusal(input.gateway, {}), "unauthorized");
+    assert.equal(await refusal(input.gateway, { token: "garbage" }), "unauthorized");
+    assert.equal(await refusal(input.gateway, { token: input.expired }), "unauthorized");
+    assert.equal(await refusal(input.gateway, { token: input.storefront }), "unauthorized");
+    assert.equal(await refusal(input.gateway, { token: input.viewer }, "https://evil.example"), "unauthorized");
+    assert.equal(await refusal(input.gateway, { token: input.viewer }), "connected");
+  },
+
+  /** A client that was away gets exactly the events it missed, in order, on reconnect
+   * (handshake last_seq) and on request (resume with an ack). */
+  async resume() {
+    const observer = await connect(input.gateway, input.dispatcher);
+    let away = await connect(input.gateway, input.viewer);
+    const first = await createOrder(1);
+    const seen = await eventFor(away, "order.created", first.id);
+    away.close();
+
+    const missed = [];
+    for (let n = 2; n <= 4; n++) missed.push(await createOrder(n));
+    await eventFor(observer, "order.created", missed[2].id);
+
+    const back = await connect(input.gateway, input.viewer, { auth: { last_seq: seen.payload.seq } });
+    await waitFor("three replayed events", () => back.received.length >= 3);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(
+      back.received.map((e) => [e.name, e.payload.seq, e.payload.order.id]),
+      missed.map((o, i) => ["order.created", seen.payload.seq + 1 + i, o.id]),
+    );
+
+    const ack = await back.timeout(5000).emitWithAck("resume", { last_seq: seen.payload.seq + 1 });
+    assert.equal(ack.ok, true);
+    assert.deepEqual(ack.outcome, { replayed: { count: 2 } });
+    await waitFor("two more replayed events", () => back.received.length >= 5);
+    assert.deepEqual(
+      back.received.slice(3).map((e) => e.payload.seq),
+      [seen.payload.seq + 2, seen.payload.seq + 3],
+    );
+    observer.close();
+    back.close();
+  },
+
+  /** A position the bounded history no longer covers is told to resync. */
+  async resync() {
+    const observer = await connect(input.gateway, input.dispatcher);
+    const orders = [];
+    for (let n = 1; n <= 6; n++) orders.push(await createOrder(n));
+    const last = await eventFor(observer, "order.created", orders[5].id);
+    const stale = await connect(input.gateway, input.viewer, { auth: { last_seq: last.payload.seq - 5 } });
+    const resync = await waitFor("orders.resync", () => stale.received.find((e) => e.name === "orders.resync"));
+    assert.equal(typeof resync.payload.reason, "string");
+    assert.equal(stale.received.filter((e) => e.name.startsWith("order.")).length, 0);
+    observer.close();
+    stale.close();
+  },
+
+  /** subscribe narrows delivery to the asked statuses; an invalid filter is refused. */
+  async subscribe() {
+    const socket = await connect(input.gateway, input.dispatcher);
+    const ack = await socket.timeout(5000).emitWithAck("subscribe", { statuses: ["CONFIRMED"] });
+    assert.deepEqual(ack, { ok: true, statuses: ["CONFIRMED"], assignee: null });
+    const bad = await socket.timeout(5000).emitWithAck("subscribe", { statuses: ["LOST"] });
+    assert.equal(bad.ok, false);
+
+    const observer = await connect(input.gateway, input.viewer);
+    const order = await createOrder(1);
+    await eventFor(observer, "order.created", order.id);
+    const confirmed = await api("PATCH", `/api/v1/orders/${order.id}`, input.dispatcher, {
+      status: "CONFIRMED",
+      version: order.version,
+    });
+    const update = await eventFor(socket, "order.updated", order.id, confirmed.version);
+    assert.equal(update.payload.order.status, "CONFIRMED");
+    assert.equal(socket.received.filter((e) => e.name === "order.created").length, 0);
+    socket.close();
+    observer.close();
+  },
+
+  /** Two gateway instances behind a balancer each deliver to their own sockets. */
+  async two_gateways() {
+    const left = await connect(input.gateway, input.viewer);
+    const right = await connect(input.second_gateway, input.viewer);
+    const order = await createOrder(1);
+    const a = await eventFor(left, "order.created", order.id);
+    const b = await eventFor(right, "order.created", order.id);
+    assert.equal(a.payload.seq, b.payload.seq);
+    left.close();
+    right.close();
+  },
+};
+
+const name = process.argv[2];
+if (!scenarios[name]) {
+  console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(", ")}`);
+  process.exit(2);
+}
+try {
+  await scenarios[name]();
+  console.log(`scenario ${name}: ok`);
+  process.exit(0);
+} catch (err) {
+  console.error(`scenario ${name} failed:`, err);
+  process.exit(1);
+}
