@@ -10,7 +10,7 @@ use std::sync::{
 
 use chrono::{DateTime, Utc};
 use lom_auth::JwtVerifier;
-use lom_contracts::{EventType, OrderEvent, OrderRow};
+use lom_contracts::{EventType, OrderEvent, OrderRow, PriorState};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use socketioxide::{SocketIo, extract::SocketRef};
@@ -39,6 +39,7 @@ pub struct Outgoing {
     pub seq: u64,
     pub name: &'static str,
     pub order: OrderRow,
+    pub previous: Option<PriorState>,
     pub payload: Box<RawValue>,
 }
 
@@ -56,6 +57,7 @@ impl Outgoing {
             seq: event.seq,
             name: event.kind.as_str(),
             order: event.order,
+            previous: event.previous,
             payload,
         })
     }
@@ -101,7 +103,7 @@ impl Hub {
 
     /// Sends `event` to every socket in the rooms it concerns.
     pub fn deliver(&self, io: &SocketIo, event: &Outgoing) {
-        let rooms = rooms_of(event.order.status, event.order.assignee_id);
+        let rooms = rooms_of(&event.order, event.previous);
         let mut delivered = 0u64;
         for socket in io.to(rooms).sockets() {
             if self.send(&socket, event) {
@@ -150,7 +152,7 @@ impl Hub {
             let Ok(event) = Outgoing::parse(&json) else {
                 continue;
             };
-            if viewer.sees(&event.order) {
+            if viewer.sees_change(&event.order, event.previous) {
                 if !self.send(socket, &event) {
                     return ReplayOutcome::Replayed { count };
                 }

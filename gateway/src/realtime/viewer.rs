@@ -9,7 +9,7 @@
 //! left its view.
 
 use lom_auth::Scope;
-use lom_contracts::{OrderRow, OrderStatus};
+use lom_contracts::{OrderRow, OrderStatus, PriorState};
 use uuid::Uuid;
 
 /// A connected socket's identity and filter.
@@ -64,25 +64,38 @@ impl Viewer {
             .collect()
     }
 
-    /// Whether this viewer gets an event about `order` (used when replaying history, where
-    /// rooms do not apply).
-    pub fn sees(&self, order: &OrderRow) -> bool {
+    /// Whether this viewer's view holds an order in `state` (used when replaying history,
+    /// where rooms do not apply).
+    pub fn sees(&self, state: PriorState) -> bool {
         let status_ok = self
             .statuses
             .as_ref()
-            .is_none_or(|list| list.contains(&order.status));
-        let owner_ok = !self.mine || order.assignee_id == Some(self.user_id);
+            .is_none_or(|list| list.contains(&state.status));
+        let owner_ok = !self.mine || state.assignee_id == Some(self.user_id);
         status_ok && owner_ok
+    }
+
+    /// Whether this viewer gets an event: the order is in its view after the change, or was
+    /// before it (so the viewer learns that it left).
+    pub fn sees_change(&self, order: &OrderRow, previous: Option<PriorState>) -> bool {
+        self.sees(order.prior_state()) || previous.is_some_and(|p| self.sees(p))
     }
 }
 
-/// The rooms an order's state concerns.
-pub fn rooms_of(status: OrderStatus, assignee: Option<Uuid>) -> Vec<String> {
-    let mut rooms = vec!["s:*".to_owned(), format!("s:{}", status.as_str())];
-    if let Some(user) = assignee {
-        rooms.push(format!("u:{user}:s:*"));
-        rooms.push(format!("u:{user}:s:{}", status.as_str()));
+/// The rooms an event concerns: those of the order's state after the change and before it.
+pub fn rooms_of(order: &OrderRow, previous: Option<PriorState>) -> Vec<String> {
+    let mut rooms = Vec::with_capacity(8);
+    for state in std::iter::once(order.prior_state()).chain(previous) {
+        let status = state.status.as_str();
+        rooms.push(format!("s:{status}"));
+        if let Some(user) = state.assignee_id {
+            rooms.push(format!("u:{user}:s:*"));
+            rooms.push(format!("u:{user}:s:{status}"));
+        }
     }
+    rooms.push("s:*".to_owned());
+    rooms.sort_unstable();
+    rooms.dedup();
     rooms
 }
 
@@ -113,7 +126,7 @@ mod tests {
     }
 
     /// A socket gets an event exactly when one of its rooms is among the event's rooms, and
-    /// that agrees with `sees` for every filter shape.
+    /// that agrees with `sees_change` for every filter shape and every move of the order.
     #[test]
     fn rooms_and_sees_agree_for_every_filter() {
         let me = Uuid::now_v7();
@@ -125,22 +138,29 @@ mod tests {
             Viewer::new(me, Scope::All, 0)
                 .filtered(Some(vec![OrderStatus::Pending, OrderStatus::Shipped]), true),
         ];
+        let assignees = [None, Some(me), Some(other)];
+        let mut previous_states = vec![None];
+        for status in OrderStatus::ALL {
+            for assignee_id in assignees {
+                previous_states.push(Some(PriorState {
+                    status,
+                    assignee_id,
+                }));
+            }
+        }
         for viewer in &viewers {
             for status in OrderStatus::ALL {
-                for assignee in [None, Some(me), Some(other)] {
-                    let order = order(status, assignee);
-                    let targets = rooms_of(status, assignee);
-                    let hits = viewer
-                        .rooms()
-                        .iter()
-                        .filter(|r| targets.contains(r))
-                        .count();
-                    assert!(hits <= 1, "delivered twice to {viewer:?}");
-                    assert_eq!(
-                        hits == 1,
-                        viewer.sees(&order),
-                        "{viewer:?} {status:?} {assignee:?}"
-                    );
+                for assignee in assignees {
+                    for previous in &previous_states {
+                        let order = order(status, assignee);
+                        let targets = rooms_of(&order, *previous);
+                        let hit = viewer.rooms().iter().any(|r| targets.contains(r));
+                        assert_eq!(
+                            hit,
+                            viewer.sees_change(&order, *previous),
+                            "{viewer:?} {status:?} {assignee:?} from {previous:?}"
+                        );
+                    }
                 }
             }
         }
@@ -151,8 +171,15 @@ mod tests {
         let agent = Uuid::now_v7();
         let viewer = Viewer::new(agent, Scope::Assigned, 0).filtered(None, false);
         assert!(viewer.mine);
-        assert!(!viewer.sees(&order(OrderStatus::Pending, None)));
-        assert!(!viewer.sees(&order(OrderStatus::Pending, Some(Uuid::now_v7()))));
-        assert!(viewer.sees(&order(OrderStatus::Pending, Some(agent))));
+        let pending = |assignee| order(OrderStatus::Pending, assignee);
+        assert!(!viewer.sees_change(&pending(None), None));
+        assert!(!viewer.sees_change(&pending(Some(Uuid::now_v7())), None));
+        assert!(viewer.sees_change(&pending(Some(agent)), None));
+        // Reassigned away: the agent gets that update, so its board drops the order.
+        let away = PriorState {
+            status: OrderStatus::Pending,
+            assignee_id: Some(agent),
+        };
+        assert!(viewer.sees_change(&pending(Some(Uuid::now_v7())), Some(away)));
     }
 }

@@ -172,8 +172,11 @@ const scenarios = {
     stale.close();
   },
 
-  /** subscribe narrows delivery to the asked statuses; an invalid filter is refused. */
+  /** subscribe narrows delivery to the asked statuses; an invalid filter is refused; an
+   * order that leaves a socket's view is announced to it once more, so it can drop it. */
   async subscribe() {
+    const pendingOnly = await connect(input.gateway, input.viewer);
+    await pendingOnly.timeout(5000).emitWithAck("subscribe", { statuses: ["PENDING"] });
     const socket = await connect(input.gateway, input.dispatcher);
     const ack = await socket.timeout(5000).emitWithAck("subscribe", { statuses: ["CONFIRMED"] });
     assert.deepEqual(ack, { ok: true, statuses: ["CONFIRMED"], assignee: null });
@@ -190,8 +193,17 @@ const scenarios = {
     const update = await eventFor(socket, "order.updated", order.id, confirmed.version);
     assert.equal(update.payload.order.status, "CONFIRMED");
     assert.equal(socket.received.filter((e) => e.name === "order.created").length, 0);
-    socket.close();
-    observer.close();
+    await eventFor(pendingOnly, "order.created", order.id);
+    const left = await eventFor(pendingOnly, "order.updated", order.id, confirmed.version);
+    assert.equal(left.payload.order.status, "CONFIRMED");
+    const shipped = await api("PATCH", `/api/v1/orders/${order.id}`, input.dispatcher, {
+      status: "PROCESSING",
+      version: confirmed.version,
+    });
+    await eventFor(observer, "order.updated", order.id, shipped.version);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(pendingOnly.received.length, 2, "nothing after the order left the view");
+    for (const s of [socket, observer, pendingOnly]) s.close();
   },
 
   /** Two gateway instances behind a balancer each deliver to their own sockets. */

@@ -35,6 +35,24 @@ pub struct Actor {
     pub id: Uuid,
 }
 
+/// Where an order stood before a change: readers whose view the order leaves (another
+/// status, another assignee) learn of it from this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PriorState {
+    pub status: crate::order::OrderStatus,
+    pub assignee_id: Option<Uuid>,
+}
+
+impl OrderRow {
+    /// This snapshot's status and assignee, as the `previous` of the next change's event.
+    pub fn prior_state(&self) -> PriorState {
+        PriorState {
+            status: self.status,
+            assignee_id: self.assignee_id,
+        }
+    }
+}
+
 /// One event on the stream. `order` is the list-row snapshot after the change (for
 /// `order.deleted`, the last snapshot, whose `version` counts the deletion).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -48,6 +66,9 @@ pub struct OrderEvent {
     pub occurred_at: DateTime<Utc>,
     pub order: OrderRow,
     pub actor: Actor,
+    /// The order's status and assignee before the change (absent for `order.created`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<PriorState>,
 }
 
 #[cfg(test)]
@@ -78,6 +99,7 @@ mod tests {
                 updated_at: now,
             },
             actor: Actor { id: Uuid::nil() },
+            previous: None,
         }
     }
 

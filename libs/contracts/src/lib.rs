@@ -6,5 +6,5 @@ pub mod event;
 pub mod keys;
 pub mod order;
 
-pub use event::{Actor, EventType, OrderEvent};
+pub use event::{Actor, EventType, OrderEvent, PriorState};
 pub use order::{OrderRow, OrderStatus, Priority, UnknownValue};

@@ -142,6 +142,10 @@ mod tests {
                 updated_at: now,
             },
             actor: Actor { id: Uuid::now_v7() },
+            previous: Some(lom_contracts::PriorState {
+                status: OrderStatus::Pending,
+                assignee_id: None,
+            }),
         };
         let tail = unsequenced_tail(&event).unwrap();
         let whole: OrderEvent = serde_json::from_str(&format!("{{\"seq\":42,{tail}")).unwrap();

@@ -3,7 +3,7 @@
 //! unpublished rows in id order and stamps them with the `seq` they got.
 
 use chrono::Utc;
-use lom_contracts::{Actor, EventType, OrderEvent, OrderRow};
+use lom_contracts::{Actor, EventType, OrderEvent, OrderRow, PriorState};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
@@ -13,11 +13,13 @@ pub const OUTBOX_CHANNEL: &str = "orders_outbox";
 /// Only one relay per database publishes at a time (transaction-scoped advisory lock key).
 const RELAY_LOCK_KEY: i64 = 0x6f72_6465_7273; // "orders"
 
-/// Records the event of a change to `order` made by `actor`.
+/// Records the event of a change to `order` made by `actor`; `previous` is where the order
+/// stood before (none for a creation).
 pub async fn write_event(
     conn: &mut PgConnection,
     kind: EventType,
     order: &OrderRow,
+    previous: Option<PriorState>,
     actor: Uuid,
 ) -> sqlx::Result<()> {
     let event = OrderEvent {
@@ -27,6 +29,7 @@ pub async fn write_event(
         occurred_at: Utc::now(),
         order: order.clone(),
         actor: Actor { id: actor },
+        previous,
     };
     sqlx::query(
         "WITH e AS (INSERT INTO outbox (event_id, event_type, order_id, payload) \

@@ -94,7 +94,14 @@ pub async fn assign_order(
         return Err(version_conflict(&detail).into());
     }
     let row = repository::assign(&mut tx, &current, assignee, actor).await?;
-    repository::write_event(&mut tx, EventType::OrderUpdated, &row, actor).await?;
+    repository::write_event(
+        &mut tx,
+        EventType::OrderUpdated,
+        &row,
+        Some(current.prior_state()),
+        actor,
+    )
+    .await?;
     let detail = repository::detail(&mut tx, id)
         .await?
         .ok_or_else(Problem::internal)?;

@@ -243,7 +243,7 @@ pub async fn create_order(
         }
     }
     let row = repository::insert_order(&mut tx, &order, actor).await?;
-    repository::write_event(&mut tx, EventType::OrderCreated, &row, actor).await?;
+    repository::write_event(&mut tx, EventType::OrderCreated, &row, None, actor).await?;
     let detail = repository::detail(&mut tx, row.id)
         .await?
         .ok_or_else(Problem::internal)?;

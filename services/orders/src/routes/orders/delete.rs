@@ -33,11 +33,18 @@ pub async fn delete_order(
 ) -> Result<StatusCode, ApiError> {
     principal.require_all(Permission::OrdersDelete)?;
     let mut tx = state.db.begin().await?;
-    repository::lock_current(&mut tx, id)
+    let current = repository::lock_current(&mut tx, id)
         .await?
         .ok_or_else(order_not_found)?;
     let row = repository::soft_delete(&mut tx, id).await?;
-    repository::write_event(&mut tx, EventType::OrderDeleted, &row, principal.user_id).await?;
+    repository::write_event(
+        &mut tx,
+        EventType::OrderDeleted,
+        &row,
+        Some(current.prior_state()),
+        principal.user_id,
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -108,7 +108,14 @@ pub async fn update_order(
         .transpose()
         .map_err(invalid_transition)?;
     let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
-    repository::write_event(&mut tx, EventType::OrderUpdated, &row, actor).await?;
+    repository::write_event(
+        &mut tx,
+        EventType::OrderUpdated,
+        &row,
+        Some(current.prior_state()),
+        actor,
+    )
+    .await?;
     let detail = repository::detail(&mut tx, id)
         .await?
         .ok_or_else(Problem::internal)?;
