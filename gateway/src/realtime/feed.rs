@@ -1,7 +1,8 @@
 //! The gateway's one subscription to `orders.events`, kept alive by reconnecting with backoff.
-//! Events are delivered in `seq` order: a jump is filled from the history first; after a
-//! reconnect the gateway replays what it missed from the history, or — when the history
-//! cannot cover it, or the stream restarted — tells every dashboard to resync.
+//! Events are delivered in `seq` order: a jump is filled from the history first. After a
+//! reconnect to the same Redis server the gateway replays what it missed from the history;
+//! when the server restarted (its `run_id` changed: history and `seq` may be gone) or the
+//! history cannot cover the gap, it tells every dashboard to resync.
 
 use std::{sync::Arc, time::Duration};
 
@@ -17,7 +18,7 @@ use super::{
 /// Runs forever: subscribe, deliver, reconnect.
 pub async fn run(hub: Arc<Hub>, io: SocketIo, client: Client, channel: String) {
     let mut backoff = Duration::from_millis(100);
-    let mut connected_before = false;
+    let mut server: Option<String> = None;
     loop {
         match client.get_async_pubsub().await {
             Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
@@ -25,10 +26,16 @@ pub async fn run(hub: Arc<Hub>, io: SocketIo, client: Client, channel: String) {
                     tracing::info!(%channel, "subscribed to the event stream");
                     metrics::gauge!("gateway_event_stream_up").set(1.0);
                     backoff = Duration::from_millis(100);
-                    if connected_before {
-                        catch_up(&hub, &io).await;
+                    let run_id = hub.history.server_run_id().await.ok();
+                    match (&server, &run_id) {
+                        (None, _) => {}
+                        (Some(before), Some(now)) if before == now => catch_up(&hub, &io).await,
+                        _ => {
+                            hub.resync_all(&io, "stream-restarted").await;
+                            hub.set_last_seq(0);
+                        }
                     }
-                    connected_before = true;
+                    server = run_id.or(server);
                     let mut messages = pubsub.into_on_message();
                     while let Some(message) = messages.next().await {
                         match message.get_payload::<String>() {

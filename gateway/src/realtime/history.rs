@@ -57,6 +57,22 @@ impl History {
         Ok(classify(last_seq, bounds, events))
     }
 
+    /// The Redis server's `run_id`: it changes when the server restarts (and, without
+    /// persistence, loses the history and restarts `seq`).
+    pub async fn server_run_id(&self) -> Result<String, RedisError> {
+        let mut connection = self.connection.clone();
+        let info: String = redis::cmd("INFO")
+            .arg("server")
+            .query_async(&mut connection)
+            .await?;
+        Ok(info
+            .lines()
+            .find_map(|line| line.strip_prefix("run_id:"))
+            .unwrap_or_default()
+            .trim()
+            .to_owned())
+    }
+
     pub async fn ping(&self) -> Result<(), RedisError> {
         let mut connection = self.connection.clone();
         redis::cmd("PING")

@@ -34,6 +34,8 @@ pub struct Options {
     /// Point the gateway at this orders-service address instead of the real one.
     pub orders_url_override: Option<String>,
     pub socket_buffer: usize,
+    /// Use the production Redis names (for a gateway binary, which cannot be told others).
+    pub production_event_names: bool,
 }
 
 impl Default for Options {
@@ -43,6 +45,7 @@ impl Default for Options {
             history_cap: 10_000,
             orders_url_override: None,
             socket_buffer: 1024,
+            production_event_names: false,
         }
     }
 }
@@ -66,11 +69,18 @@ impl Stack {
     pub async fn start_with(pool: PgPool, options: Options) -> Self {
         let users = users_service::test_support::spawn(&pool).await;
         let prefix = format!("test:{}", Uuid::new_v4().simple());
-        let events = EventSettings {
-            channel: format!("{prefix}:orders.events"),
-            seq_key: format!("{prefix}:seq"),
-            history_key: format!("{prefix}:history"),
-            history_cap: options.history_cap,
+        let events = if options.production_event_names {
+            EventSettings {
+                history_cap: options.history_cap,
+                ..EventSettings::default()
+            }
+        } else {
+            EventSettings {
+                channel: format!("{prefix}:orders.events"),
+                seq_key: format!("{prefix}:seq"),
+                history_key: format!("{prefix}:history"),
+                history_cap: options.history_cap,
+            }
         };
         let mut orders = OrdersSettings::from_env().expect("orders settings");
         orders.bind = SocketAddr::from(([127, 0, 0, 1], 0));

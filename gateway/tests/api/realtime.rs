@@ -120,3 +120,174 @@ async fn two_gateway_instances_each_serve_their_own_sockets(pool: PgPool) {
     input["second_gateway"] = json!(second);
     run_scenario("two_gateways", input).await;
 }
+
+/// A redis-server of the test's own on a free port, so that the test can restart it.
+struct PrivateRedis {
+    port: u16,
+    _child: tokio::process::Child,
+}
+
+impl PrivateRedis {
+    async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = tokio::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("redis-server runs");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self {
+            port,
+            _child: child,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        // The scenario may have restarted it as a daemon: stop whatever listens there.
+        let _ = std::process::Command::new("redis-cli")
+            .args(["-p", &self.port.to_string(), "shutdown", "nosave"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn after_redis_restarts_every_dashboard_ends_with_the_database_state(pool: PgPool) {
+    let redis = PrivateRedis::start().await;
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            redis_url: redis.url(),
+            ..Options::default()
+        },
+    )
+    .await;
+    let mut input = cast(&stack).await;
+    input["redis_port"] = json!(redis.port);
+    run_scenario("redis_restart", input).await;
+}
+
+/// The real gateway binary on a fixed port, restarted by this supervisor whenever it dies.
+struct SupervisedGateway {
+    url: String,
+    first_pid: u32,
+    supervisor: tokio::task::JoinHandle<()>,
+}
+
+impl SupervisedGateway {
+    async fn start(stack: &Stack, redis_url: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let spawn = {
+            let env = vec![
+                ("GATEWAY_BIND", format!("127.0.0.1:{port}")),
+                ("USERS_URL", stack.users.base_url.clone()),
+                ("ORDERS_URL", stack.orders.clone()),
+                ("JWKS_URL", stack.users.jwks_url()),
+                ("REDIS_URL", redis_url.to_owned()),
+                (
+                    "CORS_ALLOWED_ORIGINS",
+                    crate::helpers::DASHBOARD_ORIGIN.to_owned(),
+                ),
+                ("COOKIE_SECURE", "false".to_owned()),
+                ("RUST_LOG", "warn".to_owned()),
+            ];
+            move || {
+                tokio::process::Command::new(env!("CARGO_BIN_EXE_gateway"))
+                    .env_clear()
+                    .envs(env.clone())
+                    .stdout(Stdio::null())
+                    .kill_on_drop(true)
+                    .spawn()
+                    .expect("the gateway binary runs")
+            }
+        };
+        let mut child = spawn();
+        let first_pid = child.id().unwrap();
+        wait_until_listening(port).await;
+        let supervisor = tokio::spawn(async move {
+            loop {
+                let _ = child.wait().await;
+                child = spawn();
+            }
+        });
+        Self {
+            url: format!("http://127.0.0.1:{port}"),
+            first_pid,
+            supervisor,
+        }
+    }
+}
+
+impl Drop for SupervisedGateway {
+    fn drop(&mut self) {
+        // Aborting drops the current child, which kills it (kill_on_drop).
+        self.supervisor.abort();
+    }
+}
+
+async fn wait_until_listening(port: u16) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing listens on {port}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_killed_gateway_comes_back_and_dashboards_catch_up_by_replay(pool: PgPool) {
+    let redis = PrivateRedis::start().await;
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            redis_url: redis.url(),
+            production_event_names: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let gateway = SupervisedGateway::start(&stack, &redis.url()).await;
+    let mut input = cast(&stack).await;
+    input["gateway"] = json!(gateway.url);
+    input["gateway_pid"] = json!(gateway.first_pid);
+    input["orders"] = json!(stack.orders);
+    run_scenario("gateway_restart", input).await;
+}

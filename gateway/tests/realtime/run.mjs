@@ -2,6 +2,7 @@
 // Usage: SCENARIO_INPUT='{"gateway": "...", ...}' node run.mjs <scenario>
 // Exits 0 when every assertion held; prints what failed otherwise.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { io } from "socket.io-client";
 
 const input = JSON.parse(process.env.SCENARIO_INPUT ?? "{}");
@@ -74,6 +75,47 @@ async function api(method, path, token, body) {
   const text = await response.text();
   assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+/** A dashboard's view of the orders: events applied by version, a resync refetches. */
+async function board(url, token) {
+  const socket = await connect(url, token);
+  const state = new Map();
+  const resyncs = [];
+  const refetch = async () => {
+    const page = await api("GET", "/api/v1/orders?limit=200", token);
+    state.clear();
+    for (const o of page.items) state.set(o.id, { version: o.version, status: o.status });
+  };
+  socket.on("orders.resync", (payload) => {
+    resyncs.push(payload.reason);
+    refetch();
+  });
+  for (const type of ["order.created", "order.updated"]) {
+    socket.on(type, ({ order }) => {
+      const known = state.get(order.id);
+      if (!known || known.version < order.version) state.set(order.id, { version: order.version, status: order.status });
+    });
+  }
+  socket.on("order.deleted", ({ order }) => state.delete(order.id));
+  await refetch();
+  return { socket, state, resyncs };
+}
+
+/** The database's truth, through the API. */
+async function truth(token) {
+  const page = await api("GET", "/api/v1/orders?limit=200", token);
+  return new Map(page.items.map((o) => [o.id, { version: o.version, status: o.status }]));
+}
+
+const same = (a, b) => a.size === b.size && [...a].every(([id, v]) => JSON.stringify(b.get(id)) === JSON.stringify(v));
+
+function redis(args) {
+  try {
+    return execFileSync(args[0], args.slice(1), { stdio: "pipe" }).toString();
+  } catch (err) {
+    return String(err);
+  }
 }
 
 const orderBody = (n) => ({
@@ -204,6 +246,72 @@ const scenarios = {
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(pendingOnly.received.length, 2, "nothing after the order left the view");
     for (const s of [socket, observer, pendingOnly]) s.close();
+  },
+
+  /** Redis restarts (losing its data) while orders flow: every change is acknowledged, and
+   * the dashboard ends with exactly the database's state. */
+  async redis_restart() {
+    const port = String(input.redis_port);
+    const view = await board(input.gateway, input.dispatcher);
+    const before = [];
+    for (let n = 1; n <= 3; n++) before.push(await createOrder(n));
+    await waitFor("the first orders live", () => before.every((o) => view.state.has(o.id)));
+
+    redis(["redis-cli", "-p", port, "shutdown", "nosave"]);
+    const during = [];
+    for (let n = 4; n <= 6; n++) during.push(await createOrder(n));
+    await api("PATCH", `/api/v1/orders/${before[1].id}`, input.dispatcher, { status: "CONFIRMED", version: 1 });
+    redis(["redis-server", "--port", port, "--save", "", "--appendonly", "no", "--daemonize", "yes"]);
+    for (let n = 7; n <= 8; n++) await createOrder(n);
+
+    const expected = await truth(input.dispatcher);
+    assert.equal(expected.size, 8);
+    await waitFor("the board to match the database", () => same(view.state, expected));
+    assert.ok(view.resyncs.length >= 1, "the board was told to resync");
+    view.socket.close();
+  },
+
+  /** The gateway is killed (-9) and restarted: the dashboard reconnects by itself, resumes
+   * with its last seq, and gets exactly what it missed without refetching. */
+  async gateway_restart() {
+    let lastSeq = 0;
+    const state = new Map();
+    const resyncs = [];
+    let connects = 0;
+    const socket = io(input.gateway, {
+      auth: (cb) => cb({ token: input.dispatcher, last_seq: lastSeq }),
+      transports: ["websocket"],
+      extraHeaders: { origin: ORIGIN },
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+      randomizationFactor: 0.5,
+    });
+    socket.on("connect", () => connects++);
+    socket.on("orders.resync", (p) => resyncs.push(p.reason));
+    socket.on("order.created", ({ seq, order }) => {
+      lastSeq = Math.max(lastSeq, seq);
+      state.set(order.id, order.version);
+    });
+    await waitFor("connected", () => connects === 1);
+    const before = [await createOrder(1), await createOrder(2)];
+    await waitFor("live orders", () => before.every((o) => state.has(o.id)));
+
+    process.kill(input.gateway_pid, "SIGKILL");
+    const missed = [];
+    for (let n = 3; n <= 5; n++) {
+      const response = await fetch(`${input.orders}/v1/orders`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${input.storefront}`, "content-type": "application/json" },
+        body: JSON.stringify(orderBody(n)),
+      });
+      assert.equal(response.status, 201);
+      missed.push(await response.json());
+    }
+    await waitFor("reconnected", () => connects >= 2);
+    await waitFor("the missed orders", () => missed.every((o) => state.has(o.id)));
+    assert.equal(state.size, 5);
+    assert.deepEqual(resyncs, [], "caught up by replay, not by refetching");
+    socket.close();
   },
 
   /** Two gateway instances behind a balancer each deliver to their own sockets. */
