@@ -112,6 +112,10 @@ impl Application {
         let io = self.io.clone();
         let shutdown = async move {
             shutdown.await;
+            // Tell every client it was the server (they reconnect elsewhere), then close.
+            if let Err(err) = io.disconnect().await {
+                tracing::warn!(error = %err, "could not tell every socket it is disconnected");
+            }
             io.close().await;
         };
         server::serve(self.listener, self.router, shutdown).await

@@ -63,6 +63,32 @@ impl Outgoing {
     }
 }
 
+/// Marks a socket that is being evicted.
+#[derive(Clone)]
+struct Evicted;
+
+/// Takes a socket that cannot keep up out of every room at once (no more work or memory for
+/// it), then disconnects it as soon as its queue has room for the disconnect packet, so the
+/// client learns it, reconnects and resumes. A client that never reads again is closed by
+/// the heartbeat.
+fn evict(socket: SocketRef, cause: &dyn std::fmt::Display) {
+    socket.leave_all();
+    if socket.extensions.get::<Evicted>().is_some() {
+        return;
+    }
+    socket.extensions.insert(Evicted);
+    tracing::warn!(sid = %socket.id, error = %cause, "socket cannot keep up; evicting it");
+    metrics::counter!("gateway_slow_sockets_dropped_total").increment(1);
+    tokio::spawn(async move {
+        while socket.connected() {
+            if socket.clone().disconnect().is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    });
+}
+
 /// Whether a replay delivered the events or told the socket to refetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,14 +141,12 @@ impl Hub {
         metrics::counter!("gateway_deliveries_total").increment(delivered);
     }
 
-    /// Emits to one socket; a full queue drops the socket (it will resume on reconnect).
+    /// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).
     fn send(&self, socket: &SocketRef, event: &Outgoing) -> bool {
         match socket.emit(event.name, &event.payload) {
             Ok(()) => true,
             Err(err) => {
-                tracing::warn!(sid = %socket.id, error = %err, "socket cannot keep up; disconnecting it");
-                metrics::counter!("gateway_slow_sockets_dropped_total").increment(1);
-                let _ = socket.clone().disconnect();
+                evict(socket.clone(), &err);
                 false
             }
         }

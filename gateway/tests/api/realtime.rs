@@ -29,7 +29,7 @@ async fn run_scenario(scenario: &str, input: Value) {
         .kill_on_drop(true)
         .spawn()
         .expect("node runs");
-    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+    let output = tokio::time::timeout(Duration::from_secs(90), child.wait_with_output())
         .await
         .expect("the scenario finishes within a minute")
         .expect("scenario output");
@@ -196,15 +196,17 @@ async fn after_redis_restarts_every_dashboard_ends_with_the_database_state(pool:
     run_scenario("redis_restart", input).await;
 }
 
-/// The real gateway binary on a fixed port, restarted by this supervisor whenever it dies.
+/// The real gateway binary on a fixed port; with `restart`, started again whenever it dies,
+/// otherwise its exit status is reported on `exited`.
 struct SupervisedGateway {
     url: String,
     first_pid: u32,
     supervisor: tokio::task::JoinHandle<()>,
+    exited: Option<tokio::sync::oneshot::Receiver<std::process::ExitStatus>>,
 }
 
 impl SupervisedGateway {
-    async fn start(stack: &Stack, redis_url: &str) -> Self {
+    async fn start(stack: &Stack, redis_url: &str, restart: bool) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -237,9 +239,16 @@ impl SupervisedGateway {
         let mut child = spawn();
         let first_pid = child.id().unwrap();
         wait_until_listening(port).await;
+        let (exit_tx, exit_rx) = tokio::sync::oneshot::channel();
         let supervisor = tokio::spawn(async move {
             loop {
-                let _ = child.wait().await;
+                let status = child.wait().await;
+                if !restart {
+                    if let Ok(status) = status {
+                        let _ = exit_tx.send(status);
+                    }
+                    return;
+                }
                 child = spawn();
             }
         });
@@ -247,6 +256,7 @@ impl SupervisedGateway {
             url: format!("http://127.0.0.1:{port}"),
             first_pid,
             supervisor,
+            exited: (!restart).then_some(exit_rx),
         }
     }
 }
@@ -284,10 +294,127 @@ async fn a_killed_gateway_comes_back_and_dashboards_catch_up_by_replay(pool: PgP
         },
     )
     .await;
-    let gateway = SupervisedGateway::start(&stack, &redis.url()).await;
+    let gateway = SupervisedGateway::start(&stack, &redis.url(), true).await;
     let mut input = cast(&stack).await;
     input["gateway"] = json!(gateway.url);
     input["gateway_pid"] = json!(gateway.first_pid);
     input["orders"] = json!(stack.orders);
     run_scenario("gateway_restart", input).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn sigterm_finishes_in_flight_requests_and_closes_sockets_cleanly(pool: PgPool) {
+    let redis = PrivateRedis::start().await;
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            redis_url: redis.url(),
+            production_event_names: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let mut gateway = SupervisedGateway::start(&stack, &redis.url(), false).await;
+    let mut input = cast(&stack).await;
+    input["gateway"] = json!(gateway.url);
+    input["gateway_pid"] = json!(gateway.first_pid);
+    run_scenario("graceful_shutdown", input).await;
+    let status = tokio::time::timeout(Duration::from_secs(15), gateway.exited.take().unwrap())
+        .await
+        .expect("the gateway stops within the drain timeout")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+}
+
+/// A synthetic `order.created` event with `seq`, as orders-service would publish it.
+fn synthetic_event(seq: u64) -> String {
+    let now = chrono::Utc::now();
+    serde_json::to_string(&lom_contracts::OrderEvent {
+        seq,
+        event_id: Uuid::now_v7(),
+        kind: lom_contracts::EventType::OrderCreated,
+        occurred_at: now,
+        order: lom_contracts::OrderRow {
+            id: Uuid::now_v7(),
+            number: format!("ORD-{seq:06}"),
+            status: lom_contracts::OrderStatus::Pending,
+            priority: lom_contracts::Priority::Normal,
+            // Large rows fill a stalled socket's buffers quickly.
+            customer_name: "Flood Test ทดสอบ ".repeat(400),
+            customer_email: "flood@example.com".into(),
+            assignee_id: None,
+            total: 123_456,
+            currency: "THB".into(),
+            item_count: 3,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+        actor: lom_contracts::Actor { id: Uuid::now_v7() },
+        previous: None,
+    })
+    .unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool: PgPool) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    const EVENTS: u64 = 5_000;
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            socket_buffer: 256,
+            ..Options::default()
+        },
+    )
+    .await;
+    let mut input = cast(&stack).await;
+    input["events"] = json!(EVENTS);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
+    let mut child = tokio::process::Command::new("node")
+        .args(["run.mjs", "slow_consumer"])
+        .current_dir(&dir)
+        .env("SCENARIO_INPUT", input.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("the scenario gets ready")
+        .unwrap();
+    assert_eq!(ready.as_deref(), Some("READY"));
+
+    let redis = redis::Client::open(crate::helpers::REDIS_URL).unwrap();
+    let mut connection = redis.get_multiplexed_async_connection().await.unwrap();
+    // About 2 000 events a second: a reading client keeps up, a stalled one cannot.
+    for chunk in (1..=EVENTS).collect::<Vec<_>>().chunks(200) {
+        let mut pipe = redis::pipe();
+        for seq in chunk {
+            pipe.cmd("PUBLISH")
+                .arg(&stack.events.channel)
+                .arg(synthetic_event(*seq))
+                .ignore();
+        }
+        let () = pipe.query_async(&mut connection).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let output = tokio::time::timeout(Duration::from_secs(90), child.wait_with_output())
+        .await
+        .expect("the scenario finishes")
+        .unwrap();
+    let mut rest = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        rest.push_str(&line);
+        rest.push('\n');
+    }
+    assert!(
+        output.status.success(),
+        "scenario slow_consumer failed:\n{rest}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -46,8 +46,8 @@ async function refusal(url, auth, origin = ORIGIN) {
   }
 }
 
-async function waitFor(what, predicate) {
-  const until = Date.now() + DEADLINE_MS;
+async function waitFor(what, predicate, deadlineMs = DEADLINE_MS) {
+  const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     const value = predicate();
     if (value) return value;
@@ -312,6 +312,69 @@ const scenarios = {
     assert.equal(state.size, 5);
     assert.deepEqual(resyncs, [], "caught up by replay, not by refetching");
     socket.close();
+  },
+
+  /** SIGTERM: a request in flight still gets its answer, sockets are closed by the server. */
+  async graceful_shutdown() {
+    const socket = await connect(input.gateway, input.viewer);
+    const reason = new Promise((resolve) => socket.once("disconnect", resolve));
+    // A login whose body is still arriving when the signal comes: surely in flight.
+    const body = JSON.stringify({ email: "admin@example.com", password: "correct horse battery staple" });
+    let sendRest;
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(body.slice(0, 20)));
+        sendRest = () => {
+          controller.enqueue(new TextEncoder().encode(body.slice(20)));
+          controller.close();
+        };
+      },
+    });
+    const inFlight = fetch(`${input.gateway}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      duplex: "half",
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(input.gateway_pid, "SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    sendRest();
+    const response = await inFlight;
+    assert.equal(response.status, 200, "the in-flight login was answered");
+    assert.equal(await reason, "io server disconnect");
+  },
+
+  /** One socket stops reading while a flood of events goes out: the others get every event,
+   * the stalled one is disconnected (it would resume on reconnect). The events are published
+   * by the test harness once this scenario prints READY. */
+  async slow_consumer() {
+    const healthy = await connect(input.gateway, input.viewer);
+    const stalled = await connect(input.gateway, input.viewer);
+    let stalledGone = false;
+    stalled.on("disconnect", () => (stalledGone = true));
+    stalled.io.engine.transport.ws._socket.pause();
+    console.log("READY");
+    const count = input.events;
+    let healthyGone = false;
+    healthy.on("disconnect", () => (healthyGone = true));
+    await waitFor(
+      `${count} events on the healthy socket`,
+      () => {
+        assert.ok(!healthyGone, `the healthy socket was dropped after ${healthy.received.length} events`);
+        return healthy.received.length >= count;
+      },
+      60_000,
+    );
+    const seqs = healthy.received.map((e) => e.payload.seq);
+    assert.deepEqual(seqs, Array.from({ length: count }, (_, i) => i + 1), "every event, in order");
+    stalled.io.engine.transport.ws._socket.resume();
+    await waitFor("the stalled socket to be dropped", () => stalledGone);
+    assert.ok(stalled.received.length < count, "the stalled socket could not have had everything");
+    const metrics = await (await fetch(`${input.gateway}/metrics`)).text();
+    const dropped = metrics.match(/^gateway_slow_sockets_dropped_total (\d+)/m);
+    assert.ok(dropped && Number(dropped[1]) === 1, `one eviction is counted: ${dropped}`);
+    healthy.close();
   },
 
   /** Two gateway instances behind a balancer each deliver to their own sockets. */

@@ -24,6 +24,8 @@ pub trait Readiness: Clone + Send + Sync + 'static {
 }
 
 pub fn router<R: Readiness>(readiness: R) -> Router {
+    // Install the recorder now, so what is counted before the first scrape is kept.
+    crate::metrics::handle();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz::<R>))

@@ -1,12 +1,17 @@
 //! Serving an app: TCP_NODELAY on every connection, peer addresses available to handlers,
-//! and graceful shutdown on SIGTERM/SIGINT that lets in-flight requests finish.
+//! and graceful shutdown on SIGTERM/SIGINT that lets in-flight requests finish, bounded by a
+//! drain timeout so a connection that never ends cannot keep the process alive.
 
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, time::Duration};
 
 use axum::{Router, serve::ListenerExt};
 use tokio::net::TcpListener;
 
-/// Serves `app` on `listener` until `shutdown` resolves, then drains in-flight requests.
+/// How long in-flight requests may take to finish after a shutdown signal.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `shutdown` resolves, then drains in-flight requests for
+/// at most [`DRAIN_TIMEOUT`].
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -17,12 +22,28 @@ pub async fn serve(
             tracing::warn!(%err, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(
+    let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+    let graceful = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stopping_tx.send(());
+    });
+    let deadline = async move {
+        if stopping_rx.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(DRAIN_TIMEOUT).await;
+    };
+    tokio::select! {
+        result = graceful => result,
+        () = deadline => {
+            tracing::warn!(timeout_secs = DRAIN_TIMEOUT.as_secs(), "drain timed out; stopping with requests still open");
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
