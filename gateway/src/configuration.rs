@@ -35,6 +35,8 @@ pub struct Settings {
 pub struct RealtimeSettings {
     pub channel: String,
     pub history_key: String,
+    /// Where users-service announces revoked accounts.
+    pub users_channel: String,
     /// Packets queued per socket before it counts as slow and is dropped.
     pub socket_buffer: usize,
 }
@@ -78,6 +80,7 @@ impl Settings {
             realtime: RealtimeSettings {
                 channel: keys::EVENTS_CHANNEL.to_owned(),
                 history_key: keys::EVENTS_HISTORY_KEY.to_owned(),
+                users_channel: keys::USERS_EVENTS_CHANNEL.to_owned(),
                 socket_buffer: config::parse_or("SOCKET_BUFFER", 1024)?,
             },
         })

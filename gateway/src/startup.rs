@@ -66,6 +66,7 @@ impl Application {
             io.clone(),
             redis,
             settings.realtime.channel.clone(),
+            settings.realtime.users_channel.clone(),
         ));
 
         let state = AppState {

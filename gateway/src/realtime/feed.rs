@@ -15,13 +15,26 @@ use super::{
     hub::{Hub, Outgoing},
 };
 
-/// Runs forever: subscribe, deliver, reconnect.
-pub async fn run(hub: Arc<Hub>, io: SocketIo, client: Client, channel: String) {
+/// A revoked account, as users-service announces it.
+#[derive(serde::Deserialize)]
+struct Revoked {
+    user_id: uuid::Uuid,
+}
+
+/// Runs forever: subscribe to the order events and the account revocations, deliver,
+/// reconnect.
+pub async fn run(
+    hub: Arc<Hub>,
+    io: SocketIo,
+    client: Client,
+    channel: String,
+    users_channel: String,
+) {
     let mut backoff = Duration::from_millis(100);
     let mut server: Option<String> = None;
     loop {
         match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
+            Ok(mut pubsub) => match pubsub.subscribe(&[&channel, &users_channel]).await {
                 Ok(()) => {
                     tracing::info!(%channel, "subscribed to the event stream");
                     metrics::gauge!("gateway_event_stream_up").set(1.0);
@@ -38,9 +51,22 @@ pub async fn run(hub: Arc<Hub>, io: SocketIo, client: Client, channel: String) {
                     server = run_id.or(server);
                     let mut messages = pubsub.into_on_message();
                     while let Some(message) = messages.next().await {
-                        match message.get_payload::<String>() {
-                            Ok(json) => receive(&hub, &io, &json).await,
-                            Err(err) => tracing::warn!(error = %err, "unreadable event payload"),
+                        let json = match message.get_payload::<String>() {
+                            Ok(json) => json,
+                            Err(err) => {
+                                tracing::warn!(error = %err, "unreadable event payload");
+                                continue;
+                            }
+                        };
+                        if message.get_channel_name() == users_channel {
+                            match serde_json::from_str::<Revoked>(&json) {
+                                Ok(revoked) => hub.revoke(&io, revoked.user_id).await,
+                                Err(err) => {
+                                    tracing::warn!(error = %err, "unreadable account message")
+                                }
+                            }
+                        } else {
+                            receive(&hub, &io, &json).await;
                         }
                     }
                     tracing::warn!("event stream subscription lost; reconnecting");

@@ -73,6 +73,17 @@ impl History {
             .to_owned())
     }
 
+    /// Whether users-service revoked `user` within the last access-token lifetime.
+    pub async fn is_revoked(&self, user: uuid::Uuid) -> Result<bool, RedisError> {
+        let mut connection = self.connection.clone();
+        connection
+            .exists(format!(
+                "{}{user}",
+                lom_contracts::keys::REVOKED_USER_PREFIX
+            ))
+            .await
+    }
+
     pub async fn ping(&self) -> Result<(), RedisError> {
         let mut connection = self.connection.clone();
         redis::cmd("PING")

@@ -63,6 +63,11 @@ impl Outgoing {
     }
 }
 
+/// The room every socket of `user` sits in (for revocation).
+pub fn user_room(user: Uuid) -> String {
+    format!("user:{user}")
+}
+
 /// Marks a socket that is being evicted.
 #[derive(Clone)]
 struct Evicted;
@@ -185,6 +190,17 @@ impl Hub {
         }
         metrics::counter!("gateway_replayed_events_total").increment(count as u64);
         ReplayOutcome::Replayed { count }
+    }
+
+    /// Disconnects every socket of a revoked account, on this instance.
+    pub async fn revoke(&self, io: &SocketIo, user: Uuid) {
+        let sockets = io.to(user_room(user)).sockets();
+        if !sockets.is_empty() {
+            tracing::info!(user_id = %user, sockets = sockets.len(), "account revoked; disconnecting its sockets");
+        }
+        for socket in sockets {
+            let _ = socket.disconnect();
+        }
     }
 
     /// Tells one socket to refetch.

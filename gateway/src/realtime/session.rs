@@ -19,7 +19,10 @@ use socketioxide::{
     handler::ConnectHandler,
 };
 
-use super::{hub::Hub, viewer::Viewer};
+use super::{
+    hub::{Hub, user_room},
+    viewer::Viewer,
+};
 
 /// The handshake `auth` object.
 #[derive(Debug, Deserialize)]
@@ -85,6 +88,16 @@ async fn authenticate(
     let scope = principal
         .scope(Permission::OrdersRead)
         .ok_or(Unauthorized)?;
+    // Redis unreachable: the token itself was verified, so let the socket in.
+    if hub
+        .history
+        .is_revoked(principal.user_id)
+        .await
+        .unwrap_or(false)
+    {
+        tracing::warn!(sid = %socket.id, user_id = %principal.user_id, "socket refused: account revoked");
+        return Err(Unauthorized);
+    }
     socket
         .extensions
         .insert(Viewer::new(principal.user_id, scope, principal.expires_at));
@@ -101,7 +114,7 @@ async fn on_connect(
         let _ = socket.disconnect();
         return;
     };
-    socket.join(viewer.rooms());
+    join(&socket, &viewer);
     metrics::gauge!("gateway_sockets").increment(1.0);
     socket.on_disconnect(async || metrics::gauge!("gateway_sockets").decrement(1.0));
     expire_at(io, &socket, viewer.expires_at);
@@ -110,6 +123,13 @@ async fn on_connect(
     if let Some(last_seq) = auth.ok().and_then(|a| a.last_seq) {
         hub.replay(&socket, &viewer, last_seq).await;
     }
+}
+
+/// Puts the socket in the rooms of its view and of its user.
+fn join(socket: &SocketRef, viewer: &Viewer) {
+    let mut rooms = viewer.rooms();
+    rooms.push(user_room(viewer.user_id));
+    socket.join(rooms);
 }
 
 /// Disconnects the socket when its token expires; the client refreshes and reconnects.
@@ -148,7 +168,7 @@ async fn on_subscribe(
         request.assignee == Some(AssigneeFilter::Me),
     );
     socket.leave_all();
-    socket.join(viewer.rooms());
+    join(&socket, &viewer);
     let answer = json!({
         "ok": true,
         "statuses": viewer.statuses.as_ref().map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>()),

@@ -134,6 +134,7 @@ impl Stack {
             realtime: RealtimeSettings {
                 channel: self.events.channel.clone(),
                 history_key: self.events.history_key.clone(),
+                users_channel: lom_contracts::keys::USERS_EVENTS_CHANNEL.to_owned(),
                 socket_buffer: options.socket_buffer,
             },
         }

@@ -45,9 +45,15 @@ async fn run_scenario(scenario: &str, input: Value) {
 async fn cast(stack: &Stack) -> Value {
     let (_, dispatcher) = stack.user("dispatcher").await;
     let (agent_id, agent) = stack.user("agent").await;
-    let (_, viewer) = stack.user("viewer").await;
+    let (viewer_id, viewer) = stack.user("viewer").await;
     let (_, storefront) = stack.user("storefront").await;
+    let admin = stack
+        .users
+        .token(users_service::test_support::ADMIN_EMAIL)
+        .await;
     json!({
+        "admin": admin,
+        "viewer_id": viewer_id,
         "gateway": stack.gateway,
         "dispatcher": dispatcher,
         "agent": agent,
@@ -84,7 +90,15 @@ async fn events_reach_every_dashboard_allowed_to_see_them_and_no_other(pool: PgP
 #[sqlx::test(migrations = false)]
 async fn handshakes_without_a_valid_token_or_from_a_foreign_origin_are_refused(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    run_scenario("refused", cast(&stack).await).await;
+    let mut input = cast(&stack).await;
+    let viewer = input["viewer"].as_str().unwrap().to_owned();
+    let forged: Vec<Value> =
+        crate::forged::forged_tokens(&stack.users.signing_pem, &viewer, "an-opaque-refresh-token")
+            .into_iter()
+            .map(|(what, token)| json!([what, token]))
+            .collect();
+    input["forged"] = json!(forged);
+    run_scenario("refused", input).await;
 }
 
 #[sqlx::test(migrations = false)]
@@ -417,4 +431,10 @@ async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool
         "scenario slow_consumer failed:\n{rest}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_deactivated_users_sockets_are_dropped_and_cannot_come_back(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    run_scenario("revoked", cast(&stack).await).await;
 }

@@ -265,3 +265,33 @@ async fn responses_carry_security_headers_and_the_docs_are_served(pool: PgPool) 
     let ready = stack.client.get(stack.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
 }
+
+#[sqlx::test(migrations = false)]
+async fn forged_and_misused_tokens_are_refused_at_the_gateway(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let email = format!("viewer-{}@example.com", uuid::Uuid::new_v4().simple());
+    stack.users.create_user(&email, &["viewer"]).await;
+    let login: Value = stack
+        .client
+        .post(format!("{}/v1/auth/login", stack.users.base_url))
+        .json(&json!({"email": email, "password": crate::helpers::password()}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let viewer = login["access_token"].as_str().unwrap();
+    assert_eq!(
+        stack.get("/api/v1/orders", viewer).await.status(),
+        StatusCode::OK
+    );
+    let refresh = login["refresh_token"].as_str().unwrap();
+    for (what, token) in crate::forged::forged_tokens(&stack.users.signing_pem, viewer, refresh) {
+        let response = stack.get("/api/v1/orders", &token).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{what}");
+        problem(response).await;
+        let users = stack.get("/api/v1/users", &token).await;
+        assert_eq!(users.status(), StatusCode::UNAUTHORIZED, "{what} on users");
+    }
+}

@@ -164,6 +164,9 @@ const scenarios = {
     assert.equal(await refusal(input.gateway, { token: input.expired }), "unauthorized");
     assert.equal(await refusal(input.gateway, { token: input.storefront }), "unauthorized");
     assert.equal(await refusal(input.gateway, { token: input.viewer }, "https://evil.example"), "unauthorized");
+    for (const [what, token] of input.forged) {
+      assert.equal(await refusal(input.gateway, { token }), "unauthorized", what);
+    }
     assert.equal(await refusal(input.gateway, { token: input.viewer }), "connected");
   },
 
@@ -375,6 +378,16 @@ const scenarios = {
     const dropped = metrics.match(/^gateway_slow_sockets_dropped_total (\d+)/m);
     assert.ok(dropped && Number(dropped[1]) === 1, `one eviction is counted: ${dropped}`);
     healthy.close();
+  },
+
+  /** Deactivating an account drops its open sockets at once, and its access token (still
+   * unexpired) cannot open a new one. */
+  async revoked() {
+    const socket = await connect(input.gateway, input.viewer);
+    const reason = new Promise((resolve) => socket.once("disconnect", resolve));
+    await api("PATCH", `/api/v1/users/${input.viewer_id}`, input.admin, { active: false });
+    assert.equal(await reason, "io server disconnect");
+    assert.equal(await refusal(input.gateway, { token: input.viewer }), "unauthorized");
   },
 
   /** Two gateway instances behind a balancer each deliver to their own sockets. */

@@ -45,6 +45,8 @@ pub struct Settings {
     pub limits: StackLimits,
     /// At most this many password hashes are computed at once (memory-hard: ~19 MiB each).
     pub hashing_concurrency: usize,
+    /// Where revoked accounts are announced to the gateways.
+    pub redis_url: SecretString,
 }
 
 impl Settings {
@@ -101,6 +103,8 @@ impl Settings {
                 ..StackLimits::default()
             },
             hashing_concurrency: config::parse_or("USERS_HASHING_CONCURRENCY", 4)?,
+            redis_url: config::secret("REDIS_URL")
+                .unwrap_or_else(|| SecretString::from("redis://127.0.0.1:6379")),
         };
         settings.validate()
     }

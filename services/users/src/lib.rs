@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod openapi;
 pub mod repository;
+pub mod revocations;
 pub mod routes;
 pub mod seed;
 pub mod sessions;

@@ -22,6 +22,7 @@ use crate::{
     configuration::{KeySource, Settings},
     domain::PasswordHasher,
     openapi::ApiDoc,
+    revocations::Revocations,
     routes, seed,
     state::AppState,
 };
@@ -59,7 +60,10 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("binding {}", settings.bind))?;
+        let revocations = Revocations::new(settings.redis_url.expose_secret(), settings.access_ttl)
+            .context("REDIS_URL is not a valid Redis URL")?;
         let state = AppState {
+            revocations,
             db: pool,
             signer,
             verifier,

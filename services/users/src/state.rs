@@ -7,7 +7,7 @@ use axum::extract::FromRef;
 use lom_auth::{JwtVerifier, SigningKey};
 use sqlx::PgPool;
 
-use crate::{configuration::Settings, domain::PasswordHasher};
+use crate::{configuration::Settings, domain::PasswordHasher, revocations::Revocations};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,6 +16,7 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     pub hasher: PasswordHasher,
     pub settings: Arc<Settings>,
+    pub revocations: Revocations,
 }
 
 impl FromRef<AppState> for Arc<JwtVerifier> {

@@ -40,6 +40,7 @@ pub fn settings(database: PgConnectOptions) -> (Settings, String) {
         throttle: ThrottlePolicy::default(),
         limits: StackLimits::default(),
         hashing_concurrency: 4,
+        redis_url: SecretString::from("redis://127.0.0.1:6379"),
     };
     (settings, pem)
 }

@@ -299,6 +299,9 @@ async fn update_user(
     )
     .await?;
     tx.commit().await?;
+    if request.active == Some(false) || password_hash.is_some() {
+        state.revocations.announce(id).await;
+    }
     let user = users::find(&state.db, id)
         .await?
         .ok_or_else(user_not_found)?;

@@ -287,3 +287,43 @@ async fn an_unknown_account_is_a_404_problem(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     problem(response).await;
 }
+
+#[sqlx::test(migrations = false)]
+async fn deactivation_and_password_resets_are_announced_to_the_gateways(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let id = app.create_user("leaving@example.com", &["viewer"]).await;
+    let redis = redis::Client::open("redis://127.0.0.1:6379").unwrap();
+    let mut connection = redis.get_multiplexed_async_connection().await.unwrap();
+    let key = format!("users:revoked:{id}");
+    let exists = |c: &mut redis::aio::MultiplexedConnection| {
+        let mut c = c.clone();
+        let key = key.clone();
+        async move {
+            redis::cmd("EXISTS")
+                .arg(key)
+                .query_async::<bool>(&mut c)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(!exists(&mut connection).await);
+    let admin = app.admin_token().await;
+    let response = app
+        .patch_json(
+            &format!("/v1/users/{id}"),
+            &admin,
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(exists(&mut connection).await, "the revocation is recorded");
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(&key)
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert!(
+        (1..=900).contains(&ttl),
+        "it lives one access-token lifetime: {ttl}"
+    );
+}
