@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { buildUrl, createApiClient, memoryTokenStore } from "./api-client";
 import { ApiError } from "./problem";
+import type { SessionChannel, SharedSession } from "./session-channel";
 
 const BASE = "http://gw.test/api/v1";
 
@@ -149,9 +150,66 @@ describe("api client", () => {
     expect(tokens.get()).toBeNull();
   });
 
+  it("keeps the session when the refresh cannot reach the gateway (network, 5xx)", async () => {
+    const { client, onSessionExpired, tokens } = setup((call) => {
+      if (call.url.endsWith("/auth/refresh")) throw new TypeError("Failed to fetch");
+      return unauthorized();
+    });
+    tokens.set("t1");
+    const error = await client.request("/orders").catch((e: unknown) => e);
+    expect((error as ApiError).kind).toBe("network");
+    expect(onSessionExpired).not.toHaveBeenCalled();
+    expect(tokens.get()).toBe("t1");
+  });
+
   it("never refreshes for auth endpoints (a bad login is just a 401)", async () => {
     const { client, calls } = setup(() => unauthorized());
     await expect(client.request("/auth/login", { method: "POST", body: {}, auth: false })).rejects.toBeInstanceOf(ApiError);
     expect(calls).toHaveLength(1);
+  });
+
+  it("across tabs: one refresh under the shared lock, the other tab takes the shared token", async () => {
+    // What navigator.locks + BroadcastChannel give two tabs of one browser.
+    let queue: Promise<unknown> = Promise.resolve();
+    let newest: SharedSession | null = null;
+    const sessions: SessionChannel = {
+      withLock<T>(task: () => Promise<T>) {
+        const run = queue.then(task);
+        queue = run.catch(() => undefined);
+        return run;
+      },
+      latest: () => (newest && newest.expires_at - Date.now() > 60_000 ? newest : null),
+      publish: (session) => {
+        newest = session;
+      },
+      publishSignedOut: () => {
+        newest = null;
+      },
+      onSignedOut: () => () => {},
+    };
+    let cookie = "r1";
+    const refreshes: string[] = [];
+    const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      if (url.endsWith("/auth/refresh")) {
+        refreshes.push(cookie);
+        if (cookie !== "r1") return unauthorized(); // a reused refresh token would revoke the family
+        cookie = "r2";
+        return json(200, { access_token: "t2", token_type: "Bearer", expires_in: 900 });
+      }
+      const auth = (init?.headers as Record<string, string>)?.Authorization;
+      return auth === "Bearer t2" ? json(200, { ok: true }) : unauthorized();
+    });
+    const tab = () => {
+      const tokens = memoryTokenStore();
+      tokens.set("t1");
+      return { tokens, client: createApiClient({ baseUrl: BASE, tokens, fetch: fetchMock as typeof fetch, sessions }) };
+    };
+    const a = tab();
+    const b = tab();
+    await expect(Promise.all([a.client.request("/orders"), b.client.request("/orders")])).resolves.toEqual([{ ok: true }, { ok: true }]);
+    expect(refreshes).toEqual(["r1"]);
+    expect(a.tokens.get()).toBe("t2");
+    expect(b.tokens.get()).toBe("t2");
   });
 });

@@ -3,6 +3,7 @@
  * problem+json turned into ApiError, and a single shared refresh on 401 followed by one retry.
  */
 import { ApiError, problemFromResponse } from "./problem";
+import type { SessionChannel } from "./session-channel";
 
 export interface TokenStore {
   get(): string | null;
@@ -43,6 +44,8 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Called when a refresh fails: the session is over. */
   onSessionExpired?: () => void;
+  /** Serialises refreshes across tabs and shares their tokens (see session-channel.ts). */
+  sessions?: SessionChannel;
 }
 
 export interface ApiClient {
@@ -62,6 +65,14 @@ export function buildUrl(baseUrl: string, path: string, query?: RequestOptions["
   }
   const search = params.toString();
   return search ? `${url}?${search}` : url;
+}
+
+/**
+ * The refresh was answered "no" (401: no, expired, revoked or reused cookie; 403: refused), as
+ * opposed to not answered (network) or failing (5xx): only then is the session over.
+ */
+export function isSessionRefused(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 function isAuthPath(path: string): boolean {
@@ -99,19 +110,41 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /** One refresh at a time in this tab; across tabs, under the shared lock (strict rotation). */
   function refresh(): Promise<RefreshResult> {
     if (inFlightRefresh) return inFlightRefresh;
+    const stale = tokens.get();
+    const sessions = options.sessions;
+    const rotate = async (): Promise<RefreshResult> => {
+      // Another tab may have refreshed while we waited for the lock: take its token.
+      const shared = sessions?.latest();
+      if (shared && shared.access_token !== stale) {
+        return {
+          access_token: shared.access_token,
+          expires_in: Math.floor((shared.expires_at - Date.now()) / 1000),
+          user: shared.user,
+        };
+      }
+      const response = await send("/auth/refresh", { method: "POST" }, null);
+      const result = await parse<RefreshResult>(response);
+      if (!result || typeof result.access_token !== "string") {
+        throw new ApiError({ type: "about:blank", title: "Malformed refresh response", status: 502 });
+      }
+      sessions?.publish({
+        access_token: result.access_token,
+        expires_at: Date.now() + (result.expires_in ?? 0) * 1000,
+        user: result.user,
+      });
+      return result;
+    };
     inFlightRefresh = (async () => {
       try {
-        const response = await send("/auth/refresh", { method: "POST" }, null);
-        const result = await parse<RefreshResult>(response);
-        if (!result || typeof result.access_token !== "string") {
-          throw new ApiError({ type: "about:blank", title: "Malformed refresh response", status: 502 });
-        }
+        const result = await (sessions ? sessions.withLock(rotate) : rotate());
         tokens.set(result.access_token);
         return result;
       } catch (error) {
-        tokens.set(null);
+        // Only a refused refresh ends the session; a gateway that is down (network, 5xx) does not.
+        if (isSessionRefused(error)) tokens.set(null);
         throw error;
       } finally {
         inFlightRefresh = null;
@@ -132,8 +165,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       try {
         fresh = (await refresh()).access_token;
       } catch (error) {
+        if (!isSessionRefused(error)) throw error;
         options.onSessionExpired?.();
-        if (error instanceof ApiError && error.kind === "network") throw error;
         throw await problemFromResponse(response);
       }
     }

@@ -17,7 +17,7 @@ function LiveOrders() {
   const user = useCurrentUser();
   const { signOut } = useAuth();
   const onUnauthorized = useCallback(() => void signOut(), [signOut]);
-  useOrderEvents({ userId: user.id, onUnauthorized });
+  useOrderEvents({ user, onUnauthorized });
   return null;
 }
 

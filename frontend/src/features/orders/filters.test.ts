@@ -8,7 +8,7 @@ import {
   orderMatchesFilters,
 } from "./filters";
 import { orderKeys, filtersFromKey } from "./keys";
-import { makeOrder } from "./test/fixtures";
+import { makeOrder, viewerFor } from "./test/fixtures";
 
 const UUID = "2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f";
 
@@ -69,21 +69,32 @@ describe("orderMatchesFilters", () => {
   const me = "11111111-1111-4111-8111-111111111111";
   const order = makeOrder({
     number: "ORD-7788",
-    customer: { name: "Somchai Jaidee", email: "somchai@example.co.th" },
-    assignee: { id: me, display_name: "Me" },
+    customer_name: "Somchai Jaidee",
+    customer_email: "somchai@example.co.th",
+    assignee_id: me,
   });
+  const asMe = viewerFor(me);
 
   it("matches statuses, assignee and search", () => {
-    expect(orderMatchesFilters(order, DEFAULT_FILTERS, me)).toBe(true);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, statuses: ["CONFIRMED"] }, me)).toBe(false);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: "me" }, me)).toBe(true);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: "me" }, null)).toBe(false);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: "unassigned" }, me)).toBe(false);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: UUID }, me)).toBe(false);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "jaidee" }, me)).toBe(true);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "ord-77" }, me)).toBe(true);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "co.th" }, me)).toBe(true);
-    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "nobody" }, me)).toBe(false);
+    expect(orderMatchesFilters(order, DEFAULT_FILTERS, asMe)).toBe(true);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, statuses: ["CONFIRMED"] }, asMe)).toBe(false);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: "me" }, asMe)).toBe(true);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: "me" }, viewerFor(null))).toBe(false);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: "unassigned" }, asMe)).toBe(false);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, assignee: UUID }, asMe)).toBe(false);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "jaidee" }, asMe)).toBe(true);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "ord-77" }, asMe)).toBe(true);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "co.th" }, asMe)).toBe(true);
+    expect(orderMatchesFilters(order, { ...DEFAULT_FILTERS, q: "nobody" }, asMe)).toBe(false);
+  });
+
+  it("keeps an agent's lists to the orders assigned to them, whatever the filters", () => {
+    const agent = viewerFor(me, true);
+    expect(orderMatchesFilters(order, DEFAULT_FILTERS, agent)).toBe(true);
+    const reassigned = { ...order, assignee_id: UUID };
+    expect(orderMatchesFilters(reassigned, DEFAULT_FILTERS, agent)).toBe(false);
+    expect(orderMatchesFilters({ ...order, assignee_id: null }, DEFAULT_FILTERS, agent)).toBe(false);
+    expect(orderMatchesFilters(reassigned, DEFAULT_FILTERS, asMe)).toBe(true);
   });
 });
 

@@ -83,26 +83,40 @@ export function statsFilters(filters: OrderFilters): OrderFilters {
 }
 
 /**
- * Client-side approximation of the server's filter, used to place live events into cached lists.
+ * Who is looking at the lists: `userId` resolves `assignee=me`; `assignedOnly` is true when the
+ * user's read grant is `orders:read:assigned` (an agent), so any order not assigned to them is
+ * outside every list they have, whatever the filters say.
+ */
+export interface OrderViewer {
+  userId: string | null;
+  assignedOnly: boolean;
+}
+
+export const ANONYMOUS_VIEWER: OrderViewer = { userId: null, assignedOnly: false };
+
+/**
+ * Client-side approximation of the server's filter, used to place live events into cached lists
+ * (and to drop an order that left a list: another status, another assignee, out of an agent's scope).
  * `q` matches order number, customer name or email, case-insensitively.
  */
-export function orderMatchesFilters(order: OrderListItem, filters: OrderFilters, currentUserId: string | null): boolean {
+export function orderMatchesFilters(order: OrderListItem, filters: OrderFilters, viewer: OrderViewer): boolean {
+  if (viewer.assignedOnly && (viewer.userId === null || order.assignee_id !== viewer.userId)) return false;
   if (filters.statuses.length > 0 && !filters.statuses.includes(order.status)) return false;
   switch (filters.assignee) {
     case "all":
       break;
     case "unassigned":
-      if (order.assignee !== null) return false;
+      if (order.assignee_id !== null) return false;
       break;
     case "me":
-      if (!currentUserId || order.assignee?.id !== currentUserId) return false;
+      if (!viewer.userId || order.assignee_id !== viewer.userId) return false;
       break;
     default:
-      if (order.assignee?.id !== filters.assignee) return false;
+      if (order.assignee_id !== filters.assignee) return false;
   }
   if (filters.q) {
     const needle = filters.q.toLocaleLowerCase();
-    const haystack = [order.number, order.customer.name, order.customer.email];
+    const haystack = [order.number, order.customer_name, order.customer_email];
     if (!haystack.some((field) => field.toLocaleLowerCase().includes(needle))) return false;
   }
   return true;

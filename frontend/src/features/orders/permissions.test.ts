@@ -12,7 +12,7 @@ const agent: Actor = { id: "g", permissions: ["orders:read:assigned", "orders:up
 const viewer: Actor = { id: "v", permissions: ["orders:read"] };
 
 const pending = makeOrder({ status: "PENDING" });
-const mineAsAgent = makeOrder({ status: "PROCESSING", assignee: { id: "g", display_name: "Agent" } });
+const mineAsAgent = makeOrder({ status: "PROCESSING", assignee_id: "g" });
 
 describe("status actions", () => {
   it("follow the status machine for users who may update all orders", () => {
@@ -25,7 +25,7 @@ describe("status actions", () => {
   it("let an agent act only on orders assigned to them", () => {
     expect(allowedStatusActions(agent, mineAsAgent)).toEqual(["SHIPPED", "CANCELLED"]);
     expect(allowedStatusActions(agent, pending)).toEqual([]);
-    expect(canUpdateOrder(agent, makeOrder({ assignee: { id: "someone", display_name: "X" } }))).toBe(false);
+    expect(canUpdateOrder(agent, makeOrder({ assignee_id: "someone" }))).toBe(false);
   });
 
   it("give a viewer or nobody nothing", () => {
@@ -37,7 +37,7 @@ describe("status actions", () => {
 describe("assign actions", () => {
   it("let a dispatcher assign, assign to self and unassign", () => {
     expect(allowedAssignActions(dispatcher, pending)).toEqual({ assign: true, assignToMe: true, unassign: false });
-    const assignedToSelf = makeOrder({ assignee: { id: "d", display_name: "Dispatcher" } });
+    const assignedToSelf = makeOrder({ assignee_id: "d" });
     expect(allowedAssignActions(dispatcher, assignedToSelf)).toEqual({ assign: true, assignToMe: false, unassign: true });
   });
 

@@ -1,23 +1,26 @@
 /** What the signed-in user may do with one order: drives which buttons the board shows. */
 import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
 import { nextStatuses } from "./status-machine";
+import type { OrderViewer } from "./filters";
 import type { OrderListItem, OrderStatus } from "./types";
 
-function isAssignedTo(order: Pick<OrderListItem, "assignee">, actor: Actor): boolean {
-  return order.assignee?.id === actor.id;
+type Assigned = Pick<OrderListItem, "assignee_id">;
+
+function isAssignedTo(order: Assigned, actor: Actor): boolean {
+  return order.assignee_id === actor.id;
 }
 
 export function canReadOrders(actor: Actor | null): boolean {
   return hasPermission(actor, PERMISSIONS.ordersRead) || hasPermission(actor, PERMISSIONS.ordersReadAssigned);
 }
 
-export function canReadOrder(actor: Actor | null, order: Pick<OrderListItem, "assignee">): boolean {
+export function canReadOrder(actor: Actor | null, order: Assigned): boolean {
   if (!actor) return false;
   if (hasPermission(actor, PERMISSIONS.ordersRead)) return true;
   return hasPermission(actor, PERMISSIONS.ordersReadAssigned) && isAssignedTo(order, actor);
 }
 
-export function canUpdateOrder(actor: Actor | null, order: Pick<OrderListItem, "assignee">): boolean {
+export function canUpdateOrder(actor: Actor | null, order: Assigned): boolean {
   if (!actor) return false;
   if (hasPermission(actor, PERMISSIONS.ordersUpdate)) return true;
   return hasPermission(actor, PERMISSIONS.ordersUpdateAssigned) && isAssignedTo(order, actor);
@@ -26,7 +29,7 @@ export function canUpdateOrder(actor: Actor | null, order: Pick<OrderListItem, "
 /** Status changes the machine allows from the order's status AND the user may make. */
 export function allowedStatusActions(
   actor: Actor | null,
-  order: Pick<OrderListItem, "assignee" | "status">,
+  order: Pick<OrderListItem, "assignee_id" | "status">,
 ): readonly OrderStatus[] {
   return canUpdateOrder(actor, order) ? nextStatuses(order.status) : [];
 }
@@ -46,15 +49,32 @@ export interface AssignActions {
 
 export function allowedAssignActions(
   actor: Actor | null,
-  order: Pick<OrderListItem, "assignee">,
+  order: Assigned,
 ): AssignActions {
   const mayAssign = hasPermission(actor, PERMISSIONS.ordersAssign);
   if (!actor || !mayAssign) return { assign: false, assignToMe: false, unassign: false };
   return {
     assign: true,
     assignToMe: canWorkOrders(actor) && !isAssignedTo(order, actor),
-    unassign: order.assignee !== null,
+    unassign: order.assignee_id !== null,
   };
+}
+
+/**
+ * The lists/events scope of a user: `orders:read` sees every order; `orders:read:assigned` alone
+ * (an agent) only those assigned to them.
+ */
+export function orderViewerOf(actor: Actor | null): OrderViewer {
+  if (!actor) return { userId: null, assignedOnly: false };
+  return {
+    userId: actor.id,
+    assignedOnly: !hasPermission(actor, PERMISSIONS.ordersRead) && hasPermission(actor, PERMISSIONS.ordersReadAssigned),
+  };
+}
+
+/** Whether this user's socket, unfiltered, receives every event of the stream (so a `seq` jump is a loss). */
+export function seesWholeStream(actor: Actor | null): boolean {
+  return hasPermission(actor, PERMISSIONS.ordersRead);
 }
 
 export function canDeleteOrder(actor: Actor | null): boolean {

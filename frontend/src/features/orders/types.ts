@@ -1,6 +1,10 @@
 /**
- * Order DTOs as the gateway sends them (SPEC §4, §7). Kept in this one file so they can be
- * aligned with the backend's OpenAPI document in one place.
+ * Order DTOs exactly as the gateway sends them. The Rust definitions are the source of truth:
+ * - list row / event snapshot: `libs/contracts/src/order.rs` (`OrderRow`) and `event.rs`;
+ * - detail, page, stats: `services/orders/src/views.rs`;
+ * - request bodies: `services/orders/src/routes/orders/{update,assign}.rs`;
+ * - assignable staff: `services/users/src/routes/views.rs` (`UserView`).
+ * Money is integer minor units of `currency`; statuses are upper-case, priorities lower-case.
  */
 
 export const ORDER_STATUSES = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED"] as const;
@@ -8,41 +12,37 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export type OrderPriority = "normal" | "high";
 
-export interface UserRef {
-  id: string;
-  display_name: string;
-  email?: string;
-}
-
-export interface CustomerSummary {
-  name: string;
-  email: string;
-}
-
-/** The list-row snapshot: what `GET /orders` items and socket events carry. */
+/** The list-row snapshot (`OrderRow`): what `GET /orders` items and socket events carry. */
 export interface OrderListItem {
   id: string;
+  /** e.g. `ORD-000123`. */
   number: string;
   status: OrderStatus;
   priority: OrderPriority;
-  customer: CustomerSummary;
-  items_count: number;
+  customer_name: string;
+  customer_email: string;
+  assignee_id: string | null;
   /** Integer minor units (satang for THB). */
-  total_minor: number;
+  total: number;
+  /** ISO 4217. */
   currency: string;
-  assignee: UserRef | null;
+  item_count: number;
+  /** Bumped by every change: a snapshot is applied only when its version is newer. */
   version: number;
   created_at: string;
   updated_at: string;
 }
 
-export interface Customer extends CustomerSummary {
-  phone?: string | null;
+export interface Customer {
+  id: string;
+  name: string;
+  email: string;
+  phone: string | null;
 }
 
 export interface ShippingAddress {
   line1: string;
-  line2?: string | null;
+  line2: string | null;
   city: string;
   postal_code: string;
   country: string;
@@ -52,33 +52,50 @@ export interface OrderLine {
   sku: string;
   name: string;
   quantity: number;
-  unit_price_minor: number;
-  line_total_minor: number;
+  /** Minor units. */
+  unit_price: number;
+  /** `unit_price × quantity`, minor units. */
+  line_total: number;
 }
 
+/**
+ * One timeline entry. A status entry without `from_status` is the creation; an assignment
+ * without `assignee_id` is an unassignment. Absent members are omitted by the server, not null.
+ */
 export type OrderHistoryEntry =
   | {
       kind: "status";
       at: string;
-      actor: UserRef | null;
-      from_status: OrderStatus | null;
-      to_status: OrderStatus;
+      actor_id: string;
+      from_status?: OrderStatus;
+      to_status?: OrderStatus;
     }
   | {
       kind: "assignment";
       at: string;
-      actor: UserRef | null;
-      assignee: UserRef | null;
+      actor_id: string;
+      previous_assignee_id?: string;
+      assignee_id?: string;
     };
 
-/** `GET /orders/{id}`. */
-export interface OrderDetail extends OrderListItem {
+/** `GET /orders/{id}`, and the body of `PATCH`, `POST …/assign`, `POST /orders` and a 409 `current`. */
+export interface OrderDetail {
+  id: string;
+  number: string;
+  status: OrderStatus;
+  priority: OrderPriority;
   customer: Customer;
   shipping_address: ShippingAddress;
   items: OrderLine[];
-  subtotal_minor: number;
-  shipping_minor?: number;
-  note?: string | null;
+  assignee_id: string | null;
+  note: string | null;
+  /** Sum of line totals, minor units. */
+  total: number;
+  currency: string;
+  item_count: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
   history: OrderHistoryEntry[];
 }
 
@@ -88,15 +105,19 @@ export interface OrderPage {
   next_cursor: string | null;
 }
 
-/** `GET /orders/stats`. */
+/** `GET /orders/stats`: every status is present (zeros included). */
 export interface OrderStats {
   counts: Partial<Record<OrderStatus, number>>;
+  total: number;
   created_last_hour: number;
 }
 
 export type OrderEventType = "order.created" | "order.updated" | "order.deleted";
 
-/** Server → client socket event envelope. */
+/**
+ * Server → client socket event. The gateway strips `actor` and `previous` from the Redis
+ * envelope: a dashboard gets `{seq, event_id, type, occurred_at, order}` only.
+ */
 export interface OrderEvent {
   seq: number;
   event_id: string;
@@ -105,20 +126,43 @@ export interface OrderEvent {
   order: OrderListItem;
 }
 
+/** `orders.resync`: `history-unavailable`, `stream-restarted`, `events-lost`, `gateway-resubscribed`. */
 export interface ResyncEvent {
   reason: string;
 }
 
-/** `PATCH /orders/{id}` body. */
+/** Ack of `subscribe`. */
+export type SubscribeAck =
+  | { ok: true; statuses: OrderStatus[] | null; assignee: "me" | null }
+  | { ok: false; error: string };
+
+/** Ack of `resume`: `outcome` is `{replayed: {count}}` or `"resync"`; `last_seq` is the gateway's newest. */
+export type ResumeAck =
+  | { ok: true; outcome: { replayed: { count: number } } | "resync"; last_seq: number }
+  | { ok: false; error: string };
+
+/** `PATCH /orders/{id}` body (`note: null` clears the note). */
 export interface UpdateOrderInput {
   status?: OrderStatus;
   priority?: OrderPriority;
-  note?: string;
+  note?: string | null;
   version: number;
 }
 
-/** `POST /orders/{id}/assign` body. */
+/** `POST /orders/{id}/assign` body; `null` unassigns. */
 export interface AssignOrderInput {
   assignee_id: string | null;
   version: number;
+}
+
+/** A staff account as `GET /users` and `GET /users/assignable` (a plain array) return it. */
+export interface StaffMember {
+  id: string;
+  email: string;
+  display_name: string;
+  roles: string[];
+  permissions: string[];
+  active: boolean;
+  created_at: string;
+  updated_at: string;
 }

@@ -1,4 +1,4 @@
-import { api } from "@/lib/api";
+import { api, sessions } from "@/lib/api";
 
 /** `POST /auth/logout`: revokes the refresh family and clears the cookie. Never throws. */
 export async function logout(): Promise<void> {
@@ -8,5 +8,6 @@ export async function logout(): Promise<void> {
     // Signing out locally must work even if the server is unreachable.
   } finally {
     api.tokens.set(null);
+    sessions.publishSignedOut();
   }
 }

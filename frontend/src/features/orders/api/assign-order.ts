@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import { patchOrderOptimistically, restoreFromLedger } from "../realtime/apply-to-cache";
 import { orderSyncFor } from "../realtime/order-sync";
-import type { AssignOrderInput, OrderDetail, UserRef } from "../types";
+import type { AssignOrderInput, OrderDetail } from "../types";
 import { writeServerOrder } from "./mutation-errors";
 
 /** `POST /orders/{id}/assign` (`orders:assign`), guarded by `version`; null unassigns. */
@@ -12,7 +12,8 @@ export function assignOrder(id: string, input: AssignOrderInput): Promise<OrderD
 
 export interface AssignVariables {
   orderId: string;
-  assignee: UserRef | null;
+  /** null unassigns. */
+  assigneeId: string | null;
   version: number;
 }
 
@@ -23,14 +24,14 @@ export interface AssignVariables {
 export function useAssignOrder() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ orderId, assignee, version }: AssignVariables) =>
-      assignOrder(orderId, { assignee_id: assignee?.id ?? null, version }),
-    onMutate: ({ orderId, assignee }) => {
-      patchOrderOptimistically(queryClient, orderId, (order) => ({ ...order, assignee }));
+    mutationFn: ({ orderId, assigneeId, version }: AssignVariables) =>
+      assignOrder(orderId, { assignee_id: assigneeId, version }),
+    onMutate: ({ orderId, assigneeId }) => {
+      patchOrderOptimistically(queryClient, orderId, (order) => ({ ...order, assignee_id: assigneeId }));
     },
     onError: (_error, { orderId }) => {
       const sync = orderSyncFor(queryClient);
-      restoreFromLedger(queryClient, sync.ledger, orderId, sync.userId);
+      restoreFromLedger(queryClient, sync.ledger, orderId, sync.viewer);
     },
     onSuccess: (order) => writeServerOrder(queryClient, order),
   });

@@ -1,12 +1,11 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import { orderKeys } from "../keys";
-import type { UserRef } from "../types";
+import type { StaffMember } from "../types";
 
-/** `GET /users/assignable` (`orders:assign`): active users allowed to work orders. */
-export async function getAssignableUsers(signal?: AbortSignal): Promise<UserRef[]> {
-  const body = await api.request<UserRef[] | { items: UserRef[] }>("/users/assignable", { signal });
-  return Array.isArray(body) ? body : body.items;
+/** `GET /users/assignable` (`orders:assign`): active staff allowed to work orders, a plain array. */
+export function getAssignableUsers(signal?: AbortSignal): Promise<StaffMember[]> {
+  return api.request<StaffMember[]>("/users/assignable", { signal });
 }
 
 export function assignableUsersQueryOptions() {

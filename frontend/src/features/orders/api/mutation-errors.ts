@@ -6,19 +6,34 @@ import type { QueryClient } from "@tanstack/react-query";
 import type { MessageKey } from "@/lib/i18n/messages";
 import { isApiError } from "@/lib/problem";
 import { applySnapshot } from "../realtime/apply-to-cache";
-import { toListItem } from "../realtime/cache-reducer";
+import { detailToListItem } from "../realtime/cache-reducer";
 import { orderSyncFor } from "../realtime/order-sync";
 import { orderKeys } from "../keys";
-import type { OrderListItem } from "../types";
+import type { OrderDetail } from "../types";
 
-function looksLikeOrder(value: unknown): value is OrderListItem {
-  return typeof value === "object" && value !== null && typeof (value as OrderListItem).id === "string" && typeof (value as OrderListItem).version === "number";
+/** A full order as the server sends it (mutation response, 409 `current`). */
+function looksLikeOrder(value: unknown): value is OrderDetail {
+  const order = value as OrderDetail | null;
+  return (
+    typeof order === "object" &&
+    order !== null &&
+    typeof order.id === "string" &&
+    typeof order.version === "number" &&
+    typeof order.customer === "object" &&
+    order.customer !== null
+  );
 }
 
-/** Writes a server's order (mutation response or conflict body) into every cache. */
-export function writeServerOrder(queryClient: QueryClient, order: OrderListItem): void {
+/**
+ * Writes a server's order (mutation response or conflict body) into every cache: its list row
+ * through the ledger, and the full order into the detail query (history included) when newer.
+ */
+export function writeServerOrder(queryClient: QueryClient, order: OrderDetail): void {
   const sync = orderSyncFor(queryClient);
-  applySnapshot(queryClient, sync.ledger, { type: "order.updated", order: toListItem(order) }, sync.userId);
+  applySnapshot(queryClient, sync.ledger, { type: "order.updated", order: detailToListItem(order) }, sync.viewer);
+  queryClient.setQueryData<OrderDetail>(orderKeys.detail(order.id), (cached) =>
+    !cached || order.version >= cached.version ? order : cached,
+  );
 }
 
 /** Applies what the error teaches and returns the message to show. */

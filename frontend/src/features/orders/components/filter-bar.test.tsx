@@ -4,15 +4,18 @@ import { createRef } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderWithProviders } from "@/test/render";
 import { DEFAULT_FILTERS, type OrderFilters } from "../filters";
+import { makeStaff } from "../test/fixtures";
 import { FilterBar } from "./filter-bar";
 
 const viewer = { id: "v1", permissions: ["orders:read"] };
 const dispatcher = { id: "d1", permissions: ["orders:read", "orders:update", "orders:assign"] };
+const agent = { id: "g1", permissions: ["orders:read:assigned", "orders:update:assigned"] };
 
 beforeEach(() => {
   vi.stubGlobal(
     "fetch",
-    vi.fn(async () => new Response(JSON.stringify([{ id: "2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f", display_name: "Anan Agent" }]), { status: 200 })),
+    // `GET /users/assignable`: a plain array of accounts.
+    vi.fn(async () => new Response(JSON.stringify([makeStaff("2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f", "Anan Agent")]), { status: 200 })),
   );
 });
 afterEach(() => vi.unstubAllGlobals());
@@ -48,6 +51,12 @@ describe("FilterBar", () => {
     unmount();
     setup(DEFAULT_FILTERS, dispatcher);
     await waitFor(() => expect(screen.getByRole("option", { name: "Anan Agent" })).toBeInTheDocument());
+  });
+
+  it("has no assignee filter for an agent (they only ever see their own orders)", () => {
+    setup(DEFAULT_FILTERS, agent);
+    expect(screen.queryByRole("combobox", { name: "Assignee" })).toBeNull();
+    expect(screen.getByRole("searchbox")).toBeInTheDocument();
   });
 
   it("offers to clear filters only when some are set", async () => {

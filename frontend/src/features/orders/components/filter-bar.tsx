@@ -5,7 +5,9 @@ import { Button } from "@/components/ui/button";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
 import { useAssignableUsers } from "../api/get-assignable-users";
+import { shortId } from "../api/get-staff";
 import type { OrderFilters } from "../filters";
+import { orderViewerOf } from "../permissions";
 
 interface Props {
   filters: OrderFilters;
@@ -21,6 +23,8 @@ const fieldClass =
 export function FilterBar({ filters, actor, onChange, searchRef }: Props) {
   const { t } = useI18n();
   const canListPeople = hasPermission(actor, PERMISSIONS.ordersAssign);
+  // An agent only ever sees orders assigned to them: an assignee filter means nothing there.
+  const assignedOnly = orderViewerOf(actor).assignedOnly;
   const people = useAssignableUsers(canListPeople);
 
   // The search box types freely; the URL follows after a pause. An outside change of the
@@ -45,28 +49,30 @@ export function FilterBar({ filters, actor, onChange, searchRef }: Props) {
 
   return (
     <div className="flex flex-wrap items-end gap-3">
-      <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
-        {t("orders.filters.assignee")}
-        <select
-          className={`${fieldClass} mt-1`}
-          value={filters.assignee}
-          onChange={(e) => onChange({ assignee: e.target.value })}
-        >
-          <option value="all">{t("orders.filters.assignee.all")}</option>
-          <option value="me">{t("orders.filters.assignee.me")}</option>
-          <option value="unassigned">{t("orders.filters.assignee.unassigned")}</option>
-          {people.data
-            ?.filter((person) => person.id !== actor.id)
-            .map((person) => (
-              <option key={person.id} value={person.id}>
-                {person.display_name}
-              </option>
-            ))}
-          {!["all", "me", "unassigned"].includes(filters.assignee) && !people.data?.some((p) => p.id === filters.assignee) ? (
-            <option value={filters.assignee}>{filters.assignee.slice(0, 8)}…</option>
-          ) : null}
-        </select>
-      </label>
+      {assignedOnly ? null : (
+        <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+          {t("orders.filters.assignee")}
+          <select
+            className={`${fieldClass} mt-1`}
+            value={filters.assignee}
+            onChange={(e) => onChange({ assignee: e.target.value })}
+          >
+            <option value="all">{t("orders.filters.assignee.all")}</option>
+            <option value="me">{t("orders.filters.assignee.me")}</option>
+            <option value="unassigned">{t("orders.filters.assignee.unassigned")}</option>
+            {people.data
+              ?.filter((person) => person.id !== actor.id)
+              .map((person) => (
+                <option key={person.id} value={person.id}>
+                  {person.display_name}
+                </option>
+              ))}
+            {!["all", "me", "unassigned"].includes(filters.assignee) && !people.data?.some((p) => p.id === filters.assignee) ? (
+              <option value={filters.assignee}>…{shortId(filters.assignee)}</option>
+            ) : null}
+          </select>
+        </label>
+      )}
       <label className="flex min-w-64 flex-1 flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
         {t("orders.filters.search")}
         <input

@@ -6,16 +6,14 @@ import { DEFAULT_FILTERS } from "../filters";
 import { orderKeys } from "../keys";
 import type { OrderListData } from "../realtime/cache-reducer";
 import { orderSyncFor } from "../realtime/order-sync";
-import { listData, makeOrder } from "../test/fixtures";
+import { listData, makeDetail, makeOrder, makeStaff } from "../test/fixtures";
 import { OrderActions } from "./order-actions";
 
 const dispatcher = { id: "d1", display_name: "Dao Dispatcher", permissions: ["orders:read", "orders:update", "orders:assign", "orders:delete", "users:read"] };
 const agent = { id: "g1", display_name: "Anan Agent", permissions: ["orders:read:assigned", "orders:update:assigned"] };
 const viewer = { id: "v1", display_name: "Wan Viewer", permissions: ["orders:read"] };
-const people = [
-  { id: "d1", display_name: "Dao Dispatcher" },
-  { id: "g1", display_name: "Anan Agent" },
-];
+// `GET /users/assignable` answers a plain array of accounts.
+const people = [makeStaff("d1", "Dao Dispatcher", ["dispatcher"]), makeStaff("g1", "Anan Agent")];
 
 let fetchMock: ReturnType<typeof vi.fn>;
 
@@ -41,7 +39,7 @@ describe("OrderActions shows only what the status machine and permissions allow"
   });
 
   it("dispatcher on their own shipped order: deliver and unassign, no 'assign to me'", () => {
-    const order = makeOrder({ status: "SHIPPED", assignee: { id: "d1", display_name: "Dao Dispatcher" } });
+    const order = makeOrder({ status: "SHIPPED", assignee_id: "d1" });
     renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
     expect(buttonNames()).toEqual(["Mark delivered", "Unassign"]);
   });
@@ -52,7 +50,7 @@ describe("OrderActions shows only what the status machine and permissions allow"
   });
 
   it("agent on an order assigned to them: status actions, no assignment", () => {
-    const order = makeOrder({ status: "PROCESSING", assignee: { id: "g1", display_name: "Anan Agent" } });
+    const order = makeOrder({ status: "PROCESSING", assignee_id: "g1" });
     renderWithProviders(<OrderActions order={order} actor={agent} />);
     expect(buttonNames()).toEqual(["Mark shipped", "Cancel order"]);
     expect(screen.queryByRole("combobox")).toBeNull();
@@ -60,7 +58,7 @@ describe("OrderActions shows only what the status machine and permissions allow"
   });
 
   it("agent on someone else's order, and a viewer: nothing to do", () => {
-    const other = makeOrder({ status: "PENDING", assignee: { id: "x", display_name: "X" } });
+    const other = makeOrder({ status: "PENDING", assignee_id: "x" });
     const { unmount } = renderWithProviders(<OrderActions order={other} actor={agent} />);
     expect(buttonNames()).toEqual([]);
     expect(screen.getByText("You cannot change this order.")).toBeInTheDocument();
@@ -86,13 +84,14 @@ describe("OrderActions requests", () => {
 
   it("assign to me is optimistic and rolls back with a clear message on 409", async () => {
     const order = makeOrder({ status: "PENDING", version: 3 });
-    const current = { ...order, version: 4, assignee: { id: "g1", display_name: "Anan Agent" } };
+    // A 409 carries the full order as it is now (`current`), as orders-service sends it.
+    const current = makeDetail({ ...order, version: 4, assignee_id: "g1" });
     let release: (() => void) | undefined;
     fetchMock.mockImplementation(async (url: string, init?: RequestInit) => {
       if (init?.method !== "POST") return respond(200, people);
       await new Promise<void>((resolve) => (release = resolve));
       return new Response(
-        JSON.stringify({ type: "https://lom.example/problems/version-conflict", title: "Conflict", status: 409, current }),
+        JSON.stringify({ type: "urn:lom:problem:version-conflict", title: "Conflict", status: 409, current }),
         { status: 409, headers: { "content-type": "application/problem+json" } },
       );
     });
@@ -102,10 +101,10 @@ describe("OrderActions requests", () => {
     const row = () => queryClient.getQueryData<OrderListData>(orderKeys.list(DEFAULT_FILTERS))?.pages[0]?.items[0];
 
     await userEvent.setup().click(screen.getByRole("button", { name: "Assign to me" }));
-    await waitFor(() => expect(row()?.assignee?.id).toBe("d1")); // optimistic
+    await waitFor(() => expect(row()?.assignee_id).toBe("d1")); // optimistic
     release?.();
     expect(await screen.findByRole("alert")).toHaveTextContent("Someone else changed this order meanwhile");
-    expect(row()?.assignee?.id).toBe("g1"); // the server's current state, not ours
+    expect(row()?.assignee_id).toBe("g1"); // the server's current state, not ours
     expect(row()?.version).toBe(4);
   });
 
@@ -113,7 +112,7 @@ describe("OrderActions requests", () => {
     const order = makeOrder({ status: "PENDING", version: 1 });
     fetchMock.mockImplementation(async (url: string, init?: RequestInit) =>
       init?.method === "POST"
-        ? respond(422, { type: "/problems/validation-failed", title: "Invalid", status: 422 })
+        ? respond(422, { type: "urn:lom:problem:validation-failed", title: "Invalid", status: 422 })
         : respond(200, people),
     );
     const { queryClient } = renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
@@ -124,6 +123,6 @@ describe("OrderActions requests", () => {
     await waitFor(() => expect(picker).toBeEnabled());
     await user.selectOptions(picker, "g1");
     expect(await screen.findByRole("alert")).toHaveTextContent("That person cannot be assigned orders.");
-    expect(queryClient.getQueryData<OrderListData>(orderKeys.list(DEFAULT_FILTERS))?.pages[0]?.items[0]?.assignee).toBeNull();
+    expect(queryClient.getQueryData<OrderListData>(orderKeys.list(DEFAULT_FILTERS))?.pages[0]?.items[0]?.assignee_id).toBeNull();
   });
 });

@@ -11,10 +11,11 @@ import { useAssignableUsers } from "../api/get-assignable-users";
 import { handleOrderMutationError } from "../api/mutation-errors";
 import { useChangeOrderStatus } from "../api/update-order";
 import { allowedAssignActions, allowedStatusActions } from "../permissions";
-import type { OrderListItem, OrderStatus, UserRef } from "../types";
+import type { OrderListItem, OrderStatus } from "../types";
 
 interface Props {
-  order: OrderListItem;
+  /** A list row or a full order: only these fields matter here. */
+  order: Pick<OrderListItem, "id" | "status" | "assignee_id" | "version">;
   actor: Actor & { display_name: string };
 }
 
@@ -40,9 +41,9 @@ export function OrderActions({ order, actor }: Props) {
     changeStatus.mutate({ orderId: order.id, status, version: order.version }, { onError });
   };
 
-  const assignTo = (assignee: UserRef | null) => {
+  const assignTo = (assigneeId: string | null) => {
     setProblem(null);
-    assign.mutate({ orderId: order.id, assignee, version: order.version }, { onError });
+    assign.mutate({ orderId: order.id, assigneeId, version: order.version }, { onError });
   };
 
   if (statusActions.length === 0 && !assignActions.assign) {
@@ -72,7 +73,7 @@ export function OrderActions({ order, actor }: Props) {
           {assignActions.assignToMe ? (
             <Button
               disabled={busy}
-              onClick={() => assignTo({ id: actor.id, display_name: actor.display_name })}
+              onClick={() => assignTo(actor.id)}
               aria-keyshortcuts="a"
             >
               {t("action.assignToMe")}
@@ -86,13 +87,13 @@ export function OrderActions({ order, actor }: Props) {
               value=""
               onChange={(e) => {
                 const person = people.data?.find((p) => p.id === e.target.value);
-                if (person) assignTo(person);
+                if (person) assignTo(person.id);
               }}
               className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
             >
               <option value="">{t("action.assign")}</option>
               {people.data
-                ?.filter((p) => p.id !== order.assignee?.id)
+                ?.filter((p) => p.id !== order.assignee_id)
                 .map((person) => (
                   <option key={person.id} value={person.id}>
                     {person.display_name}

@@ -7,6 +7,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { Actor } from "@/lib/permissions";
 import { isApiError } from "@/lib/problem";
 import { useOrder } from "../api/get-order";
+import { shortId, type NameOf } from "../api/get-staff";
 import type { OrderDetail, OrderHistoryEntry } from "../types";
 import { OrderActions } from "./order-actions";
 import { PriorityLabel, StatusBadge } from "./status-badge";
@@ -14,20 +15,28 @@ import { PriorityLabel, StatusBadge } from "./status-badge";
 interface Props {
   orderId: string;
   actor: Actor & { display_name: string };
+  nameOf: NameOf;
   onClose(): void;
 }
 
-function HistoryLine({ entry }: { entry: OrderHistoryEntry }) {
+function useName(nameOf: NameOf) {
+  const { t } = useI18n();
+  return (id: string) => nameOf(id) ?? t("people.unknown", { id: shortId(id) });
+}
+
+function HistoryLine({ entry, nameOf }: { entry: OrderHistoryEntry; nameOf: NameOf }) {
   const { t, dateTime } = useI18n();
-  const actor = entry.actor?.display_name ?? t("drawer.system");
+  const name = useName(nameOf);
+  const actor = name(entry.actor_id);
   let text: string;
   if (entry.kind === "status") {
-    text = entry.from_status === null
-      ? t("drawer.history.created", { actor })
-      : t("drawer.history.status", { actor, status: t(`status.${entry.to_status}`) });
+    text =
+      entry.from_status === undefined
+        ? t("drawer.history.created", { actor })
+        : t("drawer.history.status", { actor, status: entry.to_status ? t(`status.${entry.to_status}`) : "?" });
   } else {
-    text = entry.assignee
-      ? t("drawer.history.assigned", { actor, assignee: entry.assignee.display_name })
+    text = entry.assignee_id
+      ? t("drawer.history.assigned", { actor, assignee: name(entry.assignee_id) })
       : t("drawer.history.unassigned", { actor });
   }
   return (
@@ -40,8 +49,9 @@ function HistoryLine({ entry }: { entry: OrderHistoryEntry }) {
   );
 }
 
-function Details({ order, actor }: { order: OrderDetail; actor: Props["actor"] }) {
+function Details({ order, actor, nameOf }: { order: OrderDetail; actor: Props["actor"]; nameOf: NameOf }) {
   const { t, money } = useI18n();
+  const name = useName(nameOf);
   const address = order.shipping_address;
   return (
     <div className="space-y-6">
@@ -49,7 +59,7 @@ function Details({ order, actor }: { order: OrderDetail; actor: Props["actor"] }
         <StatusBadge status={order.status} />
         <PriorityLabel priority={order.priority} />
         <span className="text-sm text-slate-600 dark:text-slate-300">
-          {order.assignee?.display_name ?? t("orders.unassigned")}
+          {order.assignee_id !== null ? name(order.assignee_id) : t("orders.unassigned")}
         </span>
       </div>
       <OrderActions order={order} actor={actor} />
@@ -78,24 +88,14 @@ function Details({ order, actor }: { order: OrderDetail; actor: Props["actor"] }
                   {line.name} <span className="text-xs text-slate-500">{line.sku}</span>
                 </td>
                 <td className="py-1 text-right tabular-nums">× {line.quantity}</td>
-                <td className="py-1 text-right tabular-nums">{money(line.line_total_minor, order.currency)}</td>
+                <td className="py-1 text-right tabular-nums">{money(line.line_total, order.currency)}</td>
               </tr>
             ))}
           </tbody>
           <tfoot>
-            <tr>
-              <td colSpan={2} className="pt-2 text-right text-slate-500">{t("drawer.subtotal")}</td>
-              <td className="pt-2 text-right tabular-nums">{money(order.subtotal_minor, order.currency)}</td>
-            </tr>
-            {order.shipping_minor !== undefined ? (
-              <tr>
-                <td colSpan={2} className="text-right text-slate-500">{t("drawer.shipping")}</td>
-                <td className="text-right tabular-nums">{money(order.shipping_minor, order.currency)}</td>
-              </tr>
-            ) : null}
             <tr className="font-semibold">
-              <td colSpan={2} className="text-right">{t("drawer.total")}</td>
-              <td className="text-right tabular-nums">{money(order.total_minor, order.currency)}</td>
+              <td colSpan={2} className="pt-2 text-right">{t("drawer.total")}</td>
+              <td className="pt-2 text-right tabular-nums">{money(order.total, order.currency)}</td>
             </tr>
           </tfoot>
         </table>
@@ -110,7 +110,7 @@ function Details({ order, actor }: { order: OrderDetail; actor: Props["actor"] }
         <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.timeline")}</h3>
         <ol className="mt-2 space-y-3">
           {[...order.history].reverse().map((entry, i) => (
-            <HistoryLine key={`${entry.at}-${i}`} entry={entry} />
+            <HistoryLine key={`${entry.at}-${i}`} entry={entry} nameOf={nameOf} />
           ))}
         </ol>
       </section>
@@ -119,7 +119,7 @@ function Details({ order, actor }: { order: OrderDetail; actor: Props["actor"] }
 }
 
 /** Side panel with the full order; it updates live (events patch it, the timeline refetches). */
-export function OrderDrawer({ orderId, actor, onClose }: Props) {
+export function OrderDrawer({ orderId, actor, nameOf, onClose }: Props) {
   const { t } = useI18n();
   const query = useOrder(orderId);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -147,7 +147,7 @@ export function OrderDrawer({ orderId, actor, onClose }: Props) {
       </div>
       <div className="flex-1 overflow-auto p-4">
         {query.data ? (
-          <Details order={query.data} actor={actor} />
+          <Details order={query.data} actor={actor} nameOf={nameOf} />
         ) : notFound ? (
           <p className="text-sm">{t("drawer.deleted")}</p>
         ) : query.isError ? (

@@ -6,6 +6,7 @@ import { ageLevel, formatAge } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { recentChanges } from "../realtime/recent-changes";
 import { isTerminal } from "../status-machine";
+import { shortId, type NameOf } from "../api/get-staff";
 import type { OrderListItem } from "../types";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
@@ -24,10 +25,11 @@ interface Props {
   selected: boolean;
   now: number;
   style: CSSProperties;
+  nameOf: NameOf;
   onOpen(id: string, index: number): void;
 }
 
-export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, onOpen }: Props) {
+export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, nameOf, onOpen }: Props) {
   const { t, money } = useI18n();
   const recent = useSyncExternalStore(recentChanges.subscribe, () => recentChanges.get().get(order.id), () => undefined);
   const ageMs = now - Date.parse(order.created_at);
@@ -51,14 +53,14 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
       <span role="gridcell" className="font-mono text-xs font-semibold">
         {order.number}
       </span>
-      <span role="gridcell" className="truncate" title={order.customer.email}>
-        {order.customer.name}
+      <span role="gridcell" className="truncate" title={order.customer_email}>
+        {order.customer_name}
       </span>
       <span role="gridcell" className="text-right tabular-nums">
-        {order.items_count}
+        {order.item_count}
       </span>
       <span role="gridcell" className="text-right tabular-nums">
-        {money(order.total_minor, order.currency)}
+        {money(order.total, order.currency)}
       </span>
       <span role="gridcell">
         <StatusBadge status={order.status} />
@@ -67,7 +69,11 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
         <PriorityLabel priority={order.priority} />
       </span>
       <span role="gridcell" className="truncate text-slate-700 dark:text-slate-300">
-        {order.assignee?.display_name ?? <span className="italic text-slate-400">{t("orders.unassigned")}</span>}
+        {order.assignee_id !== null ? (
+          (nameOf(order.assignee_id) ?? t("people.unknown", { id: shortId(order.assignee_id) }))
+        ) : (
+          <span className="italic text-slate-400">{t("orders.unassigned")}</span>
+        )}
       </span>
       <span role="gridcell" className={`text-right tabular-nums ${AGE_CLASS[level]}`}>
         <time dateTime={order.created_at}>{formatAge(ageMs)}</time>

@@ -10,6 +10,7 @@ import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
 import { useOrderStats } from "../api/get-order-stats";
 import { useOrders } from "../api/get-orders";
+import { useStaffNames } from "../api/get-staff";
 import { handleOrderMutationError } from "../api/mutation-errors";
 import { useBoardShortcuts } from "../hooks/use-board-shortcuts";
 import { useOrderFilters } from "../hooks/use-order-filters";
@@ -27,6 +28,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   const stats = useOrderStats(filters);
   const assign = useAssignOrder();
   const queryClient = useQueryClient();
+  const nameOf = useStaffNames(actor);
   const searchRef = useRef<HTMLInputElement>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [assignProblem, setAssignProblem] = useState<MessageKey | null>(null);
@@ -59,7 +61,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
       if (!order || !allowedAssignActions(actor, order).assignToMe) return;
       setAssignProblem(null);
       assign.mutate(
-        { orderId: order.id, assignee: { id: actor.id, display_name: actor.display_name }, version: order.version },
+        { orderId: order.id, assigneeId: actor.id, version: order.version },
         { onError: (error) => setAssignProblem(handleOrderMutationError(queryClient, order.id, error) ?? "common.unexpectedError") },
       );
     },
@@ -96,10 +98,11 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           isFetchingNextPage={orders.isFetchingNextPage}
           fetchNextPage={loadMore}
           selectedIndex={selectedIndex}
+          nameOf={nameOf}
           onOpen={onOpen}
         />
       )}
-      {openOrderId ? <OrderDrawer orderId={openOrderId} actor={actor} onClose={() => setOpenOrder(null)} /> : null}
+      {openOrderId ? <OrderDrawer orderId={openOrderId} actor={actor} nameOf={nameOf} onClose={() => setOpenOrder(null)} /> : null}
     </div>
   );
 }

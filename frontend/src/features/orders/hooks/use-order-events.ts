@@ -8,36 +8,46 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { env } from "@/config/public-env";
 import { api } from "@/lib/api";
+import { isSessionRefused } from "@/lib/api-client";
+import { ANONYMOUS_VIEWER } from "../filters";
 import { connectionStore } from "../realtime/connection-store";
 import { notifyNewUnassignedOrder, watchVisibility } from "../realtime/new-order-alerts";
 import { connectOrderEvents } from "../realtime/order-events-connection";
 import { orderSyncFor } from "../realtime/order-sync";
 import { markRecent } from "../realtime/recent-changes";
+import { orderViewerOf, seesWholeStream } from "../permissions";
+import type { Actor } from "@/lib/permissions";
 
 export interface UseOrderEventsOptions {
-  userId: string;
+  user: Actor;
   /** The refresh token was refused while reconnecting: the session is over. */
   onUnauthorized: () => void;
 }
 
-export function useOrderEvents({ userId, onUnauthorized }: UseOrderEventsOptions): void {
+export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions): void {
   const queryClient = useQueryClient();
+  const userId = user.id;
+  // The grant decides the scope; a string key keeps the effect from re-running on every render.
+  const grants = user.permissions.join(" ");
 
   useEffect(() => {
+    const actor: Actor = { id: userId, permissions: grants.split(" ") };
     const sync = orderSyncFor(queryClient);
-    sync.userId = userId;
+    sync.viewer = orderViewerOf(actor);
     const connection = connectOrderEvents({
       url: env.NEXT_PUBLIC_API_URL,
       queryClient,
       sync,
+      readsEveryOrder: seesWholeStream(actor),
       getToken: () => api.tokens.get(),
       refreshToken: () => api.refresh(),
+      isSessionRefused,
       onUnauthorized,
       onStateChange: (state) => connectionStore.set(navigator.onLine === false ? "offline" : state),
       onApplied: (type, order) => {
         if (type === "order.deleted") return;
         markRecent(order.id, type === "order.created" ? "created" : "updated");
-        if (type === "order.created" && order.assignee === null) notifyNewUnassignedOrder();
+        if (type === "order.created" && order.assignee_id === null) notifyNewUnassignedOrder();
       },
     });
     const onOffline = () => connectionStore.set("offline");
@@ -51,7 +61,7 @@ export function useOrderEvents({ userId, onUnauthorized }: UseOrderEventsOptions
       // Signed out or another user: the next stream starts from scratch (and refetches).
       sync.tracker.reset();
       sync.ledger.clear();
-      sync.userId = null;
+      sync.viewer = ANONYMOUS_VIEWER;
     };
-  }, [queryClient, userId, onUnauthorized]);
+  }, [queryClient, userId, grants, onUnauthorized]);
 }

@@ -3,6 +3,7 @@
  * list, stats and detail query, through the ledger so an older snapshot never replaces a newer one.
  */
 import type { QueryClient } from "@tanstack/react-query";
+import type { OrderViewer } from "../filters";
 import { filtersFromKey, orderKeys } from "../keys";
 import type { OrderDetail, OrderListItem, OrderStats } from "../types";
 import {
@@ -10,6 +11,7 @@ import {
   applyToDetail,
   applyToList,
   applyToStats,
+  detailToListItem,
   reconcileList,
   type OrderListData,
   type SnapshotChange,
@@ -24,7 +26,7 @@ export function applySnapshots(
   queryClient: QueryClient,
   ledger: OrderLedger,
   changes: readonly SnapshotChange[],
-  currentUserId: string | null,
+  viewer: OrderViewer,
 ): SnapshotChange[] {
   const accepted: Array<{ change: SnapshotChange; previous: OrderListItem | undefined }> = [];
   for (const change of changes) {
@@ -37,7 +39,7 @@ export function applySnapshots(
   for (const [key, data] of queryClient.getQueriesData<OrderListData>({ queryKey: orderKeys.lists() })) {
     const filters = filtersFromKey(key);
     if (!data || !filters) continue;
-    const next = applyBatchToList(data, filters, acceptedChanges, currentUserId);
+    const next = applyBatchToList(data, filters, acceptedChanges, viewer);
     if (next !== data) queryClient.setQueryData(key, next);
   }
 
@@ -46,7 +48,7 @@ export function applySnapshots(
     if (!stats || !filters) continue;
     let next: OrderStats | "invalidate" = stats;
     for (const { change, previous } of accepted) {
-      next = applyToStats(next, filters, previous, change, currentUserId);
+      next = applyToStats(next, filters, previous, change, viewer);
       if (next === "invalidate") break;
     }
     if (next === "invalidate") {
@@ -77,16 +79,16 @@ export function applySnapshot(
   queryClient: QueryClient,
   ledger: OrderLedger,
   change: SnapshotChange,
-  currentUserId: string | null,
+  viewer: OrderViewer,
 ): boolean {
-  return applySnapshots(queryClient, ledger, [change], currentUserId).length === 1;
+  return applySnapshots(queryClient, ledger, [change], viewer).length === 1;
 }
 
 /** Writes `transform(row)` into every cached copy of one order without touching its version. */
 export function patchOrderOptimistically(
   queryClient: QueryClient,
   orderId: string,
-  transform: (order: OrderListItem) => OrderListItem,
+  transform: <T extends Pick<OrderListItem, "assignee_id" | "status" | "priority">>(order: T) => T,
 ): void {
   queryClient.setQueriesData<OrderListData>({ queryKey: orderKeys.lists() }, (data) => {
     if (!data) return data;
@@ -103,7 +105,7 @@ export function patchOrderOptimistically(
     return changed ? { ...data, pages } : data;
   });
   queryClient.setQueryData<OrderDetail>(orderKeys.detail(orderId), (detail) =>
-    detail ? { ...detail, ...transform(detail) } : detail,
+    detail ? transform(detail) : detail,
   );
 }
 
@@ -112,7 +114,7 @@ export function restoreFromLedger(
   queryClient: QueryClient,
   ledger: OrderLedger,
   orderId: string,
-  currentUserId: string | null,
+  viewer: OrderViewer,
 ): void {
   const known = ledger.get(orderId);
   if (!known) {
@@ -123,7 +125,7 @@ export function restoreFromLedger(
   for (const [key, data] of queryClient.getQueriesData<OrderListData>({ queryKey: orderKeys.lists() })) {
     const filters = filtersFromKey(key);
     if (!data || !filters) continue;
-    const next = applyToList(data, filters, change, currentUserId, { allowSameVersion: true });
+    const next = applyToList(data, filters, change, viewer, { allowSameVersion: true });
     if (next !== data) queryClient.setQueryData(key, next);
   }
   const detailKey = orderKeys.detail(orderId);
@@ -138,7 +140,7 @@ export function restoreFromLedger(
 export function attachLedger(
   queryClient: QueryClient,
   ledger: OrderLedger,
-  currentUserId: () => string | null,
+  viewer: () => OrderViewer,
 ): () => void {
   return queryClient.getQueryCache().subscribe((event) => {
     if (event.type !== "updated" || event.action.type !== "success" || event.action.manual) return;
@@ -150,12 +152,12 @@ export function attachLedger(
       const filters = filtersFromKey(queryKey);
       if (!data || !filters) return;
       for (const page of data.pages) ledger.observe(page.items);
-      const next = reconcileList(data, filters, ledger, currentUserId());
+      const next = reconcileList(data, filters, ledger, viewer());
       if (next !== data) queryClient.setQueryData(queryKey, next);
     } else if (queryKey[1] === "detail") {
       const detail = event.query.state.data as OrderDetail | undefined;
       if (!detail) return;
-      ledger.record(detail);
+      ledger.record(detailToListItem(detail));
       const known = ledger.get(detail.id);
       if (known && known.version > detail.version) {
         queryClient.setQueryData(queryKey, applyToDetail(detail, { type: "order.updated", order: known }));

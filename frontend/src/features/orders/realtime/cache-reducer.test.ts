@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FILTERS, type OrderFilters } from "../filters";
-import { ids, listData, makeOrder } from "../test/fixtures";
+import { ids, listData, makeDetail, makeOrder, viewerFor } from "../test/fixtures";
 import type { OrderDetail, OrderStats } from "../types";
 import { applyBatchToList, applyToDetail, applyToList, applyToStats, compareNewestFirst, reconcileList } from "./cache-reducer";
 import { OrderLedger } from "./ledger";
 
 const ME = "11111111-1111-4111-8111-111111111111";
+const asMe = viewerFor(ME);
 const all: OrderFilters = DEFAULT_FILTERS;
 const pendingOnly: OrderFilters = { ...DEFAULT_FILTERS, statuses: ["PENDING"] };
 
@@ -27,7 +28,7 @@ describe("applyToList", () => {
   it("inserts a created order at the top (newest first)", () => {
     const data = listData({ items: [middle, older] });
     const created = makeOrder({ number: "NEW", created_at: at(3) });
-    const next = applyToList(data, all, { type: "order.created", order: created }, ME);
+    const next = applyToList(data, all, { type: "order.created", order: created }, asMe);
     expect(ids(next)).toEqual(["NEW", "MID", "OLD"]);
     expect(ids(data)).toEqual(["MID", "OLD"]); // immutably
   });
@@ -35,69 +36,69 @@ describe("applyToList", () => {
   it("inserts in sorted position across pages", () => {
     const data = listData({ items: [middle], next_cursor: "c1" }, { items: [older] });
     const between = makeOrder({ number: "BETWEEN", created_at: at(1), id: "zzzz" });
-    const next = applyToList(data, all, { type: "order.updated", order: between }, ME);
+    const next = applyToList(data, all, { type: "order.updated", order: between }, asMe);
     expect(next.pages[1]?.items.map((o) => o.number)).toEqual(["BETWEEN", "OLD"]);
   });
 
   it("does not append an order older than the loaded window while more pages remain", () => {
     const data = listData({ items: [middle], next_cursor: "c1" });
     const ancient = makeOrder({ number: "ANCIENT", created_at: at(0) });
-    expect(applyToList(data, all, { type: "order.updated", order: ancient }, ME)).toBe(data);
+    expect(applyToList(data, all, { type: "order.updated", order: ancient }, asMe)).toBe(data);
     const complete = listData({ items: [middle] });
-    expect(ids(applyToList(complete, all, { type: "order.updated", order: ancient }, ME))).toEqual(["MID", "ANCIENT"]);
+    expect(ids(applyToList(complete, all, { type: "order.updated", order: ancient }, asMe))).toEqual(["MID", "ANCIENT"]);
   });
 
   it("inserts into an empty list", () => {
     const data = listData({ items: [] });
     const created = makeOrder({ number: "FIRST" });
-    expect(ids(applyToList(data, all, { type: "order.created", order: created }, ME))).toEqual(["FIRST"]);
+    expect(ids(applyToList(data, all, { type: "order.created", order: created }, asMe))).toEqual(["FIRST"]);
   });
 
   it("skips created orders that do not match the list's filters", () => {
     const data = listData({ items: [middle] });
     const confirmed = makeOrder({ status: "CONFIRMED", created_at: at(9) });
-    expect(applyToList(data, pendingOnly, { type: "order.created", order: confirmed }, ME)).toBe(data);
+    expect(applyToList(data, pendingOnly, { type: "order.created", order: confirmed }, asMe)).toBe(data);
   });
 
   it("replaces a row in place only with a newer version", () => {
     const row = makeOrder({ number: "R", version: 3, created_at: at(4) });
     const data = listData({ items: [row, middle] });
     const newer = { ...row, version: 4, priority: "high" as const };
-    const next = applyToList(data, all, { type: "order.updated", order: newer }, ME);
+    const next = applyToList(data, all, { type: "order.updated", order: newer }, asMe);
     expect(next.pages[0]?.items[0]?.priority).toBe("high");
     const stale = { ...row, version: 2, priority: "high" as const };
-    expect(applyToList(data, all, { type: "order.updated", order: stale }, ME)).toBe(data);
+    expect(applyToList(data, all, { type: "order.updated", order: stale }, asMe)).toBe(data);
     const same = { ...row, version: 3, priority: "high" as const };
-    expect(applyToList(data, all, { type: "order.updated", order: same }, ME)).toBe(data);
+    expect(applyToList(data, all, { type: "order.updated", order: same }, asMe)).toBe(data);
   });
 
   it("removes a row whose update moves it out of the filter", () => {
     const row = makeOrder({ number: "R", version: 1, created_at: at(4) });
     const data = listData({ items: [row, middle] });
     const confirmed = { ...row, version: 2, status: "CONFIRMED" as const };
-    expect(ids(applyToList(data, pendingOnly, { type: "order.updated", order: confirmed }, ME))).toEqual(["MID"]);
+    expect(ids(applyToList(data, pendingOnly, { type: "order.updated", order: confirmed }, asMe))).toEqual(["MID"]);
   });
 
   it("adds a row whose update moves it into the filter", () => {
     const data = listData({ items: [middle] });
-    const nowMine = makeOrder({ number: "MINE", created_at: at(5), assignee: { id: ME, display_name: "Me" }, version: 2 });
+    const nowMine = makeOrder({ number: "MINE", created_at: at(5), assignee_id: ME, version: 2 });
     const mine: OrderFilters = { ...DEFAULT_FILTERS, assignee: "me" };
-    expect(ids(applyToList(listData({ items: [] }), mine, { type: "order.updated", order: nowMine }, ME))).toEqual(["MINE"]);
-    expect(applyToList(data, mine, { type: "order.updated", order: nowMine }, null).pages[0]?.items).toHaveLength(1);
+    expect(ids(applyToList(listData({ items: [] }), mine, { type: "order.updated", order: nowMine }, asMe))).toEqual(["MINE"]);
+    expect(applyToList(data, mine, { type: "order.updated", order: nowMine }, viewerFor(null)).pages[0]?.items).toHaveLength(1);
   });
 
   it("removes deleted orders and ignores deletions of unknown ones", () => {
     const data = listData({ items: [middle, older] });
-    expect(ids(applyToList(data, all, { type: "order.deleted", order: middle }, ME))).toEqual(["OLD"]);
-    expect(applyToList(data, all, { type: "order.deleted", order: makeOrder() }, ME)).toBe(data);
+    expect(ids(applyToList(data, all, { type: "order.deleted", order: middle }, asMe))).toEqual(["OLD"]);
+    expect(applyToList(data, all, { type: "order.deleted", order: makeOrder() }, asMe)).toBe(data);
   });
 
   it("allows the same version when rolling back an optimistic patch", () => {
     const row = makeOrder({ version: 5 });
-    const patched = { ...row, assignee: { id: ME, display_name: "Me" } };
+    const patched = { ...row, assignee_id: ME };
     const data = listData({ items: [patched] });
-    const next = applyToList(data, all, { type: "order.updated", order: row }, ME, { allowSameVersion: true });
-    expect(next.pages[0]?.items[0]?.assignee).toBeNull();
+    const next = applyToList(data, all, { type: "order.updated", order: row }, asMe, { allowSameVersion: true });
+    expect(next.pages[0]?.items[0]?.assignee_id).toBeNull();
   });
 });
 
@@ -114,7 +115,7 @@ describe("reconcileList", () => {
     ledger.record(c, true);
     ledger.record({ ...d, version: 3 });
     const fetched = listData({ items: [a, b, c, d] });
-    const next = reconcileList(fetched, pendingOnly, ledger, ME);
+    const next = reconcileList(fetched, pendingOnly, ledger, asMe);
     expect(ids(next)).toEqual(["A", "D"]);
     expect(next.pages[0]?.items[0]?.priority).toBe("high");
     expect(next.pages[0]?.items[1]?.version).toBe(4);
@@ -125,26 +126,23 @@ describe("reconcileList", () => {
     const ledger = new OrderLedger();
     ledger.record(a);
     const data = listData({ items: [a] });
-    expect(reconcileList(data, all, ledger, ME)).toBe(data);
+    expect(reconcileList(data, all, ledger, asMe)).toBe(data);
   });
 });
 
 describe("applyToDetail", () => {
   const base = makeOrder({ version: 2 });
-  const detail: OrderDetail = {
-    ...base,
-    customer: { ...base.customer, phone: "+66 2 000 0000" },
-    shipping_address: { line1: "1 Sukhumvit", city: "Bangkok", postal_code: "10110", country: "TH" },
-    items: [],
-    subtotal_minor: 129900,
-    history: [],
-  };
+  const detail: OrderDetail = makeDetail(base, {
+    customer: { id: "c1", name: base.customer_name, email: base.customer_email, phone: "+66 2 000 0000" },
+  });
 
   it("merges a newer snapshot and keeps detail-only fields", () => {
     const next = applyToDetail(detail, { type: "order.updated", order: { ...base, version: 3, status: "CONFIRMED" } });
     expect(next.status).toBe("CONFIRMED");
     expect(next.version).toBe(3);
     expect(next.customer.phone).toBe("+66 2 000 0000");
+    expect(next.customer.name).toBe(base.customer_name);
+    expect(next.history).toHaveLength(1);
     expect(next.shipping_address.city).toBe("Bangkok");
   });
 
@@ -155,48 +153,50 @@ describe("applyToDetail", () => {
 });
 
 describe("applyToStats", () => {
-  const stats: OrderStats = { counts: { PENDING: 5, CONFIRMED: 2 }, created_last_hour: 7 };
+  const stats: OrderStats = { counts: { PENDING: 5, CONFIRMED: 2 }, total: 7, created_last_hour: 7 };
 
   it("counts a created order", () => {
-    const next = applyToStats(stats, all, undefined, { type: "order.created", order: makeOrder() }, ME);
-    expect(next).toEqual({ counts: { PENDING: 6, CONFIRMED: 2 }, created_last_hour: 8 });
+    const next = applyToStats(stats, all, undefined, { type: "order.created", order: makeOrder() }, asMe);
+    expect(next).toEqual({ counts: { PENDING: 6, CONFIRMED: 2 }, total: 8, created_last_hour: 8 });
   });
 
   it("moves a count between statuses on a status change", () => {
     const prev = makeOrder({ version: 1 });
-    const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "CONFIRMED" } }, ME);
-    expect(next).toEqual({ counts: { PENDING: 4, CONFIRMED: 3 }, created_last_hour: 7 });
+    const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "CONFIRMED" } }, asMe);
+    expect(next).toEqual({ counts: { PENDING: 4, CONFIRMED: 3 }, total: 7, created_last_hour: 7 });
   });
 
   it("ignores the status filter (tabs show every status) but respects the assignee filter", () => {
     const prev = makeOrder({ version: 1 });
     const mine: OrderFilters = { statuses: ["PENDING"], assignee: "me", q: "" };
-    const assigned = { ...prev, version: 2, assignee: { id: ME, display_name: "Me" } };
-    expect(applyToStats(stats, mine, prev, { type: "order.updated", order: assigned }, ME)).toEqual({
+    const assigned = { ...prev, version: 2, assignee_id: ME };
+    expect(applyToStats(stats, mine, prev, { type: "order.updated", order: assigned }, asMe)).toEqual({
       counts: { PENDING: 6, CONFIRMED: 2 },
+      total: 8,
       created_last_hour: 7,
     });
-    expect(applyToStats(stats, mine, undefined, { type: "order.created", order: makeOrder() }, ME)).toBe(stats);
+    expect(applyToStats(stats, mine, undefined, { type: "order.created", order: makeOrder() }, asMe)).toBe(stats);
   });
 
   it("decrements on delete, using the event snapshot when the order was never seen", () => {
     const gone = makeOrder({ status: "CONFIRMED" });
-    expect(applyToStats(stats, all, undefined, { type: "order.deleted", order: gone }, ME)).toEqual({
+    expect(applyToStats(stats, all, undefined, { type: "order.deleted", order: gone }, asMe)).toEqual({
       counts: { PENDING: 5, CONFIRMED: 1 },
+      total: 6,
       created_last_hour: 7,
     });
   });
 
   it("asks for a refetch when an update's previous state is unknown", () => {
     const order = makeOrder({ version: 4, status: "SHIPPED" });
-    expect(applyToStats(stats, all, undefined, { type: "order.updated", order }, ME)).toBe("invalidate");
+    expect(applyToStats(stats, all, undefined, { type: "order.updated", order }, asMe)).toBe("invalidate");
   });
 
   it("never goes below zero and returns the same object when nothing changed", () => {
     const prev = makeOrder({ status: "SHIPPED", version: 1 });
-    const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "DELIVERED" } }, ME);
-    expect(next).toEqual({ counts: { PENDING: 5, CONFIRMED: 2, SHIPPED: 0, DELIVERED: 1 }, created_last_hour: 7 });
-    const same = applyToStats(stats, all, makeOrder({ version: 1 }), { type: "order.updated", order: makeOrder({ version: 2 }) }, ME);
+    const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "DELIVERED" } }, asMe);
+    expect(next).toEqual({ counts: { PENDING: 5, CONFIRMED: 2, SHIPPED: 0, DELIVERED: 1 }, total: 8, created_last_hour: 7 });
+    const same = applyToStats(stats, all, makeOrder({ version: 1 }), { type: "order.updated", order: makeOrder({ version: 2 }) }, asMe);
     expect(same).toBe(stats);
   });
 });
@@ -241,8 +241,8 @@ describe("applyBatchToList", () => {
         }
       }
       const filters: OrderFilters = random() < 0.5 ? all : { ...DEFAULT_FILTERS, statuses: ["PENDING", "CONFIRMED"] };
-      const sequential = changes.reduce((acc, change) => applyToList(acc, filters, change, ME), data);
-      const batched = applyBatchToList(data, filters, changes, ME);
+      const sequential = changes.reduce((acc, change) => applyToList(acc, filters, change, asMe), data);
+      const batched = applyBatchToList(data, filters, changes, asMe);
       expect(ids(batched), `seed ${seed}`).toEqual(ids(sequential));
       expect(batched.pages.flatMap((p) => p.items.map((o) => o.version))).toEqual(
         sequential.pages.flatMap((p) => p.items.map((o) => o.version)),
@@ -252,6 +252,6 @@ describe("applyBatchToList", () => {
 
   it("returns the same reference for an empty batch", () => {
     const data = listData({ items: [makeOrder()] });
-    expect(applyBatchToList(data, all, [], ME)).toBe(data);
+    expect(applyBatchToList(data, all, [], asMe)).toBe(data);
   });
 });

@@ -3,7 +3,7 @@
  * a stats object. Each returns the same reference when nothing changed, so callers can skip writes.
  */
 import type { InfiniteData } from "@tanstack/react-query";
-import { orderMatchesFilters, type OrderFilters } from "../filters";
+import { orderMatchesFilters, type OrderFilters, type OrderViewer } from "../filters";
 import type { OrderDetail, OrderEventType, OrderListItem, OrderPage, OrderStats } from "../types";
 import type { OrderLedger } from "./ledger";
 
@@ -70,7 +70,7 @@ export function applyToList(
   data: OrderListData,
   filters: OrderFilters,
   change: SnapshotChange,
-  currentUserId: string | null,
+  viewer: OrderViewer,
   options: ApplyOptions = {},
 ): OrderListData {
   const at = findRow(data, change.order.id);
@@ -83,13 +83,13 @@ export function applyToList(
       ? change.order.version >= existing.version
       : change.order.version > existing.version;
     if (!newer || !at) return data;
-    if (!orderMatchesFilters(change.order, filters, currentUserId)) return removeAt(data, at);
+    if (!orderMatchesFilters(change.order, filters, viewer)) return removeAt(data, at);
     const items = data.pages[at.page]?.items.slice() ?? [];
     items[at.index] = change.order;
     return withPage(data, at.page, items);
   }
 
-  if (!orderMatchesFilters(change.order, filters, currentUserId)) return data;
+  if (!orderMatchesFilters(change.order, filters, viewer)) return data;
   return insertSorted(data, change.order);
 }
 
@@ -98,7 +98,7 @@ export function reconcileList(
   data: OrderListData,
   filters: OrderFilters,
   ledger: OrderLedger,
-  currentUserId: string | null,
+  viewer: OrderViewer,
 ): OrderListData {
   let changed = false;
   const pages = data.pages.map((page) => {
@@ -112,7 +112,7 @@ export function reconcileList(
       const known = ledger.get(row.id);
       if (known && known.version > row.version) {
         pageChanged = true;
-        if (orderMatchesFilters(known, filters, currentUserId)) items.push(known);
+        if (orderMatchesFilters(known, filters, viewer)) items.push(known);
         continue;
       }
       items.push(row);
@@ -135,19 +135,25 @@ export function applyToDetail(detail: OrderDetail, change: SnapshotChange, optio
     number: order.number,
     status: order.status,
     priority: order.priority,
-    assignee: order.assignee,
-    items_count: order.items_count,
-    total_minor: order.total_minor,
+    assignee_id: order.assignee_id,
+    item_count: order.item_count,
+    total: order.total,
     currency: order.currency,
     version: order.version,
+    created_at: order.created_at,
     updated_at: order.updated_at,
-    customer: { ...detail.customer, ...order.customer },
+    customer: { ...detail.customer, name: order.customer_name, email: order.customer_email },
   };
 }
 
 function bump(stats: OrderStats, status: OrderListItem["status"], delta: number): OrderStats {
   const current = stats.counts[status] ?? 0;
-  return { ...stats, counts: { ...stats.counts, [status]: Math.max(0, current + delta) } };
+  const next = Math.max(0, current + delta);
+  return {
+    ...stats,
+    counts: { ...stats.counts, [status]: next },
+    total: Math.max(0, stats.total + (next - current)),
+  };
 }
 
 /**
@@ -160,10 +166,10 @@ export function applyToStats(
   filters: OrderFilters,
   previous: OrderListItem | undefined,
   change: SnapshotChange,
-  currentUserId: string | null,
+  viewer: OrderViewer,
 ): OrderStats | "invalidate" {
   const scope: OrderFilters = { ...filters, statuses: [] };
-  const matches = (order: OrderListItem) => orderMatchesFilters(order, scope, currentUserId);
+  const matches = (order: OrderListItem) => orderMatchesFilters(order, scope, viewer);
   const { order } = change;
 
   if (change.type === "order.created" && !previous) {
@@ -186,21 +192,41 @@ export function applyToStats(
     : next;
 }
 
-/** The list-row fields of an order (a detail or a mutation response may carry more). */
+/** Exactly the list-row fields of a row (an event snapshot may one day carry more). */
 export function toListItem(order: OrderListItem): OrderListItem {
   return {
     id: order.id,
     number: order.number,
     status: order.status,
     priority: order.priority,
-    customer: { name: order.customer.name, email: order.customer.email },
-    items_count: order.items_count,
-    total_minor: order.total_minor,
+    customer_name: order.customer_name,
+    customer_email: order.customer_email,
+    assignee_id: order.assignee_id,
+    total: order.total,
     currency: order.currency,
-    assignee: order.assignee,
+    item_count: order.item_count,
     version: order.version,
     created_at: order.created_at,
     updated_at: order.updated_at,
+  };
+}
+
+/** The list row of a full order (mutation responses and 409 `current` are full orders). */
+export function detailToListItem(detail: OrderDetail): OrderListItem {
+  return {
+    id: detail.id,
+    number: detail.number,
+    status: detail.status,
+    priority: detail.priority,
+    customer_name: detail.customer.name,
+    customer_email: detail.customer.email,
+    assignee_id: detail.assignee_id,
+    total: detail.total,
+    currency: detail.currency,
+    item_count: detail.item_count,
+    version: detail.version,
+    created_at: detail.created_at,
+    updated_at: detail.updated_at,
   };
 }
 
@@ -213,10 +239,10 @@ export function applyBatchToList(
   data: OrderListData,
   filters: OrderFilters,
   changes: readonly SnapshotChange[],
-  currentUserId: string | null,
+  viewer: OrderViewer,
 ): OrderListData {
   if (changes.length === 0) return data;
-  if (changes.length === 1 && changes[0]) return applyToList(data, filters, changes[0], currentUserId);
+  if (changes.length === 1 && changes[0]) return applyToList(data, filters, changes[0], viewer);
 
   const latest = new Map<string, SnapshotChange>();
   for (const change of changes) latest.set(change.order.id, change);
@@ -232,7 +258,7 @@ export function applyBatchToList(
         continue;
       }
       latest.delete(row.id);
-      if (change.type === "order.deleted" || !orderMatchesFilters(change.order, filters, currentUserId)) {
+      if (change.type === "order.deleted" || !orderMatchesFilters(change.order, filters, viewer)) {
         pageChanged = true;
         continue;
       }
@@ -251,7 +277,7 @@ export function applyBatchToList(
   let next: OrderListData = changed ? { ...data, pages } : data;
   // What is left was not in the list: insert the ones that belong to it, newest first.
   const inserts = [...latest.values()]
-    .filter((c) => c.type !== "order.deleted" && orderMatchesFilters(c.order, filters, currentUserId))
+    .filter((c) => c.type !== "order.deleted" && orderMatchesFilters(c.order, filters, viewer))
     .map((c) => c.order)
     .sort(compareNewestFirst);
   for (const order of inserts) next = insertSorted(next, order);

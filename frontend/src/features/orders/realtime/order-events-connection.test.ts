@@ -1,14 +1,18 @@
 // @vitest-environment node
 /**
- * The connection against a real Socket.IO server that follows the SPEC §7 contract (a stand-in
- * for the gateway until it exists): handshake auth, seq, replay on resume, resync, unauthorized.
+ * The connection against a real Socket.IO server that mimics the gateway as built
+ * (gateway/src/realtime/{session,hub,viewer}.rs): handshake `auth {token, last_seq}` with replay or
+ * `orders.resync`, per-socket visibility (an agent only gets its orders; an order that leaves a
+ * view is delivered once more so the view can drop it), a GLOBAL `seq` (so a filtered or agent
+ * socket sees jumps), `subscribe` ack `{ok, statuses, assignee}`, `resume` ack
+ * `{ok, outcome: {replayed: {count}} | "resync", last_seq}`, and `unauthorized`.
  */
 import { InfiniteQueryObserver, QueryClient } from "@tanstack/react-query";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type Socket as ServerSocket } from "socket.io";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_FILTERS } from "../filters";
+import { DEFAULT_FILTERS, type OrderViewer } from "../filters";
 import { orderKeys } from "../keys";
 import { listData, makeOrder } from "../test/fixtures";
 import type { OrderEvent, OrderEventType, OrderListItem } from "../types";
@@ -20,55 +24,101 @@ import type { OrderSync } from "./order-sync";
 import { SeqTracker } from "./seq-tracker";
 import { attachLedger } from "./apply-to-cache";
 
+const AGENT = "agent-1";
+const AGENT_TOKEN = "agent-token";
+
+interface Prior {
+  status: OrderListItem["status"];
+  assignee_id: string | null;
+}
+
+interface Stored {
+  event: OrderEvent;
+  previous?: Prior;
+}
+
+interface Who {
+  userId: string;
+  assignedOnly: boolean;
+}
+
 interface FakeGateway {
   url: string;
   io: Server;
   http: HttpServer;
   validToken: string;
-  history: OrderEvent[];
+  history: Stored[];
+  /** Events with a seq at or below this are no longer in the history (trimmed). */
+  trimmedUpTo: number;
   handshakes: Array<{ token: unknown; last_seq: unknown }>;
   resumes: number[];
   sockets(): ServerSocket[];
-  /** Publishes an event with the next seq; `skipFor` sockets do not get it (a dropped emit). */
-  publish(type: OrderEventType, order: OrderListItem, options?: { drop?: boolean }): OrderEvent;
+  /**
+   * Publishes an event with the next (global) seq to the sockets that may see it, before or after
+   * the change; `drop` loses it on the way to every socket (what the resume protocol repairs).
+   */
+  publish(type: OrderEventType, order: OrderListItem, options?: { drop?: boolean; previous?: Prior }): OrderEvent;
+}
+
+function sees(who: Who, state: Prior): boolean {
+  return !who.assignedOnly || state.assignee_id === who.userId;
 }
 
 async function startGateway(): Promise<FakeGateway> {
   const http = createServer();
   const io = new Server(http, { path: "/socket.io" });
+  const whoOf = (socket: ServerSocket) => socket.data as Who;
+  const visible = (socket: ServerSocket, stored: Stored) =>
+    sees(whoOf(socket), stored.event.order) || (stored.previous !== undefined && sees(whoOf(socket), stored.previous));
   const gateway: FakeGateway = {
     url: "",
     io,
     http,
     validToken: "token-1",
     history: [],
+    trimmedUpTo: 0,
     handshakes: [],
     resumes: [],
     sockets: () => [...io.of("/").sockets.values()],
     publish(type, order, options = {}) {
-      const event: OrderEvent = { seq: gateway.history.length + 1, event_id: `e${gateway.history.length + 1}`, type, occurred_at: new Date().toISOString(), order };
-      gateway.history.push(event);
-      if (!options.drop) io.emit(type, event);
+      const seq = gateway.history.length + 1;
+      const event: OrderEvent = { seq, event_id: `e${seq}`, type, occurred_at: new Date().toISOString(), order };
+      const stored = { event, previous: options.previous };
+      gateway.history.push(stored);
+      if (!options.drop) for (const socket of gateway.sockets()) if (visible(socket, stored)) socket.emit(type, event);
       return event;
     },
   };
   io.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown; last_seq?: unknown };
     gateway.handshakes.push({ token: auth.token, last_seq: auth.last_seq });
-    if (auth.token !== gateway.validToken) return next(new Error("unauthorized"));
+    if (auth.token === gateway.validToken) socket.data = { userId: "me", assignedOnly: false } satisfies Who;
+    else if (auth.token === AGENT_TOKEN) socket.data = { userId: AGENT, assignedOnly: true } satisfies Who;
+    else return next(new Error("unauthorized"));
     next();
   });
   io.on("connection", (socket) => {
-    const replay = (after: number) => {
-      for (const event of gateway.history.filter((e) => e.seq > after)) socket.emit(event.type, event);
+    const replay = (after: number): number | "resync" => {
+      if (after < gateway.trimmedUpTo) {
+        socket.emit("orders.resync", { reason: "history-unavailable" });
+        return "resync";
+      }
+      let count = 0;
+      for (const stored of gateway.history.filter((s) => s.event.seq > after && visible(socket, s))) {
+        socket.emit(stored.event.type, stored.event);
+        count += 1;
+      }
+      return count;
     };
     const lastSeq = (socket.handshake.auth as { last_seq?: unknown }).last_seq;
     if (typeof lastSeq === "number") replay(lastSeq);
-    socket.on("subscribe", (_filters: unknown, ack: (r: unknown) => void) => ack({ ok: true }));
+    socket.on("subscribe", (filters: { statuses?: string[]; assignee?: string }, ack: (r: unknown) => void) =>
+      ack({ ok: true, statuses: filters.statuses ?? null, assignee: filters.assignee ?? (whoOf(socket).assignedOnly ? "me" : null) }),
+    );
     socket.on("resume", ({ last_seq }: { last_seq: number }, ack: (r: unknown) => void) => {
       gateway.resumes.push(last_seq);
-      replay(last_seq);
-      ack({ ok: true });
+      const outcome = replay(last_seq);
+      ack({ ok: true, outcome: outcome === "resync" ? "resync" : { replayed: { count: outcome } }, last_seq: gateway.history.length });
     });
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
@@ -94,10 +144,13 @@ afterEach(async () => {
   await new Promise<void>((resolve) => gateway.io.close(() => resolve()));
 });
 
-function connect(overrides: { token?: string; refresh?: () => Promise<unknown>; onUnauthorized?: () => void } = {}) {
-  const sync: OrderSync = { ledger: new OrderLedger(), tracker: new SeqTracker(), userId: "me" };
-  attachLedger(queryClient, sync.ledger, () => sync.userId);
-  let token = overrides.token ?? gateway.validToken;
+function connect(
+  overrides: { token?: string; agent?: boolean; refresh?: () => Promise<unknown>; onUnauthorized?: () => void } = {},
+) {
+  const viewer: OrderViewer = overrides.agent ? { userId: AGENT, assignedOnly: true } : { userId: "me", assignedOnly: false };
+  const sync: OrderSync = { ledger: new OrderLedger(), tracker: new SeqTracker(), viewer };
+  attachLedger(queryClient, sync.ledger, () => sync.viewer);
+  let token = overrides.token ?? (overrides.agent ? AGENT_TOKEN : gateway.validToken);
   const states: ConnectionState[] = [];
   const refresh = vi.fn(
     overrides.refresh ??
@@ -114,6 +167,7 @@ function connect(overrides: { token?: string; refresh?: () => Promise<unknown>; 
     refreshToken: refresh,
     onUnauthorized,
     onStateChange: (s) => states.push(s),
+    readsEveryOrder: !overrides.agent,
     ackTimeoutMs: 2_000,
     socketOptions: { reconnectionDelay: 50, reconnectionDelayMax: 100 },
   });
@@ -193,7 +247,7 @@ describe("order events connection", () => {
     const callsBefore = queryFn.mock.calls.length;
 
     serverRows = [makeOrder({ number: "AFTER" })];
-    gateway.io.emit("orders.resync", { reason: "history-trimmed" });
+    gateway.io.emit("orders.resync", { reason: "history-unavailable" });
     await vi.waitFor(() => expect(listRows().map((o) => o.number)).toEqual(["AFTER"]));
     expect(queryFn.mock.calls.length).toBeGreaterThan(callsBefore);
     expect(states).toContain("catching-up");
@@ -224,11 +278,107 @@ describe("order events connection", () => {
     const { states } = connect({
       token: "expired",
       refresh: async () => {
-        throw new Error("refresh refused");
+        throw Object.assign(new Error("refresh refused"), { status: 401 });
       },
       onUnauthorized,
     });
     await vi.waitFor(() => expect(onUnauthorized).toHaveBeenCalledTimes(1));
     expect(last(states)).toBe("offline");
+  });
+
+  it("keeps the session when the refresh fails because the gateway is down, and retries", async () => {
+    let gatewayUp = false;
+    const onUnauthorized = vi.fn();
+    const { states, refresh, setToken } = connect({
+      token: "expired",
+      refresh: async () => {
+        if (!gatewayUp) throw Object.assign(new Error("Network error"), { status: 0 });
+        setToken(gateway.validToken);
+      },
+      onUnauthorized,
+    });
+    await vi.waitFor(() => expect(refresh.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+    expect(last(states)).toBe("connecting");
+    gatewayUp = true;
+    await vi.waitFor(() => expect(last(states)).toBe("live"), { timeout: 10_000 });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+  it("an agent socket sees seq jumps as normal: no resume, and last_seq follows the newest seq", async () => {
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [] }));
+    const { sync, states } = connect({ agent: true });
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    const mine = makeOrder({ assignee_id: AGENT, created_at: "2026-11-26T10:00:01.000Z" });
+    gateway.publish("order.created", makeOrder()); // seq 1: someone else's, not delivered
+    gateway.publish("order.created", mine); // seq 2
+    gateway.publish("order.created", makeOrder({ assignee_id: "other" })); // seq 3: not delivered
+    gateway.publish("order.updated", { ...mine, version: 2, status: "CONFIRMED" }); // seq 4
+    await vi.waitFor(() => expect(listRows()[0]?.status).toBe("CONFIRMED"));
+    expect(listRows().map((o) => o.id)).toEqual([mine.id]);
+    expect(gateway.resumes).toEqual([]);
+    expect(sync.tracker.lastSeq).toBe(4);
+    expect(sync.tracker.hasGap).toBe(false);
+    expect(states).not.toContain("catching-up");
+
+    for (const s of gateway.sockets()) s.conn.close();
+    await vi.waitFor(() => expect(gateway.handshakes).toHaveLength(2));
+    expect(last(gateway.handshakes)).toEqual({ token: AGENT_TOKEN, last_seq: 4 });
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+  });
+
+  it("drops an order from an agent's board when it is reassigned away (one more order.updated)", async () => {
+    const mine = makeOrder({ assignee_id: AGENT, created_at: "2026-11-26T10:00:01.000Z" });
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [mine] }));
+    const { states } = connect({ agent: true });
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    gateway.publish("order.updated", { ...mine, version: 2, assignee_id: "someone-else" }, { previous: { status: "PENDING", assignee_id: AGENT } });
+    await vi.waitFor(() => expect(listRows()).toEqual([]));
+  });
+
+  it("a filtered list drops an order whose new status no longer matches", async () => {
+    const order = makeOrder({ created_at: "2026-11-26T10:00:01.000Z" });
+    const pendingKey = orderKeys.list({ statuses: ["PENDING"] });
+    queryClient.setQueryData(pendingKey, listData({ items: [order] }));
+    const { states } = connect();
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    gateway.publish("order.updated", { ...order, version: 2, status: "CONFIRMED" }, { previous: { status: "PENDING", assignee_id: null } });
+    await vi.waitFor(() => expect(queryClient.getQueryData<OrderListData>(pendingKey)?.pages[0]?.items).toEqual([]));
+  });
+
+  it("refetches when the replay cannot cover the hole (resume outcome \"resync\")", async () => {
+    let serverRows: OrderListItem[] = [];
+    const queryFn = observeList(() => serverRows);
+    await vi.waitFor(() => expect(queryFn).toHaveBeenCalled());
+    const { sync, states } = connect();
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    gateway.publish("order.created", makeOrder({ created_at: "2026-11-26T10:00:01.000Z" }));
+    await vi.waitFor(() => expect(sync.tracker.lastSeq).toBe(1));
+    const callsBefore = queryFn.mock.calls.length;
+    const lost = makeOrder({ number: "LOST", created_at: "2026-11-26T10:00:02.000Z" });
+    gateway.publish("order.created", lost, { drop: true });
+    gateway.trimmedUpTo = 2; // …and already gone from the history
+    serverRows = [lost];
+    gateway.publish("order.created", makeOrder({ created_at: "2026-11-26T10:00:03.000Z" }));
+    await vi.waitFor(() => expect(listRows().map((o) => o.number)).toContain("LOST"));
+    expect(gateway.resumes).toEqual([1]);
+    expect(queryFn.mock.calls.length).toBeGreaterThan(callsBefore);
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+  });
+
+  it("starts over from the new position when the stream restarted (orders.resync, then seq 1)", async () => {
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [] }));
+    const { sync, states } = connect();
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    for (let i = 0; i < 5; i++) gateway.publish("order.created", makeOrder({ created_at: `2026-11-26T10:00:0${i}.000Z` }));
+    await vi.waitFor(() => expect(sync.tracker.lastSeq).toBe(5));
+
+    gateway.history = []; // Redis lost its data: seq starts again at 1
+    gateway.io.emit("orders.resync", { reason: "stream-restarted" });
+    await vi.waitFor(() => expect(sync.tracker.lastSeq).toBeNull());
+    const fresh = makeOrder({ number: "FRESH", created_at: "2026-11-26T11:00:00.000Z" });
+    gateway.publish("order.created", fresh);
+    await vi.waitFor(() => expect(listRows().map((o) => o.number)).toContain("FRESH"));
+    expect(sync.tracker.lastSeq).toBe(1);
+    expect(gateway.resumes).toEqual([]);
   });
 });

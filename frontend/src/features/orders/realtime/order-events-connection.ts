@@ -1,13 +1,15 @@
 /**
- * The Socket.IO connection to the gateway (SPEC §7), free of React so it can be tested against
- * a real Socket.IO server: writes events into the query cache through the ledger, follows `seq`,
- * resumes after gaps and reconnects, refetches on `orders.resync`, refreshes the token on
- * `unauthorized`, and reports a truthful connection state.
+ * The Socket.IO connection to the gateway (SPEC §7, gateway/src/realtime/session.rs), free of
+ * React so it can be tested against a real Socket.IO server: writes events into the query cache
+ * through the ledger, follows `seq`, sends `last_seq` in the handshake of every (re)connect,
+ * resumes after a jump only when the socket receives the whole stream, refetches on
+ * `orders.resync`, refreshes the token on `unauthorized` or a server-side disconnect (the token
+ * expired), and reports a truthful connection state.
  */
 import type { QueryClient } from "@tanstack/react-query";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { orderKeys } from "../keys";
-import type { OrderEvent, OrderEventType, OrderListItem, ResyncEvent } from "../types";
+import type { OrderEvent, OrderEventType, OrderListItem, OrderStatus, ResumeAck, ResyncEvent, SubscribeAck } from "../types";
 import { applySnapshots } from "./apply-to-cache";
 import { toListItem, type SnapshotChange } from "./cache-reducer";
 import type { ConnectionState } from "./connection-store";
@@ -25,7 +27,16 @@ export interface OrderEventsOptions {
   refreshToken(): Promise<unknown>;
   /** The refresh was refused: the session is over. */
   onUnauthorized(): void;
+  /** Whether a `refreshToken()` failure means the session is over (default: 401 or 403). */
+  isSessionRefused?(error: unknown): boolean;
   onStateChange(state: ConnectionState): void;
+  /**
+   * The user reads every order (`orders:read`, not only `orders:read:assigned`). With an
+   * unfiltered subscription the socket then receives every `seq`, and a jump means a loss.
+   */
+  readsEveryOrder: boolean;
+  /** What `subscribe` asks for; default `{}` (every order the user may read). */
+  subscription?: { statuses?: OrderStatus[]; assignee?: "me" };
   /** Called for each event that changed the caches (for highlights and alerts). */
   onApplied?(type: OrderEventType, order: OrderListItem): void;
   onResync?(reason: string | undefined): void;
@@ -40,9 +51,8 @@ export interface OrderEventsConnection {
   close(): void;
 }
 
-interface Ack {
-  ok?: boolean;
-  resync?: boolean;
+function isReplayed(ack: ResumeAck | undefined): ack is Extract<ResumeAck, { ok: true }> & { outcome: { replayed: { count: number } } } {
+  return !!ack && ack.ok === true && typeof ack.outcome === "object" && ack.outcome !== null && "replayed" in ack.outcome;
 }
 
 function isOrderEvent(value: unknown): value is OrderEvent {
@@ -61,6 +71,11 @@ function isOrderEvent(value: unknown): value is OrderEvent {
 export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConnection {
   const { queryClient, sync } = options;
   const ackTimeout = options.ackTimeoutMs ?? 10_000;
+  const subscription = options.subscription ?? {};
+  const sessionRefused =
+    options.isSessionRefused ?? ((error: unknown) => [401, 403].includes((error as { status?: unknown } | null)?.status as number));
+  const unfiltered = !subscription.statuses && !subscription.assignee;
+  sync.tracker.setComplete(options.readsEveryOrder && unfiltered);
 
   const socket = io(options.url, {
     path: "/socket.io",
@@ -78,6 +93,7 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
   let connectedBefore = false;
   let resuming = false;
   let resyncing = false;
+  let resyncAgain = false;
   let unauthorizedInARow = 0;
   let closed = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -90,7 +106,7 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     if (pending.length === 0 || closed) return;
     const batch = pending;
     pending = [];
-    for (const change of applySnapshots(queryClient, sync.ledger, batch, sync.userId)) {
+    for (const change of applySnapshots(queryClient, sync.ledger, batch, sync.viewer)) {
       options.onApplied?.(change.type, change.order);
     }
   };
@@ -102,8 +118,14 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
   };
 
   /** Refetch what is shown; the tracker continues from what had been seen when it started. */
-  const resync = async () => {
-    if (closed || resyncing) return;
+  const resync = async (): Promise<void> => {
+    if (closed) return;
+    if (resyncing) {
+      // Asked again while refetching (e.g. `orders.resync` during our own refetch): the running
+      // refetch may predate what the server lost, so run one more after it.
+      resyncAgain = true;
+      return;
+    }
     resyncing = true;
     setState("catching-up");
     flush();
@@ -113,7 +135,10 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     } finally {
       resyncing = false;
       sync.tracker.markResynced(mark);
-      if (sync.tracker.hasGap) resumeGap();
+      if (resyncAgain) {
+        resyncAgain = false;
+        void resync();
+      } else if (sync.tracker.hasGap) resumeGap();
       else setState(socket.connected ? "live" : "reconnecting");
     }
   };
@@ -129,24 +154,41 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     }
     resuming = true;
     setState("catching-up");
-    socket.timeout(ackTimeout).emit("resume", { last_seq: plan.lastSeq }, (err: Error | null, ack?: Ack) => {
+    socket.timeout(ackTimeout).emit("resume", { last_seq: plan.lastSeq }, (err: Error | null, ack?: ResumeAck) => {
       resuming = false;
       if (closed) return;
-      // Replayed events arrive before the ack on the same socket: a hole left now is beyond replay.
-      if (err || ack?.ok === false || ack?.resync || sync.tracker.hasGap) void resync();
+      // `"resync"`: the server has also emitted `orders.resync` (handled there). Replayed events
+      // arrive before the ack on the same socket, so the replay covered everything this socket
+      // may see up to the gateway's `last_seq`; a hole left below it is not ours, one above it
+      // cannot be replayed now: refetch.
+      if (isReplayed(ack)) sync.tracker.markResynced(ack.last_seq);
+      if (err || !isReplayed(ack) || sync.tracker.hasGap) void resync();
       else setState("live");
     });
   };
 
+  let refreshFailures = 0;
   const refreshThenConnect = () => {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = undefined;
     options.refreshToken().then(
       () => {
+        refreshFailures = 0;
         if (!closed) socket.connect();
       },
-      () => {
+      (error: unknown) => {
         if (closed) return;
-        setState("offline");
-        options.onUnauthorized();
+        if (sessionRefused(error)) {
+          setState("offline");
+          options.onUnauthorized();
+          return;
+        }
+        // The gateway is down or failing (e.g. it closed our socket while shutting down):
+        // the session is not over, keep trying with backoff.
+        setState(connectedBefore ? "reconnecting" : "connecting");
+        refreshFailures += 1;
+        const delay = Math.min(10_000, 500 * 2 ** Math.min(refreshFailures, 5)) * (0.5 + Math.random() / 2);
+        retryTimer = setTimeout(() => !closed && refreshThenConnect(), delay);
       },
     );
   };
@@ -158,10 +200,11 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     const connectedAt = Date.now();
     const plan = sync.tracker.plan(reconnected);
     setState(plan.action === "none" ? "live" : "catching-up");
-    // Whatever the server replays for the handshake's last_seq comes before this ack.
-    socket.timeout(ackTimeout).emit("subscribe", {}, (err: Error | null) => {
+    // The handshake's `last_seq` makes the server replay what this socket missed (or emit
+    // `orders.resync`); those events may come before or after this ack and are applied as they come.
+    socket.timeout(ackTimeout).emit("subscribe", subscription, (err: Error | null, ack?: SubscribeAck) => {
       if (closed) return;
-      if (err || plan.action === "resync") {
+      if (err || ack?.ok !== true || plan.action === "resync") {
         void resync();
         return;
       }
@@ -189,6 +232,10 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
 
   socket.on("orders.resync", (payload: ResyncEvent | undefined) => {
     options.onResync?.(payload?.reason);
+    // The server cannot replay (history gone, or Redis restarted and `seq` began again at 1):
+    // the refetch is the new baseline and the next event's seq the new position.
+    flush();
+    sync.tracker.reset();
     void resync();
   });
 

@@ -3,6 +3,7 @@
  * hook and the mutations so every write goes through the same "newer wins" rule.
  */
 import type { QueryClient } from "@tanstack/react-query";
+import { ANONYMOUS_VIEWER, type OrderViewer } from "../filters";
 import { attachLedger } from "./apply-to-cache";
 import { OrderLedger } from "./ledger";
 import { SeqTracker } from "./seq-tracker";
@@ -10,8 +11,8 @@ import { SeqTracker } from "./seq-tracker";
 export interface OrderSync {
   ledger: OrderLedger;
   tracker: SeqTracker;
-  /** The signed-in user's id (for `assignee=me` lists). */
-  userId: string | null;
+  /** The signed-in user (for `assignee=me` lists) and the reach of their read grant. */
+  viewer: OrderViewer;
 }
 
 const registry = new WeakMap<QueryClient, OrderSync>();
@@ -19,8 +20,8 @@ const registry = new WeakMap<QueryClient, OrderSync>();
 export function orderSyncFor(queryClient: QueryClient): OrderSync {
   let sync = registry.get(queryClient);
   if (!sync) {
-    const created: OrderSync = { ledger: new OrderLedger(), tracker: new SeqTracker(), userId: null };
-    attachLedger(queryClient, created.ledger, () => created.userId);
+    const created: OrderSync = { ledger: new OrderLedger(), tracker: new SeqTracker(), viewer: ANONYMOUS_VIEWER };
+    attachLedger(queryClient, created.ledger, () => created.viewer);
     registry.set(queryClient, created);
     sync = created;
   }
