@@ -7,12 +7,12 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help test test-rust lint-rust realtime-deps test-frontend frontend-deps fmt
+.PHONY: help dev test test-rust lint-rust realtime-deps test-frontend frontend-deps check-compose fmt
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-test: lint-rust test-rust test-frontend ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
+test: check-compose lint-rust test-rust test-frontend ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
 
 lint-rust: ## cargo fmt --check and clippy with warnings denied
 	cargo fmt --all -- --check
@@ -34,3 +34,9 @@ frontend-deps: ## Install the dashboard's exact dependencies (skipped when node_
 
 test-frontend: frontend-deps ## Dashboard: lint, type check, unit and component tests, production build
 	cd frontend && npm run lint && npm run typecheck && npm test && npm run build
+
+dev: ## Build and run everything natively in the foreground (Ctrl-C stops it): scripts/dev.sh
+	@scripts/dev.sh
+
+check-compose: ## Validate docker-compose.yml (dclint) and that every env variable is documented and wired up
+	@scripts/check-compose.sh
