@@ -378,7 +378,7 @@ async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool
     let stack = Stack::start_with(
         pool,
         Options {
-            socket_buffer: 256,
+            socket_buffer: 1024,
             ..Options::default()
         },
     )
@@ -403,9 +403,16 @@ async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool
     assert_eq!(ready.as_deref(), Some("READY"));
 
     let redis = redis::Client::open(crate::helpers::REDIS_URL).unwrap();
-    let mut connection = redis.get_multiplexed_async_connection().await.unwrap();
-    // About 2 000 events a second: a reading client keeps up, a stalled one cannot.
-    for chunk in (1..=EVENTS).collect::<Vec<_>>().chunks(200) {
+    let config = redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(10)))
+        .set_response_timeout(Some(Duration::from_secs(10)));
+    let mut connection = redis
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
+        .unwrap();
+    // About 500 events (4 MB) a second for 10 s: a reading client keeps up even on a busy
+    // machine (seconds of slack in its buffers), a stalled one fills them and is evicted.
+    for chunk in (1..=EVENTS).collect::<Vec<_>>().chunks(50) {
         let mut pipe = redis::pipe();
         for seq in chunk {
             pipe.cmd("PUBLISH")
