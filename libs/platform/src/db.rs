@@ -65,9 +65,27 @@ pub fn violated_constraint(err: &sqlx::Error) -> Option<&str> {
     }
 }
 
+/// True when PostgreSQL refused a value it cannot represent (a NUL character in text, an
+/// invalid encoding): the request's fault, not the server's.
+pub fn is_unstorable_value(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|code| matches!(&*code, "22021" | "22P05")),
+        _ => false,
+    }
+}
+
 /// The answer for a database error that no handler mapped: 503 when the database is
-/// unavailable, otherwise a logged 500 that reveals nothing.
+/// unavailable, 400 for a value PostgreSQL cannot store, otherwise a logged 500 that
+/// reveals nothing.
 pub fn problem(err: &sqlx::Error) -> Problem {
+    if is_unstorable_value(err) {
+        tracing::warn!(error = %err, "request value refused by the database");
+        return Problem::bad_request(
+            "A value contains a character that cannot be stored (such as NUL).",
+        );
+    }
     if is_unavailable(err) {
         tracing::warn!(error = %err, "database unavailable");
         Problem::unavailable("The database is unavailable; try again shortly.")

@@ -86,6 +86,9 @@ async fn list_users(
     if search.is_some_and(|q| q.chars().count() > 100) {
         return Err(Problem::bad_request("q must be at most 100 characters").into());
     }
+    if search.is_some_and(|q| q.chars().any(char::is_control)) {
+        return Err(Problem::bad_request("q must not contain control characters").into());
+    }
     let rows = users::list(&state.db, search, params.include_inactive, MAX_LIST).await?;
     Ok(Json(rows.into_iter().map(UserView::from).collect()))
 }
@@ -363,7 +366,18 @@ async fn resolve_roles(
         errors.push(FieldError::new("roles", "must name at most 16 roles"));
         return Ok(Vec::new());
     }
-    let ids = roles::resolve(&state.db, names).await?;
+    // A name that cannot be a role (control characters such as NUL, overlong) is reported
+    // without asking the database, which could not even store it.
+    let plausible: Vec<String> = names
+        .iter()
+        .filter(|n| n.len() <= 64 && !n.chars().any(char::is_control))
+        .cloned()
+        .collect();
+    let found = roles::resolve(&state.db, &plausible).await?;
+    let ids: Vec<Option<i16>> = names
+        .iter()
+        .map(|n| plausible.iter().position(|p| p == n).and_then(|i| found[i]))
+        .collect();
     let mut resolved = Vec::new();
     for (i, (name, id)) in names.iter().zip(ids).enumerate() {
         match id {

@@ -321,3 +321,35 @@ async fn responses_carry_security_headers_and_a_request_id(pool: PgPool) {
         assert_eq!(echoed == sent, kept, "{sent:?} → {echoed:?}");
     }
 }
+
+#[sqlx::test(migrations = false)]
+async fn nul_bytes_in_searches_and_role_names_are_4xx_not_500(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.admin_token().await;
+    let search = app
+        .client
+        .get(app.url("/v1/users"))
+        .query(&[("q", "a\u{0}b")])
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(search.status(), StatusCode::BAD_REQUEST);
+    problem(search).await;
+    let create = app
+        .post_json(
+            "/v1/users",
+            Some(&admin),
+            &json!({"email": "nul@example.com", "password": PASSWORD, "roles": ["agent", "a\u{0}b", "x".repeat(500)]}),
+        )
+        .await;
+    assert_eq!(create.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = problem(create).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["roles[1]", "roles[2]"]);
+}
