@@ -3,10 +3,14 @@
 //! `/api/v1`, so what is documented is what runs; the session endpoints, which differ at the
 //! gateway (refresh token in a cookie), are documented here.
 
+use lom_platform::problem::CONTENT_TYPE as PROBLEM_JSON;
 use lom_platform::problem::ProblemBody;
 use serde::Serialize;
 use users_service::routes::{auth::LoginRequest, views::UserView};
-use utoipa::{OpenApi, ToSchema, openapi::OpenApi as Document};
+use utoipa::{
+    OpenApi, ToSchema,
+    openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder, path::Operation},
+};
 
 /// Internal paths that are not part of the public API.
 const INTERNAL: [&str; 5] = [
@@ -85,6 +89,50 @@ fn refresh() {}
 #[allow(dead_code)] // Documentation only: the handler is routes::auth::logout.
 fn logout() {}
 
+/// Answers every operation can give whatever its handler documents: the gateway's own
+/// (a token it refuses, a malformed path or query, a service that is down) and, for
+/// operations with a body, the JSON extractor's (too large, not JSON, invalid fields).
+fn standard_problems(operation: &mut Operation, path: &str) {
+    let mut add = |status: &str, description: &str| {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content(
+                            PROBLEM_JSON,
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("Problem")))
+                                .build(),
+                        )
+                        .build(),
+                )
+            });
+    };
+    add(
+        "400",
+        "Malformed request: path parameter, query or JSON syntax",
+    );
+    if path != "/api/v1/auth/login" {
+        add("401", "No valid access token (or session cookie)");
+    }
+    if operation.request_body.is_some() {
+        add("413", "The body is larger than allowed");
+        add("415", "The body is not application/json");
+        add(
+            "422",
+            "A field is missing, of the wrong type, unknown or invalid",
+        );
+    }
+    add(
+        "503",
+        "A service behind the gateway is unavailable; retry after Retry-After",
+    );
+}
+
 /// The whole public document.
 pub fn document() -> Document {
     let mut document = PublicApi::openapi();
@@ -104,6 +152,18 @@ pub fn document() -> Document {
         }
         service.info = document.info.clone();
         document.merge(service);
+    }
+    for (path, item) in &mut document.paths.paths {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.put,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            standard_problems(operation, path);
+        }
     }
     document
 }
@@ -136,5 +196,35 @@ mod tests {
             );
         }
         assert!(paths.iter().all(|p| p.starts_with("/api/v1/")), "{paths:?}");
+    }
+
+    #[test]
+    fn every_operation_documents_the_problems_the_gateway_can_answer() {
+        let document = document();
+        for (path, item) in &document.paths.paths {
+            let operations = [&item.get, &item.post, &item.patch, &item.delete];
+            for operation in operations.into_iter().flatten() {
+                let statuses: Vec<&str> = operation
+                    .responses
+                    .responses
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                for status in ["400", "503"] {
+                    assert!(
+                        statuses.contains(&status),
+                        "{path} lacks {status}: {statuses:?}"
+                    );
+                }
+                if path != "/api/v1/auth/login" {
+                    assert!(statuses.contains(&"401"), "{path} lacks 401");
+                }
+                if operation.request_body.is_some() {
+                    for status in ["413", "415", "422"] {
+                        assert!(statuses.contains(&status), "{path} lacks {status}");
+                    }
+                }
+            }
+        }
     }
 }
