@@ -5,20 +5,14 @@ use axum::{
     extract::State,
     http::{HeaderMap, header},
 };
-use lom_auth::{Permission, Principal};
-use lom_contracts::EventType;
+use lom_auth::{Permission, Principal, Scope};
 use lom_platform::{FieldError, Json, Problem, http_stack::RequestId, problem::ProblemBody};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::extract::OrderId;
-use crate::{
-    error::{ApiError, order_not_found, version_conflict},
-    repository,
-    state::AppState,
-    views::OrderDetail,
-};
+use super::{extract::OrderId, lock_at_version, record_update};
+use crate::{error::ApiError, repository, state::AppState, views::OrderDetail};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -84,27 +78,9 @@ pub async fn assign_order(
     }
     let actor = principal.user_id;
     let mut tx = state.db.begin().await?;
-    let current = repository::lock_current(&mut tx, id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    if current.version != request.version {
-        let detail = repository::detail(&mut tx, id)
-            .await?
-            .ok_or_else(order_not_found)?;
-        return Err(version_conflict(&detail).into());
-    }
+    let current = lock_at_version(&mut tx, id, request.version, Scope::All, actor).await?;
     let row = repository::assign(&mut tx, &current, assignee, actor).await?;
-    repository::write_event(
-        &mut tx,
-        EventType::OrderUpdated,
-        &row,
-        Some(current.prior_state()),
-        actor,
-    )
-    .await?;
-    let detail = repository::detail(&mut tx, id)
-        .await?
-        .ok_or_else(Problem::internal)?;
+    let detail = record_update(&mut tx, &current, &row, actor).await?;
     tx.commit().await?;
     Ok(Json(detail))
 }

@@ -9,10 +9,18 @@ mod list;
 mod update;
 
 use lom_auth::Scope;
+use lom_contracts::{EventType, OrderRow};
+use lom_platform::Problem;
+use sqlx::PgConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use crate::state::AppState;
+use crate::{
+    error::{ApiError, order_not_found, version_conflict},
+    repository,
+    state::AppState,
+    views::OrderDetail,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -29,4 +37,48 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Whether a caller with `scope` may see an order assigned to `assignee`.
 fn in_scope(scope: Scope, assignee: Option<Uuid>, caller: Uuid) -> bool {
     scope == Scope::All || assignee == Some(caller)
+}
+
+/// Locks the order for the rest of the transaction and checks the `version` the caller read:
+/// 404 when it is missing or outside the caller's `scope`, 409 `version-conflict` with the
+/// current order when someone changed it meanwhile.
+async fn lock_at_version(
+    conn: &mut PgConnection,
+    id: Uuid,
+    version: i64,
+    scope: Scope,
+    caller: Uuid,
+) -> Result<OrderRow, ApiError> {
+    let current = repository::lock_current(conn, id)
+        .await?
+        .filter(|order| in_scope(scope, order.assignee_id, caller))
+        .ok_or_else(order_not_found)?;
+    if current.version != version {
+        let detail = repository::detail(conn, id)
+            .await?
+            .ok_or_else(order_not_found)?;
+        return Err(version_conflict(&detail).into());
+    }
+    Ok(current)
+}
+
+/// Records the `order.updated` event of a change from `before` to `after` and returns the
+/// order as it now is, in the same transaction.
+async fn record_update(
+    conn: &mut PgConnection,
+    before: &OrderRow,
+    after: &OrderRow,
+    actor: Uuid,
+) -> Result<OrderDetail, ApiError> {
+    repository::write_event(
+        conn,
+        EventType::OrderUpdated,
+        after,
+        Some(before.prior_state()),
+        actor,
+    )
+    .await?;
+    Ok(repository::detail(conn, after.id)
+        .await?
+        .ok_or_else(Problem::internal)?)
 }

@@ -3,15 +3,15 @@
 
 use axum::extract::State;
 use lom_auth::{Permission, Principal};
-use lom_contracts::{EventType, OrderStatus, Priority};
+use lom_contracts::{OrderStatus, Priority};
 use lom_platform::{FieldError, Json, Problem, problem::ProblemBody};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
-use super::{extract::OrderId, in_scope};
+use super::{extract::OrderId, lock_at_version, record_update};
 use crate::{
     domain::{StatusChange, Text},
-    error::{ApiError, invalid_transition, order_not_found, version_conflict},
+    error::{ApiError, invalid_transition},
     repository::{self, FieldChanges},
     state::AppState,
     views::OrderDetail,
@@ -93,32 +93,13 @@ pub async fn update_order(
     let actor = principal.user_id;
 
     let mut tx = state.db.begin().await?;
-    let current = repository::lock_current(&mut tx, id)
-        .await?
-        .filter(|order| in_scope(scope, order.assignee_id, actor))
-        .ok_or_else(order_not_found)?;
-    if current.version != request.version {
-        let detail = repository::detail(&mut tx, id)
-            .await?
-            .ok_or_else(order_not_found)?;
-        return Err(version_conflict(&detail).into());
-    }
+    let current = lock_at_version(&mut tx, id, request.version, scope, actor).await?;
     changes.status = status
         .map(|to| StatusChange::new(current.status, to))
         .transpose()
         .map_err(invalid_transition)?;
     let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
-    repository::write_event(
-        &mut tx,
-        EventType::OrderUpdated,
-        &row,
-        Some(current.prior_state()),
-        actor,
-    )
-    .await?;
-    let detail = repository::detail(&mut tx, id)
-        .await?
-        .ok_or_else(Problem::internal)?;
+    let detail = record_update(&mut tx, &current, &row, actor).await?;
     tx.commit().await?;
     Ok(Json(detail))
 }
