@@ -7,23 +7,28 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help dev test test-rust lint-rust realtime-deps test-frontend frontend-deps check-compose fmt
+.PHONY: help dev test test-rust lint-rust realtime-deps contract-deps test-frontend test-e2e frontend-deps check-compose fmt
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-test: check-compose lint-rust test-rust test-frontend ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
+test: check-compose lint-rust test-rust test-frontend test-e2e ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
 
 lint-rust: ## cargo fmt --check and clippy with warnings denied
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-test-rust: realtime-deps ## Rust unit and integration tests against real PostgreSQL and Redis
+test-rust: realtime-deps contract-deps ## Rust unit and integration tests against real PostgreSQL and Redis
 	cargo test --workspace --locked -- --test-threads=$(TEST_THREADS)
 
 realtime-deps: ## socket.io-client for the gateway's realtime scenarios (skipped when current)
 	@cd gateway/tests/realtime && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 		npm ci --no-audit --no-fund; else echo "gateway/tests/realtime/node_modules is current"; fi
+
+contract-deps: ## schemathesis, pinned, in tools/schemathesis/.venv for the contract test (skipped when current)
+	@cd tools/schemathesis && if [ ! -f .venv/.installed ] || [ requirements.txt -nt .venv/.installed ]; then \
+		python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt && touch .venv/.installed; \
+		else echo "tools/schemathesis/.venv is current"; fi
 
 fmt: ## Format the Rust code
 	cargo fmt --all
@@ -34,6 +39,11 @@ frontend-deps: ## Install the dashboard's exact dependencies (skipped when node_
 
 test-frontend: frontend-deps ## Dashboard: lint, type check, unit and component tests, production build
 	cd frontend && npm run lint && npm run typecheck && npm test && npm run build
+
+test-e2e: frontend-deps ## Browser tests (playwright-core + Debian chromium) against the real stack on free ports
+	cargo build --locked -p users-service -p orders-service -p gateway
+	@if [ ! -f frontend/.next/standalone/server.js ]; then cd frontend && npm run build; fi
+	cd frontend && npm run test:e2e
 
 dev: ## Build and run everything natively in the foreground (Ctrl-C stops it): scripts/dev.sh
 	@scripts/dev.sh

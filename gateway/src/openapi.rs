@@ -163,6 +163,10 @@ pub fn document() -> Document {
         ];
         for operation in operations.into_iter().flatten() {
             standard_problems(operation, path);
+            if path.starts_with("/api/v1/auth/") && path != "/api/v1/auth/me" {
+                // Public: they take credentials or the session cookie, not a bearer token.
+                operation.security = Some(Vec::new());
+            }
         }
     }
     document
@@ -224,6 +228,19 @@ mod tests {
                         assert!(statuses.contains(&status), "{path} lacks {status}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_session_endpoints_are_public() {
+        let document = document();
+        for (path, item) in &document.paths.paths {
+            let operations = [&item.get, &item.post, &item.patch, &item.delete];
+            for operation in operations.into_iter().flatten() {
+                let public = operation.security.as_ref().is_some_and(Vec::is_empty);
+                let session = ["login", "refresh", "logout"].map(|p| format!("/api/v1/auth/{p}"));
+                assert_eq!(public, session.contains(path), "{path}");
             }
         }
     }

@@ -36,6 +36,8 @@ pub struct Options {
     pub socket_buffer: usize,
     /// Use the production Redis names (for a gateway binary, which cannot be told others).
     pub production_event_names: bool,
+    /// Connect orders-service to PostgreSQL at this address instead of the pool's own.
+    pub orders_database_addr: Option<SocketAddr>,
 }
 
 impl Default for Options {
@@ -46,19 +48,30 @@ impl Default for Options {
             orders_url_override: None,
             socket_buffer: 1024,
             production_event_names: false,
+            orders_database_addr: None,
         }
     }
 }
 
 pub fn database_url(pool: &PgPool) -> String {
     let o = pool.connect_options();
+    database_url_at(pool, &format!("{}:{}", o.get_host(), o.get_port()))
+}
+
+/// The pool's database reached at another `host:port` (a fault-injecting proxy).
+pub fn database_url_at(pool: &PgPool, addr: &str) -> String {
+    let o = pool.connect_options();
     format!(
-        "postgres://{}@{}:{}/{}",
+        "postgres://{}@{addr}/{}",
         o.get_username(),
-        o.get_host(),
-        o.get_port(),
         o.get_database().unwrap_or("postgres")
     )
+}
+
+/// Where the pool's PostgreSQL server listens.
+pub fn database_addr(pool: &PgPool) -> String {
+    let o = pool.connect_options();
+    format!("{}:{}", o.get_host(), o.get_port())
 }
 
 impl Stack {
@@ -84,7 +97,10 @@ impl Stack {
         };
         let mut orders = OrdersSettings::from_env().expect("orders settings");
         orders.bind = SocketAddr::from(([127, 0, 0, 1], 0));
-        orders.database_url = SecretString::from(database_url(&pool));
+        orders.database_url = SecretString::from(match options.orders_database_addr {
+            Some(addr) => database_url_at(&pool, &addr.to_string()),
+            None => database_url(&pool),
+        });
         orders.redis_url = SecretString::from(options.redis_url.clone());
         orders.users_url = users.base_url.clone();
         orders.jwks_url = users.jwks_url();

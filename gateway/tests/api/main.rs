@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
 
+mod contract;
+mod faults;
 mod forged;
 mod helpers;
 mod realtime;

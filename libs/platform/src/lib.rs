@@ -6,10 +6,12 @@ pub mod config;
 pub mod db;
 pub mod extract;
 pub mod http_stack;
+pub mod integer;
 pub mod json;
 pub mod metrics;
 pub mod ops;
 pub mod problem;
+pub mod schema;
 pub mod server;
 pub mod telemetry;
 

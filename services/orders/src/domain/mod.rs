@@ -2,12 +2,14 @@
 //! code past the edge never re-checks them.
 
 mod email;
+mod ids;
 mod money;
 mod new_order;
 mod status;
 mod text;
 
 pub use email::Email;
+pub use ids::parse_hyphenated;
 pub use money::{Currency, Money};
 pub use new_order::{NewAddress, NewCustomer, NewItem, NewOrder, Quantity};
 pub use status::{InvalidTransition, StatusChange};

@@ -1,13 +1,13 @@
 //! Reads: a filtered, keyset-paginated list (newest first on `(created_at, id)`), the counts
 //! per status under the same filters, and one full order with items and history.
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use lom_contracts::{OrderRow, OrderStatus};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row, postgres::PgRow};
 use uuid::Uuid;
 
 use super::rows::{ROW_SELECT, order_row, parse_column};
+use crate::domain::parse_hyphenated;
 use crate::views::{
     AddressView, CustomerView, HistoryEntry, HistoryKind, ItemView, OrderDetail, OrderStats,
 };
@@ -45,21 +45,21 @@ impl Cursor {
         }
     }
 
+    /// `<microseconds since the epoch>_<id>`: documented, so a client can tell a cursor it
+    /// was given from a mistyped one before asking.
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!(
-            "{}:{}",
-            self.created_at.timestamp_micros(),
-            self.id
-        ))
+        format!("{}_{}", self.created_at.timestamp_micros(), self.id)
     }
 
     pub fn decode(text: &str) -> Option<Self> {
-        let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-        let text = String::from_utf8(bytes).ok()?;
-        let (micros, id) = text.split_once(':')?;
+        let (micros, id) = text.split_once('_')?;
+        // Up to 17 digits: at most year 5138, inside PostgreSQL's timestamp range.
+        if !(1..=17).contains(&micros.len()) || !micros.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
         Some(Self {
             created_at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
-            id: id.parse().ok()?,
+            id: parse_hyphenated(id)?,
         })
     }
 }
@@ -284,8 +284,18 @@ mod tests {
             id: Uuid::now_v7(),
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
-        for bad in ["", "!!", "bm90LWEtY3Vyc29y", "MTIzOm5vdC1hLXV1aWQ"] {
-            assert_eq!(Cursor::decode(bad), None, "{bad}");
+        let id = "0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b";
+        for bad in [
+            String::new(),
+            "!!".into(),
+            "bm90LWEtY3Vyc29y".into(),
+            format!("+12_{id}"),
+            format!("123456789012345678_{id}"),
+            format!("-12_{id}"),
+            format!("12_{}", id.replace('-', "")),
+            format!("12:{id}"),
+        ] {
+            assert_eq!(Cursor::decode(&bad), None, "{bad}");
         }
     }
 

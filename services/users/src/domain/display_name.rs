@@ -1,5 +1,5 @@
-//! A person's display name: trimmed, 1 to 100 characters, no control characters or
-//! bidirectional overrides; anything else (Thai, combining marks) is kept exactly.
+//! A person's display name: 1 to 100 characters, not blank, no control characters or
+//! bidirectional overrides; stored trimmed, anything else (Thai, combining marks) exactly.
 
 use super::is_forbidden_char;
 
@@ -8,12 +8,12 @@ pub struct DisplayName(String);
 
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        if raw.chars().count() > 100 {
+            return Err("must be at most 100 characters");
+        }
         let name = raw.trim();
         if name.is_empty() {
             return Err("must not be empty");
-        }
-        if name.chars().count() > 100 {
-            return Err("must be at most 100 characters");
         }
         if name.chars().any(is_forbidden_char) {
             return Err("must not contain control characters or direction overrides");

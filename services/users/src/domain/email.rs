@@ -1,5 +1,6 @@
-//! An email address as accounts use it: trimmed, lower-cased (unique case-insensitively),
-//! at most 254 characters, one `@` with a non-empty local part and a dotted domain.
+//! An email address as accounts use it: at most 254 characters without spaces, one `@` after
+//! 1 to 64 characters, a dotted domain; stored lower-cased (unique case-insensitively).
+//! Clients trim what people type; the API refuses surrounding spaces rather than guess.
 
 use std::fmt;
 
@@ -10,20 +11,19 @@ pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        let email = raw.trim().to_lowercase();
-        if email.is_empty() {
+        if raw.is_empty() {
             return Err("must not be empty");
         }
-        if email.chars().count() > 254 {
+        if raw.chars().count() > 254 {
             return Err("must be at most 254 characters");
         }
-        if email
+        if raw
             .chars()
             .any(|c| c.is_whitespace() || is_forbidden_char(c))
         {
             return Err("must not contain spaces or control characters");
         }
-        let Some((local, domain)) = email.split_once('@') else {
+        let Some((local, domain)) = raw.split_once('@') else {
             return Err("must be an email address");
         };
         let domain_ok = domain.contains('.')
@@ -31,10 +31,10 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains("..")
             && !domain.contains('@');
-        if local.is_empty() || local.len() > 64 || !domain_ok {
+        if local.is_empty() || local.chars().count() > 64 || !domain_ok {
             return Err("must be an email address");
         }
-        Ok(Self(email))
+        Ok(Self(raw.to_lowercase()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -53,11 +53,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn addresses_are_trimmed_and_lower_cased() {
+    fn addresses_are_lower_cased_and_surrounding_spaces_refused() {
         assert_eq!(
-            Email::parse("  Somchai@Example.COM ").unwrap().as_str(),
+            Email::parse("Somchai@Example.COM").unwrap().as_str(),
             "somchai@example.com"
         );
+        assert!(Email::parse(" somchai@example.com").is_err());
+        assert!(Email::parse("somchai@example.com\n").is_err());
+    }
+
+    #[test]
+    fn the_local_part_is_counted_in_characters() {
+        assert!(Email::parse(&format!("{}@example.com", "ก".repeat(64))).is_ok());
+        assert!(Email::parse(&format!("{}@example.com", "ก".repeat(65))).is_err());
     }
 
     #[test]

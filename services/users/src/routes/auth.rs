@@ -18,14 +18,14 @@ use crate::{
     domain::Email,
     error::{ApiError, ApiResult},
     repository::users,
-    routes::views::UserView,
+    routes::{
+        schemas::{self, LOGIN_PASSWORD_MAX},
+        views::UserView,
+    },
     sessions::{self, Session},
     state::AppState,
     throttle::LoginThrottle,
 };
-
-/// Longest password accepted at login (longer ones cannot match: the policy caps at 128).
-const MAX_LOGIN_PASSWORD: usize = 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -38,9 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(example = "dispatcher@example.com")]
+    #[schema(schema_with = schemas::email, example = "dispatcher@example.com")]
     pub email: String,
-    #[schema(example = "correct horse battery staple", format = Password)]
+    #[schema(example = "correct horse battery staple", format = Password, min_length = 1, max_length = 1024)]
     pub password: String,
 }
 
@@ -107,10 +107,10 @@ async fn login(
 ) -> ApiResult<Json<SessionResponse>> {
     let email = Email::parse(&request.email)
         .map_err(|message| Problem::validation(vec![FieldError::new("email", message)]))?;
-    if request.password.is_empty() || request.password.len() > MAX_LOGIN_PASSWORD {
+    if !(1..=LOGIN_PASSWORD_MAX).contains(&request.password.chars().count()) {
         return Err(Problem::validation(vec![FieldError::new(
             "password",
-            format!("must be 1 to {MAX_LOGIN_PASSWORD} bytes"),
+            format!("must be 1 to {LOGIN_PASSWORD_MAX} characters"),
         )])
         .into());
     }

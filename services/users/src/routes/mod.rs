@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod keys;
 pub mod roles;
+pub mod schemas;
 pub mod users;
 pub mod views;
 

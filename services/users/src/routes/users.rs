@@ -16,7 +16,10 @@ use crate::{
     domain::{DisplayName, Email, NewPassword},
     error::{ApiError, ApiResult},
     repository::{audit, refresh_tokens, roles, users},
-    routes::views::UserView,
+    routes::{
+        schemas::{self, SEARCH_MAX},
+        views::UserView,
+    },
     state::AppState,
 };
 
@@ -35,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Matches email or display name, case-insensitively.
+    #[param(schema_with = schemas::user_search)]
     pub q: Option<String>,
     /// Include deactivated accounts (default false).
     #[serde(default)]
@@ -44,27 +48,45 @@ pub struct ListParams {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
-    #[schema(example = "somchai@example.com")]
+    #[schema(schema_with = schemas::email, example = "somchai@example.com")]
     pub email: String,
     /// Defaults to the part of the email before `@`.
+    #[schema(schema_with = schemas::display_name_or_null)]
     pub display_name: Option<String>,
-    #[schema(format = Password, min_length = 10, max_length = 128)]
+    #[schema(schema_with = schemas::new_password)]
     pub password: String,
-    #[schema(example = json!(["agent"]))]
+    #[schema(schema_with = schemas::role_names, example = json!(["agent"]))]
     pub roles: Vec<String>,
 }
 
-/// Only the fields present change.
+/// Only the fields present change; at least one must be.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct UpdateUserRequest {
+    #[serde(default, deserialize_with = "given")]
+    #[schema(schema_with = schemas::display_name)]
     pub display_name: Option<String>,
+    #[serde(default, deserialize_with = "given")]
+    #[schema(schema_with = schemas::role_names)]
     pub roles: Option<Vec<String>>,
     /// `false` deactivates the account and revokes its sessions.
+    #[serde(default, deserialize_with = "given")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
     /// A new password (admin reset); revokes the account's sessions.
-    #[schema(format = Password, min_length = 10, max_length = 128)]
+    #[serde(default, deserialize_with = "given")]
+    #[schema(schema_with = schemas::new_password)]
     pub password: Option<String>,
+}
+
+/// A field that may be absent but, when present, is not `null`.
+fn given<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Lists accounts by name.
@@ -82,13 +104,16 @@ async fn list_users(
     Query(params): Query<ListParams>,
 ) -> ApiResult<Json<Vec<UserView>>> {
     caller.require_all(Permission::UsersRead)?;
-    let search = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if search.is_some_and(|q| q.chars().count() > 100) {
-        return Err(Problem::bad_request("q must be at most 100 characters").into());
+    let raw = params.q.as_deref().unwrap_or_default();
+    if raw.chars().count() > SEARCH_MAX {
+        return Err(
+            Problem::bad_request(format!("q must be at most {SEARCH_MAX} characters")).into(),
+        );
     }
-    if search.is_some_and(|q| q.chars().any(char::is_control)) {
+    if raw.chars().any(char::is_control) {
         return Err(Problem::bad_request("q must not contain control characters").into());
     }
+    let search = Some(raw.trim()).filter(|q| !q.is_empty());
     let rows = users::list(&state.db, search, params.include_inactive, MAX_LIST).await?;
     Ok(Json(rows.into_iter().map(UserView::from).collect()))
 }

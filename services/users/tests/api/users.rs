@@ -327,3 +327,20 @@ async fn deactivation_and_password_resets_are_announced_to_the_gateways(pool: Pg
         "it lives one access-token lifetime: {ttl}"
     );
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_documented_role_names_are_the_roles_that_exist(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.admin_token().await;
+    let roles: Vec<Value> = app
+        .get("/v1/roles", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut names: Vec<&str> = roles.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    let mut documented = users_service::routes::schemas::ROLE_NAMES;
+    documented.sort_unstable();
+    assert_eq!(names, documented);
+}

@@ -22,6 +22,7 @@ pub struct AssignOrderRequest {
     #[schema(value_type = Option<Uuid>, required = true)]
     assignee_id: Option<Option<Uuid>>,
     /// The version the caller last saw.
+    #[serde(deserialize_with = "lom_platform::integer::whole")]
     version: i64,
 }
 

@@ -15,6 +15,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::schemas;
+
 use crate::{
     domain::{Currency, Email, Money, NewAddress, NewCustomer, NewItem, NewOrder, Quantity, Text},
     error::ApiError,
@@ -29,32 +31,46 @@ const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-repl
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerInput {
+    #[schema(schema_with = schemas::name)]
     name: String,
+    #[schema(schema_with = schemas::email)]
     email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = schemas::phone)]
     phone: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressInput {
+    #[schema(schema_with = schemas::address_line)]
     line1: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = schemas::second_address_line)]
     line2: Option<String>,
+    #[schema(schema_with = schemas::city)]
     city: String,
+    #[schema(schema_with = schemas::postal_code)]
     postal_code: String,
     /// ISO 3166-1 alpha-2, upper case (e.g. `TH`).
+    #[schema(schema_with = schemas::country)]
     country: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
+    #[schema(schema_with = schemas::sku)]
     sku: String,
+    #[schema(schema_with = schemas::name)]
     name: String,
     /// 1–10 000.
+    #[schema(minimum = 1, maximum = 10_000)]
+    #[serde(deserialize_with = "lom_platform::integer::whole")]
     quantity: i64,
-    /// Integer minor units (e.g. 1999 = 19.99 THB).
+    /// Integer minor units (e.g. 1999 = 19.99 THB), at most 100 000 000 000.
+    #[schema(minimum = 0, maximum = 100_000_000_000_i64)]
+    #[serde(deserialize_with = "lom_platform::integer::whole")]
     unit_price: i64,
 }
 
@@ -64,10 +80,12 @@ pub struct CreateOrderRequest {
     customer: CustomerInput,
     shipping_address: AddressInput,
     /// 1–100 items.
+    #[schema(min_items = 1, max_items = 100)]
     items: Vec<ItemInput>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     priority: Option<Priority>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = schemas::note)]
     note: Option<String>,
 }
 
@@ -99,18 +117,27 @@ impl Fields {
 fn parse_order(request: &CreateOrderRequest, currency: &Currency) -> Result<NewOrder, Problem> {
     let mut fields = Fields::default();
     let customer = &request.customer;
-    let name = fields.check("customer.name", Text::line(&customer.name, 200));
+    let name = fields.check(
+        "customer.name",
+        Text::line(&customer.name, schemas::NAME_MAX),
+    );
     let email = fields.check("customer.email", Email::parse(&customer.email));
     let phone = fields.check_optional("customer.phone", customer.phone.as_deref(), parse_phone);
     let address = &request.shipping_address;
-    let line1 = fields.check("shipping_address.line1", Text::line(&address.line1, 200));
+    let line1 = fields.check(
+        "shipping_address.line1",
+        Text::line(&address.line1, schemas::ADDRESS_LINE_MAX),
+    );
     let line2 = fields.check_optional("shipping_address.line2", address.line2.as_deref(), |l| {
-        Text::line(l, 200)
+        Text::line(l, schemas::ADDRESS_LINE_MAX)
     });
-    let city = fields.check("shipping_address.city", Text::line(&address.city, 100));
+    let city = fields.check(
+        "shipping_address.city",
+        Text::line(&address.city, schemas::CITY_MAX),
+    );
     let postal_code = fields.check(
         "shipping_address.postal_code",
-        Text::line(&address.postal_code, 20),
+        Text::line(&address.postal_code, schemas::POSTAL_CODE_MAX),
     );
     let country = fields.check("shipping_address.country", parse_country(&address.country));
     let items: Vec<_> = request
@@ -120,7 +147,7 @@ fn parse_order(request: &CreateOrderRequest, currency: &Currency) -> Result<NewO
         .map(|(i, item)| parse_item(&mut fields, i, item))
         .collect();
     let note = fields.check_optional("note", request.note.as_deref(), |n| {
-        Text::multiline(n, 2000)
+        Text::multiline(n, schemas::NOTE_MAX)
     });
 
     let (
@@ -168,8 +195,8 @@ fn parse_order(request: &CreateOrderRequest, currency: &Currency) -> Result<NewO
 
 fn parse_item(fields: &mut Fields, index: usize, item: &ItemInput) -> Option<NewItem> {
     let at = |name: &str| format!("items[{index}].{name}");
-    let sku = fields.check(at("sku"), Text::line(&item.sku, 64));
-    let name = fields.check(at("name"), Text::line(&item.name, 200));
+    let sku = fields.check(at("sku"), Text::line(&item.sku, schemas::SKU_MAX));
+    let name = fields.check(at("name"), Text::line(&item.name, schemas::NAME_MAX));
     let quantity = fields.check(at("quantity"), Quantity::parse(item.quantity));
     let price = fields.check(at("unit_price"), Money::unit_price(item.unit_price));
     NewItem::new(sku?, name?, quantity?, price?)
@@ -178,7 +205,7 @@ fn parse_item(fields: &mut Fields, index: usize, item: &ItemInput) -> Option<New
 fn parse_phone(phone: &str) -> Result<Text, String> {
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')');
     if phone.chars().all(allowed) && phone.chars().any(|c| c.is_ascii_digit()) {
-        Text::line(phone, 40)
+        Text::line(phone, schemas::PHONE_MAX)
     } else {
         Err("must be a phone number of digits, spaces and + - ( )".to_owned())
     }
@@ -212,7 +239,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     path = "/v1/orders",
     tag = "orders",
     request_body = CreateOrderRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: the same key and body return the first result")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key of 1 to 255 visible ASCII characters: the same key and body return the first result", pattern = "^[!-~]{1,255}$")),
     responses(
         (status = 201, description = "The new order (or the first response to this Idempotency-Key)", body = OrderDetail),
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = ProblemBody, content_type = "application/problem+json"),

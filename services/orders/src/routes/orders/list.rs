@@ -8,8 +8,12 @@ use lom_platform::{Json, Problem, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::extract::QueryParams;
+use super::{
+    extract::QueryParams,
+    schemas::{self, SEARCH_MAX},
+};
 use crate::{
+    domain::parse_hyphenated,
     error::ApiError,
     repository::{self, Assignee, Cursor, OrderFilter},
     state::AppState,
@@ -17,18 +21,21 @@ use crate::{
 };
 
 const DEFAULT_LIMIT: i64 = 50;
+/// Keep in step with the `limit` parameter's documented maximum.
 const MAX_LIMIT: i64 = 200;
-const MAX_Q_CHARS: usize = 200;
 
 /// Filters shared by the list and the stats.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FilterQuery {
     /// Comma-separated statuses, e.g. `PENDING,CONFIRMED`.
+    #[param(value_type = Option<Vec<OrderStatus>>, style = Form, explode = false)]
     status: Option<String>,
     /// `me`, `unassigned` or a user id.
+    #[param(schema_with = schemas::assignee_filter)]
     assignee: Option<String>,
     /// Matches the order number, customer name or email (case-insensitive substring).
+    #[param(schema_with = schemas::order_search)]
     q: Option<String>,
 }
 
@@ -36,8 +43,10 @@ pub struct FilterQuery {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// `next_cursor` of the previous page.
+    #[param(schema_with = schemas::cursor)]
     cursor: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 
@@ -55,15 +64,14 @@ impl FilterQuery {
             None | Some("") => None,
             Some("me") => Some(Assignee::User(principal.user_id)),
             Some("unassigned") => Some(Assignee::Unassigned),
-            Some(id) => Some(Assignee::User(id.parse().map_err(|_| {
+            Some(id) => Some(Assignee::User(parse_hyphenated(id).ok_or_else(|| {
                 Problem::bad_request("assignee: expected me, unassigned or a user id")
             })?)),
         };
-        let q = match self.q.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(q) if q.chars().count() > MAX_Q_CHARS => {
+        let q = match self.q.as_deref() {
+            Some(q) if q.chars().count() > SEARCH_MAX => {
                 return Err(Problem::bad_request(format!(
-                    "q: must be at most {MAX_Q_CHARS} characters"
+                    "q: must be at most {SEARCH_MAX} characters"
                 )));
             }
             Some(q) if q.chars().any(char::is_control) => {
@@ -71,7 +79,8 @@ impl FilterQuery {
                     "q: must not contain control characters",
                 ));
             }
-            Some(q) => Some(q.to_owned()),
+            Some(q) => Some(q.trim()).filter(|q| !q.is_empty()).map(str::to_owned),
+            None => None,
         };
         Ok(OrderFilter {
             statuses,

@@ -6,6 +6,7 @@ mod delete;
 mod extract;
 mod get;
 mod list;
+mod schemas;
 mod update;
 
 use lom_auth::Scope;

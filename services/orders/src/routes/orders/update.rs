@@ -8,7 +8,7 @@ use lom_platform::{FieldError, Json, Problem, problem::ProblemBody};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
-use super::{extract::OrderId, lock_at_version, record_update};
+use super::{extract::OrderId, lock_at_version, record_update, schemas};
 use crate::{
     domain::{StatusChange, Text},
     error::{ApiError, invalid_transition},
@@ -17,17 +17,33 @@ use crate::{
     views::OrderDetail,
 };
 
+/// At least one of `status`, `priority` and `note`, with the version the caller last saw.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(min_properties = 2)]
 pub struct UpdateOrderRequest {
+    #[serde(default, deserialize_with = "given")]
+    #[schema(nullable = false)]
     status: Option<OrderStatus>,
+    #[serde(default, deserialize_with = "given")]
+    #[schema(nullable = false)]
     priority: Option<Priority>,
     /// A new note, or `null` to clear it.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = schemas::note)]
     note: Option<Option<String>>,
     /// The version the caller last saw.
+    #[serde(deserialize_with = "lom_platform::integer::whole")]
     version: i64,
+}
+
+/// A field that may be absent but, when present, is not `null`.
+fn given<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// Tells an explicit `null` (`Some(None)`) from an absent field (`None`).
@@ -45,9 +61,9 @@ fn parse_changes(
     let note = match &request.note {
         None => None,
         Some(None) => Some(None),
-        Some(Some(text)) => Some(Some(Text::multiline(text, 2000).map_err(|message| {
-            Problem::validation(vec![FieldError::new("note", message)])
-        })?)),
+        Some(Some(text)) => Some(Some(Text::multiline(text, schemas::NOTE_MAX).map_err(
+            |message| Problem::validation(vec![FieldError::new("note", message)]),
+        )?)),
     };
     if request.status.is_none() && request.priority.is_none() && note.is_none() {
         return Err(Problem::validation(vec![FieldError::new(
