@@ -11,6 +11,7 @@ import { ConnectionBadge } from "@/features/orders/components/connection-badge";
 import { useOrderEvents } from "@/features/orders/hooks/use-order-events";
 import { canReadOrders } from "@/features/orders/permissions";
 import { useI18n } from "@/lib/i18n/i18n-provider";
+import { hasPermission, PERMISSIONS } from "@/lib/permissions";
 
 /** Owns the live connection for everything under the dashboard. */
 function LiveOrders() {
@@ -35,6 +36,11 @@ function Shell({ children }: { children: ReactNode }) {
             <Link href="/orders" className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
               {t("nav.orders")}
             </Link>
+            {hasPermission(user, PERMISSIONS.usersRead) ? (
+              <Link href="/users" className="ml-3 text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
+                {t("nav.users")}
+              </Link>
+            ) : null}
           </nav>
           <ConnectionBadge />
         </div>

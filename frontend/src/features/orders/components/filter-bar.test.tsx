@@ -66,4 +66,18 @@ describe("FilterBar", () => {
     await userEvent.setup().click(screen.getByRole("button", { name: "Clear filters" }));
     expect(onChange).toHaveBeenCalledWith({ statuses: [], assignee: "all", q: "" });
   });
+
+  it("names an assignee from the URL who is no longer assignable, and shows a short id only when unknown", async () => {
+    const gone = "0193a5b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b";
+    const nameOf = (id: string) => (id === gone ? "Former Colleague" : null);
+    const onChange = vi.fn();
+    const { unmount } = renderWithProviders(
+      <FilterBar filters={{ ...DEFAULT_FILTERS, assignee: gone }} actor={dispatcher} onChange={onChange} searchRef={createRef()} nameOf={nameOf} />,
+    );
+    await waitFor(() => expect(screen.getByRole("option", { name: "Anan Agent" })).toBeInTheDocument());
+    expect(screen.getByRole("combobox", { name: "Assignee" })).toHaveDisplayValue("Former Colleague");
+    unmount();
+    renderWithProviders(<FilterBar filters={{ ...DEFAULT_FILTERS, assignee: gone }} actor={dispatcher} onChange={onChange} searchRef={createRef()} />);
+    expect(screen.getByRole("combobox", { name: "Assignee" })).toHaveDisplayValue("User …4f5a6b");
+  });
 });

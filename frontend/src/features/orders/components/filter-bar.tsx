@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
 import { useAssignableUsers } from "../api/get-assignable-users";
-import { shortId } from "../api/get-staff";
+import { shortId, type NameOf } from "../api/get-staff";
 import type { OrderFilters } from "../filters";
 import { orderViewerOf } from "../permissions";
 
@@ -14,13 +14,15 @@ interface Props {
   actor: Actor;
   onChange(patch: Partial<OrderFilters>): void;
   searchRef: RefObject<HTMLInputElement | null>;
+  /** Names of accounts outside the assignable list (deactivated since): the URL may still name them. */
+  nameOf?: NameOf;
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
 const fieldClass =
   "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100";
 
-export function FilterBar({ filters, actor, onChange, searchRef }: Props) {
+export function FilterBar({ filters, actor, onChange, searchRef, nameOf }: Props) {
   const { t } = useI18n();
   const canListPeople = hasPermission(actor, PERMISSIONS.ordersAssign);
   // An agent only ever sees orders assigned to them: an assignee filter means nothing there.
@@ -68,7 +70,7 @@ export function FilterBar({ filters, actor, onChange, searchRef }: Props) {
                 </option>
               ))}
             {!["all", "me", "unassigned"].includes(filters.assignee) && !people.data?.some((p) => p.id === filters.assignee) ? (
-              <option value={filters.assignee}>…{shortId(filters.assignee)}</option>
+              <option value={filters.assignee}>{nameOf?.(filters.assignee) ?? t("people.unknown", { id: shortId(filters.assignee) })}</option>
             ) : null}
           </select>
         </label>

@@ -82,7 +82,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
         </p>
       </div>
       <StatusTabs selected={selectedTab} stats={stats.data} onSelect={(status) => setFilters({ statuses: status ? [status] : [] })} />
-      <FilterBar filters={filters} actor={actor} onChange={setFilters} searchRef={searchRef} />
+      <FilterBar filters={filters} actor={actor} onChange={setFilters} searchRef={searchRef} nameOf={nameOf} />
       {assignProblem ? <ErrorMessage error={assign.error} fallback={t(assignProblem)} /> : null}
       {orders.isError && !orders.data ? (
         <div className="space-y-2">

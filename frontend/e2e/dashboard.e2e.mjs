@@ -1,0 +1,316 @@
+// Browser end-to-end tests of the dashboard against the real stack (see stack.mjs), driven by
+// playwright-core with Debian's Chromium. Run: `npm run test:e2e` (after `npm run build` and
+// `cargo build -p users-service -p orders-service -p gateway`), or `make test-e2e`.
+// LOM_SCREENSHOTS_DIR=<dir> also writes the main screens there (`npm run screenshots`).
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { chromium } from "playwright-core";
+import { assignOrder, createOrder, login, seedUsers, uniqueCustomer, updateOrder } from "./api.mjs";
+import { Stack } from "./stack.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARTIFACTS = resolve(import.meta.dirname, "artifacts");
+const SCREENSHOTS = process.env.LOM_SCREENSHOTS_DIR ? resolve(process.env.LOM_SCREENSHOTS_DIR) : null;
+const TEST_TIMEOUT = 60_000;
+
+const stack = new Stack();
+let browser;
+let users;
+let gatewayApi;
+let tokens;
+
+/** Opens a fresh browser context (its own cookies and storage: another person at another desk). */
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 820 }, locale: "en-US", timezoneId: "Asia/Bangkok" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+/** Runs `body` with fresh pages; on failure keeps a screenshot of each in e2e/artifacts. */
+async function withPages(name, count, body) {
+  const pages = [];
+  for (let i = 0; i < count; i++) pages.push(await newPage());
+  try {
+    await body(...pages);
+  } catch (error) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: join(ARTIFACTS, `${name.replace(/\W+/g, "-")}-${i}.png`) }).catch(() => {});
+    }
+    throw error;
+  } finally {
+    for (const page of pages) await page.context().close().catch(() => {});
+  }
+}
+
+async function screenshot(page, name) {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.waitForTimeout(300); // let animations (row highlight, badge) settle
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+async function signIn(page, email, password = stack.password) {
+  await page.goto(`${stack.webUrl}/sign-in`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Signs in and waits for the board to be live (socket connected). */
+async function openBoard(page, email, path = "/orders") {
+  await signIn(page, email);
+  await page.waitForURL((url) => url.pathname === "/orders");
+  if (path !== "/orders") await page.goto(`${stack.webUrl}${path}`);
+  await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+}
+
+/** Counts the order-list fetches a page makes from now on: live updates must come from the socket. */
+function countListFetches(page) {
+  const counter = { count: 0 };
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (request.method() === "GET" && url.pathname === "/api/v1/orders") counter.count += 1;
+  });
+  return counter;
+}
+
+const row = (page, order) => page.locator(`[role="row"][data-order-id="${order.id}"]`);
+/** The grid cells of a row: number, customer, items, total, status, priority, assignee, age. */
+const cell = (page, order, index) => row(page, order).locator('[role="gridcell"]').nth(index);
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run scripts/ensure-chromium.sh (apt-get install chromium) or set CHROMIUM_PATH`);
+  await stack.start();
+  users = await seedUsers(stack);
+  gatewayApi = `${stack.gatewayUrl}/api/v1`;
+  tokens = {
+    storefront: await login(gatewayApi, users.storefront.email, stack.password),
+    dispatcher: await login(gatewayApi, users.dispatcher.email, stack.password),
+  };
+  // Some traffic so the board is not empty: varied statuses and assignees.
+  const names = ["Somchai Jaidee", "Mali Srisuk", "Olivia Brown", "Niran Wong", "James Carter", "Pim Rattana"];
+  for (const [i, name] of names.entries()) {
+    let order = await createOrder(gatewayApi, tokens.storefront, name, { priority: i % 3 === 0 ? "high" : "normal" });
+    if (i % 2 === 1) order = await updateOrder(gatewayApi, tokens.dispatcher, order, { status: "CONFIRMED" });
+    if (i === 3) order = await updateOrder(gatewayApi, tokens.dispatcher, order, { status: "PROCESSING" });
+    if (i % 3 === 1) order = await assignOrder(gatewayApi, tokens.dispatcher, order, users.agent2.id);
+  }
+  // launch() gives the browser a fresh temporary profile (user-data dir), removed on close.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await stack.stop();
+});
+
+describe("dashboard against the real stack", () => {
+  test("sign in: a wrong password is refused with a clear message, the right one opens the board", { timeout: TEST_TIMEOUT }, () =>
+    withPages("sign-in", 1, async (page) => {
+      await page.goto(`${stack.webUrl}/orders`);
+      await page.waitForURL((url) => url.pathname === "/sign-in");
+      await screenshot(page, "sign-in");
+      await signIn(page, users.dispatcher.email, "not-the-password-1");
+      await assert.doesNotReject(page.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor());
+      assert.equal(new URL(page.url()).pathname, "/sign-in");
+
+      await page.getByLabel("Password").fill(stack.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/orders");
+      await page.getByText(users.dispatcher.display_name, { exact: true }).waitFor();
+      await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+    }));
+
+  test("an order created through the API appears on the board within a second, without reload", { timeout: TEST_TIMEOUT }, () =>
+    withPages("live-create", 1, async (page) => {
+      await openBoard(page, users.dispatcher.email);
+      await page.evaluate(() => {
+        window.__e2eSamePage = true;
+      });
+      const listFetches = countListFetches(page);
+      const customer = uniqueCustomer("Live Customer");
+      const order = await createOrder(gatewayApi, tokens.storefront, customer);
+      const created = Date.now();
+      await row(page, order).waitFor({ timeout: 1_000 });
+      const elapsed = Date.now() - created;
+      assert.ok(elapsed <= 1_000, `the order appeared after ${elapsed} ms`);
+      assert.equal(await cell(page, order, 1).innerText(), customer);
+      assert.equal(await cell(page, order, 4).innerText(), "Pending");
+      assert.equal(await page.evaluate(() => window.__e2eSamePage), true, "the page was reloaded");
+      assert.equal(listFetches.count, 0, "the board refetched the list instead of applying the event");
+      await screenshot(page, "board");
+    }));
+
+  test("filter by status: the URL carries it and only matching rows show", { timeout: TEST_TIMEOUT }, () =>
+    withPages("filter", 1, async (page) => {
+      const pending = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Filter Pending"));
+      let confirmed = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Filter Confirmed"));
+      confirmed = await updateOrder(gatewayApi, tokens.dispatcher, confirmed, { status: "CONFIRMED" });
+      await openBoard(page, users.dispatcher.email);
+      await row(page, pending).waitFor();
+      await row(page, confirmed).waitFor();
+
+      await page.getByRole("tab", { name: /^Confirmed/ }).click();
+      await page.waitForURL((url) => url.searchParams.get("status") === "CONFIRMED");
+      await row(page, pending).waitFor({ state: "detached" });
+      await row(page, confirmed).waitFor();
+      const statuses = await page.locator('[role="row"][data-order-id] [role="gridcell"]:nth-child(5)').allInnerTexts();
+      assert.ok(statuses.length >= 2, `expected the confirmed orders, got ${statuses.length} rows`);
+      assert.deepEqual([...new Set(statuses)], ["Confirmed"]);
+      assert.equal(await page.getByRole("tab", { name: /^Confirmed/ }).getAttribute("aria-selected"), "true");
+
+      // The URL alone restores the filter (a shared link, a reload).
+      await page.goto(`${stack.webUrl}/orders?status=PENDING`);
+      await row(page, pending).waitFor();
+      assert.equal(await row(page, confirmed).count(), 0);
+    }));
+
+  test("assigning in one browser shows the assignee's name live in another", { timeout: TEST_TIMEOUT }, () =>
+    withPages("assign-live", 2, async (dispatcher, admin) => {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Assign Me"));
+      await openBoard(dispatcher, users.dispatcher.email);
+      await openBoard(admin, stack.adminEmail);
+      await row(admin, order).waitFor();
+      assert.equal(await cell(admin, order, 6).innerText(), "Unassigned");
+      const adminListFetches = countListFetches(admin);
+
+      await row(dispatcher, order).click();
+      const drawer = dispatcher.getByRole("dialog");
+      await drawer.waitFor();
+      await drawer.getByLabel("Assign to").selectOption({ label: users.agent.display_name });
+
+      await admin.waitForFunction(
+        ({ id, name }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(7)`)?.textContent === name,
+        { id: order.id, name: users.agent.display_name },
+        { timeout: 2_000 },
+      );
+      assert.equal(adminListFetches.count, 0, "the other browser refetched the list instead of applying the event");
+      // The drawer's timeline names both people, not ids.
+      await drawer.getByText(`${users.dispatcher.display_name} assigned it to ${users.agent.display_name}`).waitFor();
+      await screenshot(dispatcher, "drawer");
+    }));
+
+  test("an agent sees only the orders assigned to them, and no users page", { timeout: TEST_TIMEOUT }, () =>
+    withPages("agent", 1, async (page) => {
+      const mine = await assignOrder(gatewayApi, tokens.dispatcher, await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Mine")), users.agent.id);
+      const theirs = await assignOrder(gatewayApi, tokens.dispatcher, await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Theirs")), users.agent2.id);
+      const nobodys = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Nobody"));
+      await openBoard(page, users.agent.email);
+      await row(page, mine).waitFor();
+      assert.equal(await cell(page, mine, 6).innerText(), users.agent.display_name);
+      assert.equal(await row(page, theirs).count(), 0);
+      assert.equal(await row(page, nobodys).count(), 0);
+
+      // One assigned to them later arrives live; one assigned to someone else never does.
+      const later = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Later"));
+      const other = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Other"));
+      await assignOrder(gatewayApi, tokens.dispatcher, other, users.agent2.id);
+      await assignOrder(gatewayApi, tokens.dispatcher, later, users.agent.id);
+      await row(page, later).waitFor({ timeout: 2_000 });
+      assert.equal(await row(page, other).count(), 0);
+      assert.equal(await row(page, nobodys).count(), 0);
+      const shown = await page.locator('[role="row"][data-order-id] [role="gridcell"]:nth-child(7)').allInnerTexts();
+      assert.deepEqual([...new Set(shown)], [users.agent.display_name]);
+      assert.equal(await page.getByRole("link", { name: "Users" }).count(), 0);
+      await screenshot(page, "agent-board");
+    }));
+
+  test("the gateway killed (-9) and restarted: the board catches up on what happened meanwhile, without reload", { timeout: 90_000 }, () =>
+    withPages("gateway-restart", 1, async (page) => {
+      await openBoard(page, users.dispatcher.email);
+      await page.evaluate(() => {
+        window.__e2eSamePage = true;
+      });
+      const before = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Before Outage"));
+      await row(page, before).waitFor({ timeout: 2_000 });
+
+      const listFetches = countListFetches(page);
+      await stack.kill("gateway", "SIGKILL");
+      await page.locator('[role="status"]:not([data-state="live"])').waitFor({ timeout: 15_000 });
+      // Straight to orders-service: the gateway is down.
+      const ordersApi = `${stack.ordersUrl}/v1`;
+      const meanwhile = [];
+      for (const label of ["Outage One", "Outage Two", "Outage Three"]) meanwhile.push(await createOrder(ordersApi, tokens.storefront, uniqueCustomer(label)));
+      meanwhile[0] = await updateOrder(ordersApi, tokens.dispatcher, meanwhile[0], { status: "CONFIRMED" });
+      for (const order of meanwhile) assert.equal(await row(page, order).count(), 0);
+
+      await stack.restartGateway();
+      // Socket.IO reconnects with backoff (at most 10 s, ±50 %), then resumes with last_seq.
+      for (const order of meanwhile) await row(page, order).waitFor({ timeout: 30_000 });
+      await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+      assert.equal(await cell(page, meanwhile[0], 4).innerText(), "Confirmed");
+      assert.equal(await page.evaluate(() => window.__e2eSamePage), true, "the page was reloaded");
+      // Replayed from the event history (last_seq), not refetched: the history still covers the gap.
+      assert.equal(listFetches.count, 0, "the board refetched the list instead of replaying the missed events");
+    }));
+
+  test("a dispatcher (users:read) sees the accounts read-only", { timeout: TEST_TIMEOUT }, () =>
+    withPages("users-read-only", 1, async (page) => {
+      await openBoard(page, users.dispatcher.email);
+      await page.getByRole("link", { name: "Users" }).click();
+      await page.waitForURL((url) => url.pathname === "/users");
+      await page.getByRole("cell", { name: users.agent.email }).waitFor();
+      await page.getByText("You can see the accounts but not change them.").waitFor();
+      assert.equal(await page.getByRole("form", { name: "New account" }).count(), 0);
+      assert.equal(await page.getByRole("button", { name: /^(Deactivate|Change roles)/ }).count(), 0);
+    }));
+
+  test("admin users page: create an account who can then sign in, explain duplicates and bad input, deactivate it", { timeout: TEST_TIMEOUT }, () =>
+    withPages("users-page", 2, async (admin, newcomer) => {
+      await openBoard(admin, stack.adminEmail);
+      await admin.getByRole("link", { name: "Users" }).click();
+      await admin.waitForURL((url) => url.pathname === "/users");
+      await admin.getByRole("cell", { name: users.dispatcher.email }).waitFor();
+
+      const form = admin.getByRole("form", { name: "New account" });
+      // The email is taken: 409, said plainly.
+      await form.getByLabel("Email").fill(users.viewer.email);
+      await form.getByLabel("Display name").fill("Someone Else");
+      await form.getByLabel("Password").fill("a-long-enough-password");
+      await form.getByLabel("viewer").check();
+      await form.getByRole("button", { name: "Create account" }).click();
+      await form.getByRole("alert").filter({ hasText: "Another account already uses this email." }).waitFor();
+
+      // A short password: the field says why (422 from the service).
+      await form.getByLabel("Email").fill("newcomer@e2e.test");
+      await form.getByLabel("Password").fill("short");
+      await form.getByRole("button", { name: "Create account" }).click();
+      const passwordError = await form.locator("#new-user-password-error").innerText();
+      assert.match(passwordError, /password|characters|at least/i);
+
+      await form.getByLabel("Display name").fill("Nok Newcomer");
+      await form.getByLabel("Password").fill("newcomer-password-123");
+      await form.getByRole("button", { name: "Create account" }).click();
+      await admin.getByRole("cell", { name: "newcomer@e2e.test" }).waitFor();
+      await screenshot(admin, "users");
+
+      await signIn(newcomer, "newcomer@e2e.test", "newcomer-password-123");
+      await newcomer.waitForURL((url) => url.pathname === "/orders");
+      await newcomer.getByText("Nok Newcomer", { exact: true }).waitFor();
+      await newcomer.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+
+      // Deactivated (after a confirmation): the open dashboard loses its session and signs out.
+      await admin.getByRole("button", { name: "Deactivate Nok Newcomer" }).click();
+      await admin.getByRole("group", { name: "Deactivate Nok Newcomer" }).getByRole("button", { name: "Yes, deactivate" }).click();
+      await admin.getByRole("button", { name: "Reactivate Nok Newcomer" }).waitFor();
+      await newcomer.waitForURL((url) => url.pathname === "/sign-in", { timeout: 15_000 });
+      await signIn(newcomer, "newcomer@e2e.test", "newcomer-password-123");
+      await newcomer.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();
+    }));
+});

@@ -1,0 +1,33 @@
+/** Accounts and roles as users-service sends them (`services/users/src/routes/views.rs`, `roles.rs`). */
+export interface UserAccount {
+  id: string;
+  email: string;
+  display_name: string;
+  roles: string[];
+  permissions: string[];
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Role {
+  name: string;
+  description: string;
+  permissions: string[];
+}
+
+/** `POST /users`. */
+export interface NewUser {
+  email: string;
+  display_name?: string;
+  password: string;
+  roles: string[];
+}
+
+/** `PATCH /users/{id}`: only the fields present change. */
+export interface UserChanges {
+  display_name?: string;
+  roles?: string[];
+  active?: boolean;
+  password?: string;
+}
