@@ -1,6 +1,6 @@
 //! Settings of the gateway, read once from the environment and validated at start.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
 
 use axum::http::HeaderValue;
 use lom_contracts::keys;
@@ -9,6 +9,8 @@ use lom_platform::{
     http_stack::StackLimits,
 };
 use secrecy::SecretString;
+
+use crate::login_limit::LoginRate;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -27,6 +29,8 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     pub upstream_connect_timeout: Duration,
     pub limits: StackLimits,
+    /// Sign-in attempts per client address (`LOGIN_RATE_PER_MINUTE`, `LOGIN_RATE_BURST`).
+    pub login_rate: LoginRate,
     pub realtime: RealtimeSettings,
 }
 
@@ -76,6 +80,13 @@ impl Settings {
             limits: StackLimits {
                 body_limit_bytes: config::parse_or("BODY_LIMIT_BYTES", 256 * 1024)?,
                 ..StackLimits::default()
+            },
+            login_rate: LoginRate {
+                per_minute: config::parse_or(
+                    "LOGIN_RATE_PER_MINUTE",
+                    NonZeroU32::MIN.saturating_add(59),
+                )?,
+                burst: config::parse_or("LOGIN_RATE_BURST", NonZeroU32::MIN.saturating_add(19))?,
             },
             realtime: RealtimeSettings {
                 channel: keys::EVENTS_CHANNEL.to_owned(),

@@ -4,6 +4,7 @@
 //! order events to every dashboard allowed to see them.
 
 pub mod configuration;
+pub mod login_limit;
 pub mod openapi;
 pub mod realtime;
 pub mod routes;

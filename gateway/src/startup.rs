@@ -24,6 +24,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     configuration::Settings,
+    login_limit::LoginLimiter,
     openapi,
     realtime::{self, Hub, history::History},
     routes,
@@ -73,6 +74,7 @@ impl Application {
             upstreams: Upstreams::new(&settings)?,
             verifier,
             settings: Arc::new(settings.clone()),
+            login_limiter: Arc::new(LoginLimiter::new(settings.login_rate)),
         };
         let app = Router::new()
             .merge(routes::api(state))

@@ -5,13 +5,14 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use lom_auth::JwtVerifier;
 
-use crate::{configuration::Settings, upstream::Upstreams};
+use crate::{configuration::Settings, login_limit::LoginLimiter, upstream::Upstreams};
 
 #[derive(Clone)]
 pub struct AppState {
     pub upstreams: Upstreams,
     pub verifier: Arc<JwtVerifier>,
     pub settings: Arc<Settings>,
+    pub login_limiter: Arc<LoginLimiter>,
 }
 
 impl FromRef<AppState> for Arc<JwtVerifier> {

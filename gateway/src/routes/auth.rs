@@ -3,10 +3,12 @@
 //! configured off for plain-http development). Refresh and logout, which act on that cookie,
 //! also refuse a foreign `Origin`.
 
+use std::net::SocketAddr;
+
 use axum::{
     Router,
     body::Bytes,
-    extract::{Request, State},
+    extract::{ConnectInfo, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -31,9 +33,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/me", get(me))
 }
 
-/// Forwards the credentials; on success moves the refresh token into the cookie.
+/// Forwards the credentials (within the per-address attempt rate); on success moves the
+/// refresh token into the cookie.
 async fn login(State(state): State<AppState>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
+    if let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>()
+        && let Err(problem) = state.login_limiter.check(peer.ip())
+    {
+        return problem.into_response();
+    }
     let body = match axum::body::to_bytes(body, state.settings.limits.body_limit_bytes).await {
         Ok(body) => body,
         Err(_) => return Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),

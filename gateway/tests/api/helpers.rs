@@ -2,10 +2,13 @@
 //! (schema `public`) and the gateway on one fresh test database and Redis names of their own,
 //! each on an ephemeral port.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
 
 use axum::http::HeaderValue;
-use gateway::configuration::{RealtimeSettings, Settings as GatewaySettings};
+use gateway::{
+    configuration::{RealtimeSettings, Settings as GatewaySettings},
+    login_limit::LoginRate,
+};
 use lom_platform::http_stack::StackLimits;
 use orders_service::configuration::{EventSettings, Settings as OrdersSettings};
 use reqwest::{Response, StatusCode};
@@ -38,6 +41,8 @@ pub struct Options {
     pub production_event_names: bool,
     /// Connect orders-service to PostgreSQL at this address instead of the pool's own.
     pub orders_database_addr: Option<SocketAddr>,
+    /// Sign-in attempts per address at the gateway (tests sign in often from one address).
+    pub login_rate: LoginRate,
 }
 
 impl Default for Options {
@@ -49,6 +54,10 @@ impl Default for Options {
             socket_buffer: 1024,
             production_event_names: false,
             orders_database_addr: None,
+            login_rate: LoginRate {
+                per_minute: NonZeroU32::new(6000).unwrap(),
+                burst: NonZeroU32::new(1000).unwrap(),
+            },
         }
     }
 }
@@ -147,6 +156,7 @@ impl Stack {
                 body_limit_bytes: 256 * 1024,
                 ..StackLimits::default()
             },
+            login_rate: options.login_rate,
             realtime: RealtimeSettings {
                 channel: self.events.channel.clone(),
                 history_key: self.events.history_key.clone(),
@@ -190,6 +200,16 @@ impl Stack {
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
             .bearer_auth(token)
             .json(body)
             .send()

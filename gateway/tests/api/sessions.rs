@@ -2,12 +2,15 @@
 //! cookie scoped to /api/v1/auth; refresh rotates it, a replay kills the family, logout
 //! clears it, and a foreign Origin cannot use it.
 
+use std::num::NonZeroU32;
+
+use gateway::login_limit::LoginRate;
 use reqwest::{Response, StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use users_service::test_support::ADMIN_EMAIL;
 
-use crate::helpers::{DASHBOARD_ORIGIN, Stack, password, problem};
+use crate::helpers::{DASHBOARD_ORIGIN, Options, Stack, password, problem};
 
 fn refresh_cookie(response: &Response) -> Option<String> {
     response
@@ -157,4 +160,52 @@ async fn wrong_credentials_are_a_401_problem_with_the_public_path(pool: PgPool) 
     assert!(refresh_cookie(&response).is_none());
     let body = problem(response).await;
     assert_eq!(body["instance"], "/api/v1/auth/login");
+}
+
+#[sqlx::test(migrations = false)]
+async fn sign_in_attempts_from_one_address_are_limited_before_they_reach_users_service(
+    pool: PgPool,
+) {
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            login_rate: LoginRate {
+                per_minute: NonZeroU32::new(1).unwrap(),
+                burst: NonZeroU32::new(3).unwrap(),
+            },
+            ..Options::default()
+        },
+    )
+    .await;
+    let attempt = |password: &'static str| {
+        stack
+            .client
+            .post(stack.url("/api/v1/auth/login"))
+            .json(&json!({"email": "nobody@example.com", "password": password}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            attempt("wrong").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let limited = attempt("wrong").await.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(
+        problem(limited).await["type"],
+        "urn:lom:problem:rate-limited"
+    );
+    // Signed-in work is not sign-in: the rest of the API is unaffected.
+    let (_, viewer) = stack.user("viewer").await;
+    assert_eq!(
+        stack.get("/api/v1/orders", &viewer).await.status(),
+        StatusCode::OK
+    );
 }
