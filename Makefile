@@ -7,7 +7,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help dev test test-rust lint-rust realtime-deps contract-deps test-frontend test-e2e frontend-deps check-compose fmt
+.PHONY: help dev test test-rust lint-rust realtime-deps contract-deps postman-deps postman test-frontend test-e2e frontend-deps check-compose fmt
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ lint-rust: ## cargo fmt --check and clippy with warnings denied
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-test-rust: realtime-deps contract-deps ## Rust unit and integration tests against real PostgreSQL and Redis
+test-rust: realtime-deps contract-deps postman-deps ## Rust unit and integration tests against real PostgreSQL and Redis
 	cargo test --workspace --locked -- --test-threads=$(TEST_THREADS)
 
 realtime-deps: ## socket.io-client for the gateway's realtime scenarios (skipped when current)
@@ -29,6 +29,14 @@ contract-deps: ## schemathesis, pinned, in tools/schemathesis/.venv for the cont
 	@cd tools/schemathesis && if [ ! -f .venv/.installed ] || [ requirements.txt -nt .venv/.installed ]; then \
 		python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt && touch .venv/.installed; \
 		else echo "tools/schemathesis/.venv is current"; fi
+
+postman-deps: ## The Postman collection's generator and newman, for its tests (skipped when current)
+	@cd tools/postman && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		npm ci --no-audit --no-fund; else echo "tools/postman/node_modules is current"; fi
+
+postman: postman-deps ## Regenerate docs/postman/ from the gateway's OpenAPI document
+	mkdir -p target && cargo run --quiet --locked -p gateway -- openapi > target/openapi.json
+	cd tools/postman && node generate.mjs ../../target/openapi.json ../../docs/postman/live-order-monitor.postman_collection.json
 
 fmt: ## Format the Rust code
 	cargo fmt --all

@@ -1,9 +1,34 @@
-//! gateway binary: reads settings and serves until SIGTERM/SIGINT.
+//! gateway binary: reads settings and serves until SIGTERM/SIGINT; `gateway openapi` prints
+//! the public OpenAPI document instead (for the Postman collection and other tools).
 
-use gateway::{configuration::Settings, startup::Application};
+use std::io::Write;
+
+use clap::{Parser, Subcommand};
+use gateway::{configuration::Settings, openapi, startup::Application};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Live Order Monitor gateway: the public REST API and Socket.IO hub"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the public OpenAPI document (JSON) and exit.
+    Openapi,
+}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    if let Some(Command::Openapi) = Cli::parse().command {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", openapi::document().to_pretty_json()?)?;
+        return Ok(());
+    }
     lom_platform::telemetry::init("gateway")?;
     let settings = Settings::from_env()?;
     Application::build(settings)

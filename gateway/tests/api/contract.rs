@@ -1,6 +1,7 @@
 //! The public document is the contract: schemathesis (pinned in `tools/schemathesis`, installed
 //! by `make contract-deps`) runs every check on every operation of `/openapi.json` against the
-//! real stack with an admin's token, and must find nothing.
+//! real stack with an admin's token, and must find nothing. The Postman collection generated
+//! from it (`tools/postman`, `make postman-deps`) must be current and must run end to end.
 
 use std::path::{Path, PathBuf};
 
@@ -76,4 +77,63 @@ async fn schemathesis_finds_nothing_wrong_with_the_public_api(pool: PgPool) {
         report.contains(&format!("Tested: {operations}")),
         "not every one of the {operations} operations was tested:\n{report}"
     );
+}
+
+fn postman_tool(relative: &str) -> PathBuf {
+    let path = workspace().join("tools/postman").join(relative);
+    assert!(
+        path.exists(),
+        "{} is missing: run `make postman-deps`",
+        path.display()
+    );
+    path
+}
+
+#[tokio::test]
+async fn the_committed_postman_collection_is_generated_from_the_current_document() {
+    let spec = std::env::temp_dir().join(format!("lom-openapi-{}.json", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &spec,
+        gateway::openapi::document().to_pretty_json().unwrap(),
+    )
+    .unwrap();
+    let output = Command::new("node")
+        .arg(postman_tool("generate.mjs"))
+        .arg("--check")
+        .arg(&spec)
+        .arg(workspace().join("docs/postman/live-order-monitor.postman_collection.json"))
+        .output()
+        .await
+        .expect("node runs");
+    std::fs::remove_file(&spec).ok();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_postman_collection_runs_end_to_end_against_the_gateway(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let email = format!("postman-{}@example.com", uuid::Uuid::new_v4().simple());
+    stack.users.create_user(&email, &["admin"]).await;
+    let output = Command::new(postman_tool("node_modules/.bin/newman"))
+        .arg("run")
+        .arg(workspace().join("docs/postman/live-order-monitor.postman_collection.json"))
+        .args(["--env-var", &format!("baseUrl={}", stack.gateway)])
+        .args(["--env-var", &format!("email={email}")])
+        .args([
+            "--env-var",
+            &format!("password={}", crate::helpers::password()),
+        ])
+        .args(["--color", "off", "--disable-unicode"])
+        .kill_on_drop(true)
+        .output()
+        .await
+        .expect("newman runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}");
+    // Every request ran, each with its "succeeds" assertion.
+    assert!(!report.contains("AssertionError"), "{report}");
 }

@@ -47,6 +47,12 @@ pub struct ListParams {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "somchai@example.com",
+    "display_name": "สมชาย ใจดี",
+    "password": "correct horse battery staple",
+    "roles": ["agent"]
+}))]
 pub struct CreateUserRequest {
     #[schema(schema_with = schemas::email, example = "somchai@example.com")]
     pub email: String,
@@ -62,7 +68,7 @@ pub struct CreateUserRequest {
 /// Only the fields present change; at least one must be.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
+#[schema(min_properties = 1, example = json!({"roles": ["dispatcher"]}))]
 pub struct UpdateUserRequest {
     #[serde(default, deserialize_with = "given")]
     #[schema(schema_with = schemas::display_name)]

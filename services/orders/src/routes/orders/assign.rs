@@ -16,6 +16,7 @@ use crate::{error::ApiError, repository, state::AppState, views::OrderDetail};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"assignee_id": "0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b", "version": 1}))]
 pub struct AssignOrderRequest {
     /// The user to assign, or `null` to unassign.
     #[serde(default, deserialize_with = "present")]

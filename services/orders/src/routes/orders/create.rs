@@ -76,6 +76,12 @@ pub struct ItemInput {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "customer": {"name": "สมชาย ใจดี", "email": "somchai@example.com", "phone": "+66 81 234 5678"},
+    "shipping_address": {"line1": "99 Sukhumvit Road", "city": "Bangkok", "postal_code": "10110", "country": "TH"},
+    "items": [{"sku": "MUG-1", "name": "Mug", "quantity": 2, "unit_price": 1999}],
+    "priority": "normal"
+}))]
 pub struct CreateOrderRequest {
     customer: CustomerInput,
     shipping_address: AddressInput,

@@ -20,7 +20,7 @@ use crate::{
 /// At least one of `status`, `priority` and `note`, with the version the caller last saw.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(min_properties = 2)]
+#[schema(min_properties = 2, example = json!({"status": "CONFIRMED", "version": 1}))]
 pub struct UpdateOrderRequest {
     #[serde(default, deserialize_with = "given")]
     #[schema(nullable = false)]
