@@ -191,6 +191,7 @@ mod tests {
             "/api/v1/orders/{id}/assign",
             "/api/v1/users",
             "/api/v1/users/assignable",
+            "/api/v1/users/names",
             "/api/v1/users/{id}",
             "/api/v1/roles",
         ] {

@@ -57,6 +57,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/users/assignable",
             get(to!(Users, Any(OrdersAssign))),
         )
+        .route("/api/v1/users/names", get(to!(Users, Any(OrdersRead))))
         .route(
             "/api/v1/users/{id}",
             get(to!(Users, Any(UsersRead))).patch(to!(Users, Any(UsersManage))),

@@ -100,6 +100,13 @@ pub async fn assignable(db: &PgPool, only: Option<Uuid>) -> sqlx::Result<Vec<Use
     .await
 }
 
+/// Every account's name, deactivated ones included (the history still names them).
+pub async fn names(db: &PgPool) -> sqlx::Result<Vec<(Uuid, String, bool)>> {
+    sqlx::query_as("SELECT id, display_name, is_active FROM users ORDER BY lower(display_name), id")
+        .fetch_all(db)
+        .await
+}
+
 pub async fn insert(
     tx: &mut Transaction<'_, Postgres>,
     id: Uuid,

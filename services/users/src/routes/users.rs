@@ -18,7 +18,7 @@ use crate::{
     repository::{audit, refresh_tokens, roles, users},
     routes::{
         schemas::{self, SEARCH_MAX},
-        views::UserView,
+        views::{UserName, UserView},
     },
     state::AppState,
 };
@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users, create_user))
         .routes(routes!(list_assignable))
         .routes(routes!(get_assignable))
+        .routes(routes!(list_names))
         .routes(routes!(get_user, update_user))
 }
 
@@ -357,6 +358,32 @@ async fn list_assignable(
     caller.require_all(Permission::OrdersAssign)?;
     let rows = users::assignable(&state.db, None).await?;
     Ok(Json(rows.into_iter().map(UserView::from).collect()))
+}
+
+/// The display name of every account, deactivated ones included, for anyone who reads orders
+/// (so an agent's board and timeline can name its colleagues).
+#[utoipa::path(
+    get, path = "/v1/users/names", tag = "users", security(("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<UserName>),
+        (status = 403, description = "Lacks orders:read", body = ProblemBody, content_type = "application/problem+json"),
+    ),
+)]
+async fn list_names(
+    caller: Principal,
+    State(state): State<AppState>,
+) -> ApiResult<Json<Vec<UserName>>> {
+    caller.require(Permission::OrdersRead)?;
+    let rows = users::names(&state.db).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, display_name, active)| UserName {
+                id,
+                display_name,
+                active,
+            })
+            .collect(),
+    ))
 }
 
 /// One assignable account: 404 unless it is active and may work orders (orders-service

@@ -23,6 +23,15 @@ pub struct UserView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Who an id is, for anyone who reads orders: no email, no roles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserName {
+    pub id: Uuid,
+    #[schema(example = "สมชาย ใจดี")]
+    pub display_name: String,
+    pub active: bool,
+}
+
 impl From<UserRow> for UserView {
     fn from(row: UserRow) -> Self {
         Self {

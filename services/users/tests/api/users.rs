@@ -344,3 +344,34 @@ async fn the_documented_role_names_are_the_roles_that_exist(pool: PgPool) {
     documented.sort_unstable();
     assert_eq!(names, documented);
 }
+
+#[sqlx::test(migrations = false)]
+async fn everyone_who_reads_orders_can_name_every_account_and_nothing_more(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.create_staff().await;
+    let leaver = app.create_user("leaver@example.com", &["agent"]).await;
+    let admin = app.admin_token().await;
+    app.patch_json(
+        &format!("/v1/users/{leaver}"),
+        &admin,
+        &json!({"active": false, "display_name": "Former Agent"}),
+    )
+    .await;
+    for role in ["agent", "viewer", "dispatcher"] {
+        let token = app.token(&format!("{role}@example.com")).await;
+        let response = app.get("/v1/users/names", Some(&token)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{role}");
+        let names: Vec<Value> = response.json().await.unwrap();
+        assert_eq!(names.len(), 6, "{role}: admin, four staff, the leaver");
+        let former = names.iter().find(|n| n["id"] == leaver.as_str()).unwrap();
+        assert_eq!(
+            former,
+            &json!({"id": leaver, "display_name": "Former Agent", "active": false})
+        );
+        assert!(names.iter().all(|n| n.get("email").is_none()), "{role}");
+    }
+    let storefront = app.token("storefront@example.com").await;
+    let refused = app.get("/v1/users/names", Some(&storefront)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    problem(refused).await;
+}
