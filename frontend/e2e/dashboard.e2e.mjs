@@ -121,6 +121,16 @@ after(async () => {
 });
 
 describe("dashboard against the real stack", () => {
+  test("the dashboard's pages carry the security headers (TESTING.md 21)", { timeout: TEST_TIMEOUT }, async () => {
+    for (const path of ["/sign-in", "/orders", "/runtime-config.js"]) {
+      const response = await fetch(`${stack.webUrl}${path}`, { redirect: "manual" });
+      const csp = response.headers.get("content-security-policy") ?? "";
+      assert.match(csp, /frame-ancestors 'none'/, path);
+      assert.match(csp, /object-src 'none'/, path);
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff", path);
+    }
+  });
+
   test("sign in: a wrong password is refused with a clear message, the right one opens the board", { timeout: TEST_TIMEOUT }, () =>
     withPages("sign-in", 1, async (page) => {
       await page.goto(`${stack.webUrl}/orders`);
@@ -229,6 +239,39 @@ describe("dashboard against the real stack", () => {
       assert.deepEqual([...new Set(shown)], [users.agent.display_name]);
       assert.equal(await page.getByRole("link", { name: "Users" }).count(), 0);
       await screenshot(page, "agent-board");
+
+      // The drawer's timeline names the dispatcher who assigned it (GET /users/names), not an id tail.
+      await row(page, mine).click();
+      const drawer = page.getByRole("dialog");
+      await drawer.getByText(`${users.dispatcher.display_name} assigned it to ${users.agent.display_name}`, { exact: true }).waitFor();
+      await drawer.getByText(`${users.storefront.display_name} created the order`, { exact: true }).waitFor();
+      assert.equal(await drawer.getByText(/User …/).count(), 0, "someone in the timeline is shown as an id");
+    }));
+
+  test("a viewer sees assignees by name on the board, also after a live assignment", { timeout: TEST_TIMEOUT }, () =>
+    withPages("viewer", 1, async (page) => {
+      const backups = await assignOrder(gatewayApi, tokens.dispatcher, await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Viewer Backup")), users.agent2.id);
+      const later = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Viewer Later"));
+      await openBoard(page, users.viewer.email);
+      await row(page, backups).waitFor();
+      await page.waitForFunction(
+        ({ id, name }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(7)`)?.textContent === name,
+        { id: backups.id, name: users.agent2.display_name },
+      );
+      assert.equal(await cell(page, later, 6).innerText(), "Unassigned");
+
+      await assignOrder(gatewayApi, tokens.dispatcher, later, users.agent.id);
+      await page.waitForFunction(
+        ({ id, name }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(7)`)?.textContent === name,
+        { id: later.id, name: users.agent.display_name },
+        { timeout: 2_000 },
+      );
+      // The assignee filter lists people by name for a viewer too.
+      await page.getByLabel("Assignee").selectOption({ label: users.agent2.display_name });
+      await page.waitForURL((url) => url.searchParams.get("assignee") === users.agent2.id);
+      await row(page, later).waitFor({ state: "detached" });
+      await row(page, backups).waitFor();
+      assert.equal(await page.getByRole("link", { name: "Users" }).count(), 0);
     }));
 
   test("the gateway killed (-9) and restarted: the board catches up on what happened meanwhile, without reload", { timeout: 90_000 }, () =>

@@ -11,7 +11,6 @@ export const orderKeys = {
   details: () => [...orderKeys.all, "detail"] as const,
   detail: (id: string) => [...orderKeys.details(), id] as const,
   assignable: () => [...orderKeys.all, "assignable-users"] as const,
-  staff: () => [...orderKeys.all, "staff"] as const,
 };
 
 export type OrderListKey = ReturnType<typeof orderKeys.list>;

@@ -10,6 +10,16 @@ export interface UserAccount {
   updated_at: string;
 }
 
+/**
+ * `GET /users/names` (`orders:read`, any scope): every account's display name, deactivated ones
+ * included (`UserName` in `services/users/src/routes/views.rs`). No emails.
+ */
+export interface UserName {
+  id: string;
+  display_name: string;
+  active: boolean;
+}
+
 export interface Role {
   name: string;
   description: string;

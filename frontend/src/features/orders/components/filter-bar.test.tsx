@@ -1,28 +1,28 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createRef } from "react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { renderWithProviders } from "@/test/render";
 import { DEFAULT_FILTERS, type OrderFilters } from "../filters";
-import { makeStaff } from "../test/fixtures";
+import { peopleFrom, type People } from "../people";
+import { makeName } from "../test/fixtures";
 import { FilterBar } from "./filter-bar";
 
 const viewer = { id: "v1", permissions: ["orders:read"] };
 const dispatcher = { id: "d1", permissions: ["orders:read", "orders:update", "orders:assign"] };
 const agent = { id: "g1", permissions: ["orders:read:assigned", "orders:update:assigned"] };
+const gone = "0193a5b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b";
+// `GET /users/names`, by name: the signed-in users themselves are in it too.
+const everyone = peopleFrom([
+  makeName("2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f", "Anan Agent"),
+  makeName("d1", "Dao Dispatcher"),
+  makeName(gone, "Former Colleague", false),
+  makeName("v1", "Wan Viewer"),
+]);
 
-beforeEach(() => {
-  vi.stubGlobal(
-    "fetch",
-    // `GET /users/assignable`: a plain array of accounts.
-    vi.fn(async () => new Response(JSON.stringify([makeStaff("2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f", "Anan Agent")]), { status: 200 })),
-  );
-});
-afterEach(() => vi.unstubAllGlobals());
-
-function setup(filters: OrderFilters, actor = viewer) {
+function setup(filters: OrderFilters, actor = viewer, people: People = everyone) {
   const onChange = vi.fn();
-  const view = renderWithProviders(<FilterBar filters={filters} actor={actor} onChange={onChange} searchRef={createRef()} />);
+  const view = renderWithProviders(<FilterBar filters={filters} actor={actor} onChange={onChange} searchRef={createRef()} people={people} />);
   return { onChange, ...view };
 }
 
@@ -38,19 +38,30 @@ describe("FilterBar", () => {
   it("copies a search changed from outside (back button, link) into the box", () => {
     const { onChange, rerender } = setup({ ...DEFAULT_FILTERS, q: "first" });
     expect(screen.getByRole("searchbox")).toHaveValue("first");
-    rerender(<FilterBar filters={{ ...DEFAULT_FILTERS, q: "second" }} actor={viewer} onChange={onChange} searchRef={createRef()} />);
+    rerender(<FilterBar filters={{ ...DEFAULT_FILTERS, q: "second" }} actor={viewer} onChange={onChange} searchRef={createRef()} people={everyone} />);
     expect(screen.getByRole("searchbox")).toHaveValue("second");
   });
 
-  it("changes the assignee filter, and lists people only for users who may assign", async () => {
+  it("changes the assignee filter, and lists everyone else by name, the deactivated last and marked", async () => {
     const { onChange, unmount } = setup(DEFAULT_FILTERS);
     const select = screen.getByRole("combobox", { name: "Assignee" });
-    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Everyone", "Mine", "Unassigned"]);
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "Everyone",
+      "Mine",
+      "Unassigned",
+      "Anan Agent",
+      "Dao Dispatcher",
+      "Former Colleague (inactive)",
+    ]);
     await userEvent.setup().selectOptions(select, "unassigned");
     expect(onChange).toHaveBeenCalledWith({ assignee: "unassigned" });
+    await userEvent.setup().selectOptions(select, "Former Colleague (inactive)");
+    expect(onChange).toHaveBeenLastCalledWith({ assignee: gone });
     unmount();
+    // The same list for a dispatcher: names do not depend on orders:assign.
     setup(DEFAULT_FILTERS, dispatcher);
-    await waitFor(() => expect(screen.getByRole("option", { name: "Anan Agent" })).toBeInTheDocument());
+    expect(screen.getAllByRole("option").map((o) => o.textContent)).toContain("Wan Viewer");
+    expect(screen.queryByRole("option", { name: "Dao Dispatcher" })).toBeNull();
   });
 
   it("has no assignee filter for an agent (they only ever see their own orders)", () => {
@@ -67,17 +78,13 @@ describe("FilterBar", () => {
     expect(onChange).toHaveBeenCalledWith({ statuses: [], assignee: "all", q: "" });
   });
 
-  it("names an assignee from the URL who is no longer assignable, and shows a short id only when unknown", async () => {
-    const gone = "0193a5b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b";
-    const nameOf = (id: string) => (id === gone ? "Former Colleague" : null);
-    const onChange = vi.fn();
-    const { unmount } = renderWithProviders(
-      <FilterBar filters={{ ...DEFAULT_FILTERS, assignee: gone }} actor={dispatcher} onChange={onChange} searchRef={createRef()} nameOf={nameOf} />,
-    );
-    await waitFor(() => expect(screen.getByRole("option", { name: "Anan Agent" })).toBeInTheDocument());
-    expect(screen.getByRole("combobox", { name: "Assignee" })).toHaveDisplayValue("Former Colleague");
+  it("names the assignee a link selects, and shows a short id only while the name is unknown", () => {
+    const { unmount } = setup({ ...DEFAULT_FILTERS, assignee: gone }, dispatcher);
+    expect(screen.getByRole("combobox", { name: "Assignee" })).toHaveDisplayValue("Former Colleague (inactive)");
     unmount();
-    renderWithProviders(<FilterBar filters={{ ...DEFAULT_FILTERS, assignee: gone }} actor={dispatcher} onChange={onChange} searchRef={createRef()} />);
+    // Names not loaded (or failed): the id's tail, still selected.
+    setup({ ...DEFAULT_FILTERS, assignee: gone }, dispatcher, peopleFrom([]));
     expect(screen.getByRole("combobox", { name: "Assignee" })).toHaveDisplayValue("User …4f5a6b");
+    expect(screen.getAllByRole("option")).toHaveLength(4);
   });
 });

@@ -3,10 +3,9 @@
 import { useEffect, useState, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
 import { useI18n } from "@/lib/i18n/i18n-provider";
-import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
-import { useAssignableUsers } from "../api/get-assignable-users";
-import { shortId, type NameOf } from "../api/get-staff";
+import type { Actor } from "@/lib/permissions";
 import type { OrderFilters } from "../filters";
+import { usePersonLabel, type People } from "../people";
 import { orderViewerOf } from "../permissions";
 
 interface Props {
@@ -14,20 +13,23 @@ interface Props {
   actor: Actor;
   onChange(patch: Partial<OrderFilters>): void;
   searchRef: RefObject<HTMLInputElement | null>;
-  /** Names of accounts outside the assignable list (deactivated since): the URL may still name them. */
-  nameOf?: NameOf;
+  /** Everyone the dashboard can name (`GET /users/names`): the people to filter by. */
+  people: People;
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
 const fieldClass =
   "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100";
 
-export function FilterBar({ filters, actor, onChange, searchRef, nameOf }: Props) {
+export function FilterBar({ filters, actor, onChange, searchRef, people }: Props) {
   const { t } = useI18n();
-  const canListPeople = hasPermission(actor, PERMISSIONS.ordersAssign);
+  const label = usePersonLabel(people);
   // An agent only ever sees orders assigned to them: an assignee filter means nothing there.
   const assignedOnly = orderViewerOf(actor).assignedOnly;
-  const people = useAssignableUsers(canListPeople);
+  // Others by name, then the deactivated (they may still hold orders); "Mine" is the signed-in user.
+  const others = people.all.filter((person) => person.id !== actor.id);
+  const choices = [...others.filter((person) => person.active), ...others.filter((person) => !person.active)];
+  const special = ["all", "me", "unassigned"].includes(filters.assignee);
 
   // The search box types freely; the URL follows after a pause. An outside change of the
   // URL (back button, "clear") is copied into the box.
@@ -62,15 +64,14 @@ export function FilterBar({ filters, actor, onChange, searchRef, nameOf }: Props
             <option value="all">{t("orders.filters.assignee.all")}</option>
             <option value="me">{t("orders.filters.assignee.me")}</option>
             <option value="unassigned">{t("orders.filters.assignee.unassigned")}</option>
-            {people.data
-              ?.filter((person) => person.id !== actor.id)
-              .map((person) => (
-                <option key={person.id} value={person.id}>
-                  {person.display_name}
-                </option>
-              ))}
-            {!["all", "me", "unassigned"].includes(filters.assignee) && !people.data?.some((p) => p.id === filters.assignee) ? (
-              <option value={filters.assignee}>{nameOf?.(filters.assignee) ?? t("people.unknown", { id: shortId(filters.assignee) })}</option>
+            {choices.map((person) => (
+              <option key={person.id} value={person.id}>
+                {label(person.id)}
+              </option>
+            ))}
+            {/* A link may name someone the list lacks (not loaded yet, or the signed-in user). */}
+            {!special && !choices.some((person) => person.id === filters.assignee) ? (
+              <option value={filters.assignee}>{label(filters.assignee)}</option>
             ) : null}
           </select>
         </label>

@@ -7,7 +7,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { Actor } from "@/lib/permissions";
 import { isApiError } from "@/lib/problem";
 import { useOrder } from "../api/get-order";
-import { shortId, type NameOf } from "../api/get-staff";
+import { usePersonLabel, type People } from "../people";
 import type { OrderDetail, OrderHistoryEntry } from "../types";
 import { OrderActions } from "./order-actions";
 import { PriorityLabel, StatusBadge } from "./status-badge";
@@ -15,18 +15,13 @@ import { PriorityLabel, StatusBadge } from "./status-badge";
 interface Props {
   orderId: string;
   actor: Actor & { display_name: string };
-  nameOf: NameOf;
+  people: People;
   onClose(): void;
 }
 
-function useName(nameOf: NameOf) {
-  const { t } = useI18n();
-  return (id: string) => nameOf(id) ?? t("people.unknown", { id: shortId(id) });
-}
-
-function HistoryLine({ entry, nameOf }: { entry: OrderHistoryEntry; nameOf: NameOf }) {
+function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: People }) {
   const { t, dateTime } = useI18n();
-  const name = useName(nameOf);
+  const name = usePersonLabel(people);
   const actor = name(entry.actor_id);
   let text: string;
   if (entry.kind === "status") {
@@ -49,9 +44,9 @@ function HistoryLine({ entry, nameOf }: { entry: OrderHistoryEntry; nameOf: Name
   );
 }
 
-function Details({ order, actor, nameOf }: { order: OrderDetail; actor: Props["actor"]; nameOf: NameOf }) {
+function Details({ order, actor, people }: { order: OrderDetail; actor: Props["actor"]; people: People }) {
   const { t, money } = useI18n();
-  const name = useName(nameOf);
+  const name = usePersonLabel(people);
   const address = order.shipping_address;
   return (
     <div className="space-y-6">
@@ -110,7 +105,7 @@ function Details({ order, actor, nameOf }: { order: OrderDetail; actor: Props["a
         <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.timeline")}</h3>
         <ol className="mt-2 space-y-3">
           {[...order.history].reverse().map((entry, i) => (
-            <HistoryLine key={`${entry.at}-${i}`} entry={entry} nameOf={nameOf} />
+            <HistoryLine key={`${entry.at}-${i}`} entry={entry} people={people} />
           ))}
         </ol>
       </section>
@@ -119,7 +114,7 @@ function Details({ order, actor, nameOf }: { order: OrderDetail; actor: Props["a
 }
 
 /** Side panel with the full order; it updates live (events patch it, the timeline refetches). */
-export function OrderDrawer({ orderId, actor, nameOf, onClose }: Props) {
+export function OrderDrawer({ orderId, actor, people, onClose }: Props) {
   const { t } = useI18n();
   const query = useOrder(orderId);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -147,7 +142,7 @@ export function OrderDrawer({ orderId, actor, nameOf, onClose }: Props) {
       </div>
       <div className="flex-1 overflow-auto p-4">
         {query.data ? (
-          <Details order={query.data} actor={actor} nameOf={nameOf} />
+          <Details order={query.data} actor={actor} people={people} />
         ) : notFound ? (
           <p className="text-sm">{t("drawer.deleted")}</p>
         ) : query.isError ? (

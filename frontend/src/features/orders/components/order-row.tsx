@@ -6,7 +6,7 @@ import { ageLevel, formatAge } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { recentChanges } from "../realtime/recent-changes";
 import { isTerminal } from "../status-machine";
-import { shortId, type NameOf } from "../api/get-staff";
+import { usePersonLabel, type People } from "../people";
 import type { OrderListItem } from "../types";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
@@ -25,12 +25,13 @@ interface Props {
   selected: boolean;
   now: number;
   style: CSSProperties;
-  nameOf: NameOf;
+  people: People;
   onOpen(id: string, index: number): void;
 }
 
-export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, nameOf, onOpen }: Props) {
+export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen }: Props) {
   const { t, money } = useI18n();
+  const label = usePersonLabel(people);
   const recent = useSyncExternalStore(recentChanges.subscribe, () => recentChanges.get().get(order.id), () => undefined);
   const ageMs = now - Date.parse(order.created_at);
   const level = isTerminal(order.status)
@@ -70,7 +71,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
       </span>
       <span role="gridcell" className="truncate text-slate-700 dark:text-slate-300">
         {order.assignee_id !== null ? (
-          (nameOf(order.assignee_id) ?? t("people.unknown", { id: shortId(order.assignee_id) }))
+          label(order.assignee_id)
         ) : (
           <span className="italic text-slate-400">{t("orders.unassigned")}</span>
         )}

@@ -10,10 +10,10 @@ import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
 import { useOrderStats } from "../api/get-order-stats";
 import { useOrders } from "../api/get-orders";
-import { useStaffNames } from "../api/get-staff";
 import { handleOrderMutationError } from "../api/mutation-errors";
 import { useBoardShortcuts } from "../hooks/use-board-shortcuts";
 import { useOrderFilters } from "../hooks/use-order-filters";
+import { usePeople } from "../people";
 import { allowedAssignActions } from "../permissions";
 import type { OrderStatus } from "../types";
 import { FilterBar } from "./filter-bar";
@@ -28,7 +28,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   const stats = useOrderStats(filters);
   const assign = useAssignOrder();
   const queryClient = useQueryClient();
-  const nameOf = useStaffNames(actor);
+  const people = usePeople(actor);
   const searchRef = useRef<HTMLInputElement>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [assignProblem, setAssignProblem] = useState<MessageKey | null>(null);
@@ -82,7 +82,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
         </p>
       </div>
       <StatusTabs selected={selectedTab} stats={stats.data} onSelect={(status) => setFilters({ statuses: status ? [status] : [] })} />
-      <FilterBar filters={filters} actor={actor} onChange={setFilters} searchRef={searchRef} nameOf={nameOf} />
+      <FilterBar filters={filters} actor={actor} onChange={setFilters} searchRef={searchRef} people={people} />
       {assignProblem ? <ErrorMessage error={assign.error} fallback={t(assignProblem)} /> : null}
       {orders.isError && !orders.data ? (
         <div className="space-y-2">
@@ -98,11 +98,11 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           isFetchingNextPage={orders.isFetchingNextPage}
           fetchNextPage={loadMore}
           selectedIndex={selectedIndex}
-          nameOf={nameOf}
+          people={people}
           onOpen={onOpen}
         />
       )}
-      {openOrderId ? <OrderDrawer orderId={openOrderId} actor={actor} nameOf={nameOf} onClose={() => setOpenOrder(null)} /> : null}
+      {openOrderId ? <OrderDrawer orderId={openOrderId} actor={actor} people={people} onClose={() => setOpenOrder(null)} /> : null}
     </div>
   );
 }

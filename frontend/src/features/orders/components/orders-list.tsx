@@ -4,7 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useNow } from "@/lib/use-now";
-import type { NameOf } from "../api/get-staff";
+import type { People } from "../people";
 import type { OrderListItem } from "../types";
 import { GRID_COLUMNS, OrderRow, ROW_HEIGHT } from "./order-row";
 
@@ -14,12 +14,12 @@ interface Props {
   isFetchingNextPage: boolean;
   fetchNextPage(): void;
   selectedIndex: number;
-  nameOf: NameOf;
+  people: People;
   onOpen(id: string, index: number): void;
 }
 
 /** Only the visible rows are in the DOM, so ten thousand loaded orders scroll smoothly. */
-export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, nameOf, onOpen }: Props) {
+export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen }: Props) {
   const { t } = useI18n();
   const now = useNow(15_000);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -70,7 +70,7 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
               );
             }
             return (
-              <OrderRow key={item.key} order={order} index={item.index} selected={item.index === selectedIndex} now={now} style={style} nameOf={nameOf} onOpen={onOpen} />
+              <OrderRow key={item.key} order={order} index={item.index} selected={item.index === selectedIndex} now={now} style={style} people={people} onOpen={onOpen} />
             );
           })}
         </div>

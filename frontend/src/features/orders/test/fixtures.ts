@@ -1,3 +1,4 @@
+import type { UserName } from "@/features/users/types";
 import type { OrderViewer } from "../filters";
 import type { OrderListData } from "../realtime/cache-reducer";
 import type { OrderDetail, OrderListItem, OrderPage, StaffMember } from "../types";
@@ -69,4 +70,9 @@ export function makeStaff(id: string, display_name: string, roles: string[] = ["
     created_at: "2026-11-26T08:00:00.000Z",
     updated_at: "2026-11-26T08:00:00.000Z",
   };
+}
+
+/** An entry of `GET /users/names`. */
+export function makeName(id: string, display_name: string, active = true): UserName {
+  return { id, display_name, active };
 }

@@ -23,13 +23,13 @@ export const rolesQueryOptions = () =>
 export const useUsers = () => useQuery(usersQueryOptions());
 export const useRoles = () => useQuery(rolesQueryOptions());
 
-/** After a change, the account list and every cached name list (board, picker) are stale. */
+/** After a change, the account list, the names (board, drawer, filter) and the assign picker are stale. */
 function useInvalidatePeople() {
   const queryClient = useQueryClient();
   return () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: userKeys.list() }),
-      queryClient.invalidateQueries({ queryKey: orderKeys.staff() }),
+      queryClient.invalidateQueries({ queryKey: userKeys.names() }),
       queryClient.invalidateQueries({ queryKey: orderKeys.assignable() }),
     ]);
 }

@@ -2,7 +2,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderWithProviders } from "@/test/render";
-import type { Role, UserAccount } from "../types";
+import { userKeys } from "../keys";
+import type { Role, UserAccount, UserName } from "../types";
 import { UsersPage } from "./users-page";
 
 const ADMIN_PERMS = ["orders:read", "orders:create", "orders:update", "orders:assign", "orders:delete", "users:read", "users:manage"];
@@ -104,6 +105,28 @@ describe("UsersPage", () => {
     ]);
     expect(within(form).getByRole("status")).toHaveTextContent("Created nok@example.com.");
     expect(within(form).getByLabelText("Email")).toHaveValue("");
+  });
+
+  it("marks the board's names stale after creating or deactivating an account", async () => {
+    const user = userEvent.setup();
+    const names: UserName[] = accounts.map(({ id, display_name, active }) => ({ id, display_name, active }));
+    const { queryClient } = renderWithProviders(<UsersPage actor={admin} />);
+    const seedNames = () => queryClient.setQueryData(userKeys.names(), names);
+    const namesStale = () => queryClient.getQueryState(userKeys.names())?.isInvalidated;
+    seedNames();
+    expect(namesStale()).toBe(false);
+
+    const form = await screen.findByRole("form", { name: "New account" });
+    await user.type(within(form).getByLabelText("Email"), "nok@example.com");
+    await user.type(within(form).getByLabelText("Password"), "a-long-password");
+    await user.click(within(form).getByLabelText("agent"));
+    await user.click(within(form).getByRole("button", { name: "Create account" }));
+    await waitFor(() => expect(namesStale()).toBe(true));
+
+    seedNames();
+    await user.click(screen.getByRole("button", { name: "Deactivate Dao Dispatcher" }));
+    await user.click(within(screen.getByRole("group", { name: "Deactivate Dao Dispatcher" })).getByRole("button", { name: "Yes, deactivate" }));
+    await waitFor(() => expect(namesStale()).toBe(true));
   });
 
   it("asks for the missing fields and a role before sending anything", async () => {

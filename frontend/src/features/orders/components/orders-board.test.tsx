@@ -1,0 +1,175 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { userKeys } from "@/features/users/keys";
+import type { UserName } from "@/features/users/types";
+import { renderWithProviders } from "@/test/render";
+import { makeDetail, makeName, makeOrder, makeStaff } from "../test/fixtures";
+import type { OrderDetail, OrderListItem } from "../types";
+import { OrdersBoard } from "./orders-board";
+
+let currentSearch = "";
+vi.mock("next/navigation", () => ({
+  useSearchParams: () => new URLSearchParams(currentSearch),
+  useRouter: () => ({ replace: vi.fn() }),
+  usePathname: () => "/orders",
+}));
+
+const AGENT = "0193a5b2-7c4d-7e8f-9a0b-00000000a901";
+const BACKUP = "0193a5b2-7c4d-7e8f-9a0b-00000000a902";
+const DISPATCHER = "0193a5b2-7c4d-7e8f-9a0b-00000000d001";
+const SHOP = "0193a5b2-7c4d-7e8f-9a0b-00000000f001";
+const FORMER = "0193a5b2-7c4d-7e8f-9a0b-00000000e001";
+const VIEWER = "0193a5b2-7c4d-7e8f-9a0b-00000000b001";
+const STRANGER = "0193a5b2-7c4d-7e8f-9a0b-0000001c2d3e";
+
+const agent = { id: AGENT, display_name: "Anan Agent", permissions: ["orders:read:assigned", "orders:update:assigned"] };
+const viewer = { id: VIEWER, display_name: "Wan Viewer", permissions: ["orders:read"] };
+const dispatcher = {
+  id: DISPATCHER,
+  display_name: "Dao Dispatcher",
+  permissions: ["orders:read", "orders:update", "orders:assign", "orders:delete", "users:read"],
+};
+
+/** `GET /users/names`: every account by name, the deactivated one included. */
+const NAMES: UserName[] = [
+  makeName(AGENT, "Anan Agent"),
+  makeName(BACKUP, "Bea Backup"),
+  makeName(DISPATCHER, "Dao Dispatcher"),
+  makeName(FORMER, "Former Colleague", false),
+  makeName(SHOP, "Shop Front"),
+  makeName(VIEWER, "Wan Viewer"),
+];
+
+interface Backend {
+  rows: OrderListItem[];
+  details: Record<string, OrderDetail>;
+  names: { status: number; body: unknown };
+}
+
+let backend: Backend;
+let requests: string[];
+
+function json(status: number, body: unknown) {
+  const type = status >= 400 ? "application/problem+json" : "application/json";
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": type } });
+}
+
+const forbidden = () => json(403, { type: "urn:lom:problem:forbidden", title: "Forbidden", status: 403, detail: "No." });
+
+beforeAll(() => {
+  // jsdom lays nothing out: give the virtualised list a viewport so it renders its rows.
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 800 });
+  Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 1200 });
+});
+
+afterAll(() => {
+  delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight;
+  delete (HTMLElement.prototype as { clientWidth?: number }).clientWidth;
+});
+
+beforeEach(() => {
+  currentSearch = "";
+  requests = [];
+  backend = { rows: [], details: {}, names: { status: 200, body: NAMES } };
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (input: string, init: RequestInit = {}) => {
+      const url = new URL(String(input));
+      const path = url.pathname.replace(/^\/api\/v1/, "");
+      if ((init.method ?? "GET") !== "GET") return forbidden();
+      requests.push(path);
+      if (path === "/orders") return json(200, { items: backend.rows, next_cursor: null });
+      if (path === "/orders/stats") return json(200, { counts: {}, total: backend.rows.length, created_last_hour: 0 });
+      if (path.startsWith("/orders/")) {
+        const detail = backend.details[path.slice("/orders/".length)];
+        return detail ? json(200, detail) : json(404, { type: "urn:lom:problem:not-found", title: "Not found", status: 404 });
+      }
+      if (path === "/users/names") return json(backend.names.status, backend.names.body);
+      // Who may work orders (the assign picker); every other users list is refused here.
+      if (path === "/users/assignable") return json(200, [makeStaff(AGENT, "Anan Agent"), makeStaff(BACKUP, "Bea Backup")]);
+      return forbidden();
+    }),
+  );
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+const userRequests = () => requests.filter((path) => path.startsWith("/users"));
+/** The grid cells of one row: number, customer, items, total, status, priority, assignee, age. */
+const assigneeCell = (order: OrderListItem) => within(screen.getByText(order.number).closest('[role="row"]') as HTMLElement).getAllByRole("gridcell")[6];
+
+describe("OrdersBoard names people from GET /users/names", () => {
+  it("an agent's drawer timeline names the dispatcher who assigned the order, the assignee and a deactivated colleague", async () => {
+    const order = makeOrder({ status: "CONFIRMED", assignee_id: AGENT, version: 4 });
+    backend.rows = [order];
+    backend.details[order.id] = makeDetail(order, {
+      history: [
+        { kind: "status", at: "2026-11-26T09:00:00.000Z", actor_id: SHOP, to_status: "PENDING" },
+        { kind: "status", at: "2026-11-26T09:05:00.000Z", actor_id: FORMER, from_status: "PENDING", to_status: "CONFIRMED" },
+        { kind: "assignment", at: "2026-11-26T09:10:00.000Z", actor_id: DISPATCHER, assignee_id: BACKUP },
+        { kind: "assignment", at: "2026-11-26T09:20:00.000Z", actor_id: DISPATCHER, previous_assignee_id: BACKUP, assignee_id: AGENT },
+      ],
+    });
+    currentSearch = `order=${order.id}`;
+    renderWithProviders(<OrdersBoard actor={agent} />);
+
+    const drawer = await screen.findByRole("dialog");
+    const timeline = (await within(drawer).findByText("Timeline")).parentElement as HTMLElement;
+    await waitFor(() =>
+      expect(within(timeline).getAllByRole("listitem").map((item) => item.querySelector("p")?.textContent)).toEqual([
+        "Dao Dispatcher assigned it to Anan Agent",
+        "Dao Dispatcher assigned it to Bea Backup",
+        "Former Colleague (inactive) changed status to Confirmed",
+        "Shop Front created the order",
+      ]),
+    );
+    expect(assigneeCell(order)).toHaveTextContent("Anan Agent");
+    // Names come from the one endpoint an agent may call: nothing needing users:read or orders:assign.
+    expect(userRequests()).toEqual(["/users/names"]);
+  });
+
+  it("a viewer sees assignees by name on the board (deactivated ones marked) and can filter by them", async () => {
+    const toBackup = makeOrder({ assignee_id: BACKUP });
+    const toFormer = makeOrder({ status: "PROCESSING", assignee_id: FORMER });
+    const nobody = makeOrder();
+    backend.rows = [toBackup, toFormer, nobody];
+    renderWithProviders(<OrdersBoard actor={viewer} />);
+
+    await waitFor(() => expect(assigneeCell(toBackup)).toHaveTextContent("Bea Backup"));
+    expect(assigneeCell(toFormer)).toHaveTextContent("Former Colleague (inactive)");
+    expect(assigneeCell(nobody)).toHaveTextContent("Unassigned");
+    const filter = screen.getByRole("combobox", { name: "Assignee" });
+    expect(within(filter).getByRole("option", { name: "Bea Backup" })).toHaveValue(BACKUP);
+    expect(within(filter).getByRole("option", { name: "Former Colleague (inactive)" })).toHaveValue(FORMER);
+    // Board, rows and filter share one query.
+    expect(userRequests()).toEqual(["/users/names"]);
+  });
+
+  it("a dispatcher's names come from /users/names too; only the assign picker asks /users/assignable", async () => {
+    const order = makeOrder({ assignee_id: BACKUP });
+    backend.rows = [order];
+    backend.details[order.id] = makeDetail(order, {
+      history: [{ kind: "assignment", at: "2026-11-26T09:10:00.000Z", actor_id: FORMER, assignee_id: BACKUP }],
+    });
+    currentSearch = `order=${order.id}`;
+    renderWithProviders(<OrdersBoard actor={dispatcher} />);
+
+    const drawer = await screen.findByRole("dialog");
+    await within(drawer).findByText("Former Colleague (inactive) assigned it to Bea Backup");
+    await waitFor(() => expect(within(within(drawer).getByRole("combobox", { name: "Assign to" })).getAllByRole("option")).toHaveLength(2));
+    expect([...new Set(userRequests())].sort()).toEqual(["/users/assignable", "/users/names"]);
+  });
+
+  it("without names (the request failed) people show as a short id, and the board still works", async () => {
+    backend.names = { status: 500, body: { type: "about:blank", title: "Internal error", status: 500 } };
+    const theirs = makeOrder({ assignee_id: STRANGER });
+    const mine = makeOrder({ assignee_id: VIEWER });
+    backend.rows = [theirs, mine];
+    const { queryClient } = renderWithProviders(<OrdersBoard actor={viewer} />);
+
+    await waitFor(() => expect(queryClient.getQueryState(userKeys.names())?.status).toBe("error"));
+    expect(assigneeCell(theirs)).toHaveTextContent("User …1c2d3e");
+    // The signed-in user is always known.
+    expect(assigneeCell(mine)).toHaveTextContent("Wan Viewer");
+  });
+});
