@@ -98,9 +98,14 @@ async fn authenticate(
         tracing::warn!(sid = %socket.id, user_id = %principal.user_id, "socket refused: account revoked");
         return Err(Unauthorized);
     }
-    socket
-        .extensions
-        .insert(Viewer::new(principal.user_id, scope, principal.expires_at));
+    let viewer = Viewer::new(principal.user_id, scope, principal.expires_at);
+    // Here, not in `on_connect`: socketioxide sends the CONNECT answer before it spawns the
+    // connect handler, so a client's first `subscribe` (or an event broadcast meanwhile) could
+    // arrive before handlers and rooms set up there exist, and be silently dropped.
+    join(&socket, &viewer);
+    socket.on("subscribe", on_subscribe);
+    socket.on("resume", on_resume);
+    socket.extensions.insert(viewer);
     Ok(())
 }
 
@@ -114,12 +119,9 @@ async fn on_connect(
         let _ = socket.disconnect();
         return;
     };
-    join(&socket, &viewer);
     metrics::gauge!("gateway_sockets").increment(1.0);
     socket.on_disconnect(async || metrics::gauge!("gateway_sockets").decrement(1.0));
     expire_at(io, &socket, viewer.expires_at);
-    socket.on("subscribe", on_subscribe);
-    socket.on("resume", on_resume);
     if let Some(last_seq) = auth.ok().and_then(|a| a.last_seq) {
         hub.replay(&socket, &viewer, last_seq).await;
     }

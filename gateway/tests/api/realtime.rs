@@ -127,6 +127,26 @@ async fn subscribe_narrows_what_a_dashboard_receives(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = false)]
+async fn a_subscribe_sent_the_moment_a_socket_connects_is_answered(pool: PgPool) {
+    // The gateway binary: its multi-threaded runtime is where the connect handler can run
+    // after the client's first message has already been read.
+    let redis = PrivateRedis::start().await;
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            redis_url: redis.url(),
+            production_event_names: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let gateway = SupervisedGateway::start(&stack, &redis.url(), false).await;
+    let mut input = cast(&stack).await;
+    input["gateway"] = json!(gateway.url);
+    run_scenario("first_message", input).await;
+}
+
+#[sqlx::test(migrations = false)]
 async fn two_gateway_instances_each_serve_their_own_sockets(pool: PgPool) {
     let stack = Stack::start(pool).await;
     let second = stack.spawn_gateway(&Options::default()).await;

@@ -251,6 +251,32 @@ const scenarios = {
     for (const s of [socket, observer, pendingOnly]) s.close();
   },
 
+  /** A dashboard subscribes the moment it is connected (in its `connect` listener): the
+   * gateway must already listen then, for every one of many sockets connecting at once. */
+  async first_message() {
+    const count = 500;
+    const acks = await Promise.all(
+      Array.from({ length: count }, () => new Promise((resolve, reject) => {
+        const socket = io(input.gateway, {
+          auth: { token: input.viewer },
+          transports: ["websocket"],
+          reconnection: false,
+          extraHeaders: { origin: ORIGIN },
+          forceNew: true,
+        });
+        socket.once("connect_error", reject);
+        socket.once("connect", () => {
+          socket.timeout(5000).emit("subscribe", { statuses: ["PENDING"] }, (err, ack) => {
+            socket.close();
+            resolve(err ? "no answer" : ack.ok);
+          });
+        });
+      })),
+    );
+    const unanswered = acks.filter((ack) => ack !== true).length;
+    assert.equal(unanswered, 0, `${unanswered} of ${count} first subscribes got no answer`);
+  },
+
   /** Redis restarts (losing its data) while orders flow: every change is acknowledged, and
    * the dashboard ends with exactly the database's state. */
   async redis_restart() {
