@@ -7,12 +7,12 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help dev test test-rust lint-rust realtime-deps contract-deps postman-deps postman test-frontend test-e2e frontend-deps check-compose fmt
+.PHONY: help dev test test-rust lint-rust realtime-deps contract-deps postman-deps postman test-frontend test-e2e frontend-deps check-compose fmt bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-test: check-compose lint-rust test-rust test-frontend test-e2e ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
+test: check-compose lint-rust test-rust bench-smoke test-frontend test-e2e ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
 
 lint-rust: ## cargo fmt --check and clippy with warnings denied
 	cargo fmt --all -- --check
@@ -29,6 +29,12 @@ contract-deps: ## schemathesis, pinned, in tools/schemathesis/.venv for the cont
 	@cd tools/schemathesis && if [ ! -f .venv/.installed ] || [ requirements.txt -nt .venv/.installed ]; then \
 		python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt && touch .venv/.installed; \
 		else echo "tools/schemathesis/.venv is current"; fi
+
+bench: ## Benchmarks on a private loopback stack (about 5 min after the build): writes docs/benchmarks.md and its charts
+	bench/run.sh full
+
+bench-smoke: ## The benchmark tools at tiny sizes (seconds after the build); fails on any error or lost event
+	bench/run.sh smoke
 
 postman-deps: ## The Postman collection's generator and newman, for its tests (skipped when current)
 	@cd tools/postman && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \

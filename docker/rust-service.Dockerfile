@@ -35,8 +35,12 @@ RUN apt-get update \
 COPY --from=builder /usr/local/bin/service /usr/local/bin/service
 USER lom:lom
 WORKDIR /var/lib/lom
+# MALLOC_MMAP_THRESHOLD_: a fixed glibc mmap threshold, so large blocks (users-service's
+# 19 MiB Argon2 memory) go back to the system when freed: 13 MB idle instead of ~127 MB
+# (docs/benchmarks.md, Memory).
 ENV LOG_FORMAT=json \
     RUST_LOG=info \
+    MALLOC_MMAP_THRESHOLD_=1048576 \
     SERVICE_NAME=${PACKAGE} \
     HEALTH_URL=http://127.0.0.1:${PORT}/readyz
 EXPOSE ${PORT}

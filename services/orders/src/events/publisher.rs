@@ -1,28 +1,20 @@
-//! The one atomic Redis step per event, as a Lua script: take the next `seq` (INCR), add the
-//! event to the bounded history (sorted set scored by `seq`, trimmed to the newest N) and
-//! PUBLISH it. The event JSON is built in Rust; the script only prepends `{"seq":N,` to it.
+//! Publishes each event by the one atomic Redis step of `lom_contracts::keys::PUBLISH_SCRIPT`:
+//! take the next `seq` (INCR), add the event to the bounded history (sorted set scored by
+//! `seq`, trimmed to the newest N) and PUBLISH it. The event JSON is built in Rust; the script
+//! only prepends `{"seq":N,` to it.
 
 use std::time::Duration;
 
-use lom_contracts::OrderEvent;
+use lom_contracts::{
+    OrderEvent,
+    keys::{PUBLISH_SCRIPT, UNSEQUENCED_PREFIX},
+};
 use redis::{
     Client, RedisError, Script,
     aio::{ConnectionManager, ConnectionManagerConfig},
 };
 
 use crate::configuration::EventSettings;
-
-const PUBLISH_SCRIPT: &str = r#"
-local seq = redis.call('INCR', KEYS[1])
-local event = '{"seq":' .. string.format('%d', seq) .. ',' .. ARGV[1]
-redis.call('ZADD', KEYS[2], seq, event)
-redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[2]) + 1))
-redis.call('PUBLISH', ARGV[3], event)
-return seq
-"#;
-
-/// What every serialized envelope starts with before the script gives it its `seq`.
-const UNSEQUENCED_PREFIX: &str = "{\"seq\":0,";
 
 /// Publishes events; cheap to clone (one multiplexed, self-reconnecting connection).
 #[derive(Clone)]

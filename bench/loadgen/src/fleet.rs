@@ -1,0 +1,236 @@
+//! A fleet of dashboard sockets on one server: connected a few at a time, each recording for
+//! every order event it receives the `seq` and how long the event took (from the moment the
+//! generator meant to send it, stamped in the order's customer name, and optionally from the
+//! event's `occurred_at`). [`Fleet::collect`] turns the records of a window of `seq` into
+//! losses, duplicates and latency percentiles.
+
+use std::{
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use futures_util::{StreamExt, stream};
+use serde::{Deserialize, Serialize};
+use tokio::{sync::watch, task::JoinHandle};
+
+use crate::{
+    clock,
+    sio::{self, Closed},
+    stats::{self, Latency},
+};
+
+/// How long a step waits, after its last event was published, for every socket to receive
+/// everything; what has not arrived by then counts as lost.
+pub const DRAIN_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The prefix of the customer name that carries the intended send time (ns since the epoch).
+pub const STAMP_PREFIX: &str = "bench ";
+const STAMP_KEY: &str = "\"customer_name\":\"bench ";
+
+#[derive(Default)]
+struct Recorder {
+    seqs: Vec<u64>,
+    send_latency_us: Vec<u64>,
+    commit_latency_us: Vec<u64>,
+    resyncs: u64,
+}
+
+/// What to connect.
+#[derive(Debug, Clone)]
+pub struct FleetOptions {
+    /// HTTP base of the Socket.IO server.
+    pub base_url: String,
+    /// The handshake `auth` object as JSON.
+    pub auth: String,
+    pub sockets: usize,
+    /// Also measure from the event's `occurred_at` (wall clock, set just before the commit).
+    pub from_occurred_at: bool,
+    pub connect_concurrency: usize,
+}
+
+pub struct Fleet {
+    recorders: Vec<Arc<Mutex<Recorder>>>,
+    tasks: Vec<JoinHandle<Closed>>,
+    delivered: Arc<AtomicU64>,
+    stop: watch::Sender<bool>,
+}
+
+/// How one window of events reached the fleet.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Delivery {
+    pub sockets: usize,
+    pub events: u64,
+    pub expected_deliveries: u64,
+    pub delivered: u64,
+    /// Not received within [`DRAIN_DEADLINE`] after the last publication.
+    pub lost: u64,
+    pub duplicated: u64,
+    pub resyncs: u64,
+    pub sockets_lost: u64,
+    /// From the intended send time (stamp) to receipt.
+    pub latency: Latency,
+    /// From `occurred_at` (just before the commit) to receipt, when measured.
+    pub from_occurred_at: Option<Latency>,
+}
+
+impl Fleet {
+    pub async fn connect(options: &FleetOptions) -> anyhow::Result<Self> {
+        let url = sio::ws_url(&options.base_url);
+        let started = Instant::now();
+        let sockets: Vec<sio::Ws> = stream::iter(0..options.sockets)
+            .map(|_| sio::connect(&url, &options.auth))
+            .buffer_unordered(options.connect_concurrency.max(1))
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<anyhow::Result<_>>()
+            .with_context(|| format!("connecting {} sockets to {url}", options.sockets))?;
+        tracing::info!(
+            sockets = options.sockets,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "fleet connected"
+        );
+        let (stop, stop_rx) = watch::channel(false);
+        let delivered = Arc::new(AtomicU64::new(0));
+        let mut recorders = Vec::with_capacity(sockets.len());
+        let mut tasks = Vec::with_capacity(sockets.len());
+        for ws in sockets {
+            let recorder = Arc::new(Mutex::new(Recorder::default()));
+            recorders.push(recorder.clone());
+            let delivered = delivered.clone();
+            let from_occurred_at = options.from_occurred_at;
+            let stop_rx = stop_rx.clone();
+            tasks.push(tokio::spawn(async move {
+                let closed = sio::read_events(ws, stop_rx, move |name, text| {
+                    record(&recorder, &delivered, from_occurred_at, name, text);
+                })
+                .await;
+                if let Closed::Lost(why) = &closed {
+                    tracing::warn!(%why, "a dashboard socket was disconnected");
+                }
+                closed
+            }));
+        }
+        Ok(Self {
+            recorders,
+            tasks,
+            delivered,
+            stop,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.recorders.len()
+    }
+
+    /// Order events received so far by all sockets together.
+    pub fn delivered(&self) -> u64 {
+        self.delivered.load(Ordering::Relaxed)
+    }
+
+    /// Sockets whose connection ended while they were meant to be reading.
+    pub fn sockets_lost(&self) -> u64 {
+        self.tasks.iter().filter(|t| t.is_finished()).count() as u64
+    }
+
+    /// Waits until `total` events were received in all, or `deadline` passes.
+    pub async fn wait_for(&self, total: u64, deadline: Instant) {
+        while self.delivered() < total && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Takes every socket's records and judges the window `first..=last` of `seq`.
+    pub fn collect(&self, first: u64, last: u64) -> Delivery {
+        let events = (last + 1).saturating_sub(first);
+        let mut delivery = Delivery {
+            sockets: self.len(),
+            events,
+            expected_deliveries: events * self.len() as u64,
+            sockets_lost: self.sockets_lost(),
+            ..Delivery::default()
+        };
+        let mut latency = Vec::new();
+        let mut occurred = Vec::new();
+        for recorder in &self.recorders {
+            let mut taken =
+                std::mem::take(&mut *recorder.lock().unwrap_or_else(PoisonError::into_inner));
+            let mut seqs: Vec<u64> = taken
+                .seqs
+                .into_iter()
+                .filter(|seq| (first..=last).contains(seq))
+                .collect();
+            let received = seqs.len() as u64;
+            seqs.sort_unstable();
+            seqs.dedup();
+            let distinct = seqs.len() as u64;
+            delivery.delivered += received;
+            delivery.duplicated += received - distinct;
+            delivery.lost += events.saturating_sub(distinct);
+            delivery.resyncs += taken.resyncs;
+            latency.append(&mut taken.send_latency_us);
+            occurred.append(&mut taken.commit_latency_us);
+        }
+        delivery.latency = stats::summarize(&mut latency);
+        if !occurred.is_empty() {
+            delivery.from_occurred_at = Some(stats::summarize(&mut occurred));
+        }
+        delivery
+    }
+
+    /// Closes every socket.
+    pub async fn close(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+    }
+}
+
+fn record(
+    recorder: &Mutex<Recorder>,
+    delivered: &AtomicU64,
+    from_occurred_at: bool,
+    name: &str,
+    text: &str,
+) {
+    let now = clock::now_ns();
+    if name == "orders.resync" {
+        recorder
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .resyncs += 1;
+        return;
+    }
+    if !name.starts_with("order.") {
+        return;
+    }
+    let Some(seq) = sio::number_after(text, "\"seq\":") else {
+        return;
+    };
+    let stamp = sio::number_after(text, STAMP_KEY);
+    let occurred_us = if from_occurred_at {
+        sio::string_after(text, "\"occurred_at\":\"")
+            .and_then(|at| chrono::DateTime::parse_from_rfc3339(at).ok())
+            .and_then(|at| (chrono::Utc::now() - at.to_utc()).num_microseconds())
+            .and_then(|us| u64::try_from(us).ok())
+    } else {
+        None
+    };
+    let mut recorder = recorder.lock().unwrap_or_else(PoisonError::into_inner);
+    recorder.seqs.push(seq);
+    if let Some(stamp) = stamp {
+        recorder
+            .send_latency_us
+            .push(clock::micros_between(stamp, now));
+    }
+    if let Some(us) = occurred_us {
+        recorder.commit_latency_us.push(us);
+    }
+    drop(recorder);
+    delivered.fetch_add(1, Ordering::Relaxed);
+}
