@@ -3,7 +3,8 @@
 
 For each part: the names its configuration code reads (string literals like "USERS_BIND" in
 its configuration.rs, plus LOG_FORMAT and RUST_LOG from the shared telemetry; for the
-dashboard, the keys of frontend/src/config/env-defaults.ts) must appear
+dashboard, the keys of frontend/src/config/env-defaults.ts and the `process.env.NAME` its
+server code reads at run time) must appear
   1. in that part's .env.example, and
   2. in its docker-compose.yml service: under `environment:` (or `build.args:` for the
      dashboard, whose public values are inlined at build time), or through an `env_file:`
@@ -33,11 +34,26 @@ PARTS = [
 ]
 
 
+# Read by Node itself or the framework, not configuration of ours.
+RUNTIME_IGNORED = {"NODE_ENV", "NEXT_RUNTIME"}
+
+
 def names_read(source: Path) -> set[str]:
     text = source.read_text()
     if source.suffix == ".ts":
-        return set(re.findall(r"^\s*(NEXT_PUBLIC_[A-Z0-9_]+)\s*:", text, re.M))
+        public = set(re.findall(r"^\s*(NEXT_PUBLIC_[A-Z0-9_]+)\s*:", text, re.M))
+        return public | server_names(source.parent.parent)
     return set(ENV_NAME.findall(text)) | PLATFORM_VARS
+
+
+def server_names(src: Path) -> set[str]:
+    """`process.env.NAME` the dashboard's server code reads at run time (tests excluded)."""
+    names: set[str] = set()
+    for path in list(src.rglob("*.ts")) + list(src.rglob("*.tsx")):
+        if ".test." in path.name:
+            continue
+        names |= set(re.findall(r"process\.env\.([A-Z][A-Z0-9_]*)", path.read_text()))
+    return {n for n in names if not n.startswith("NEXT_PUBLIC_")} - RUNTIME_IGNORED
 
 
 def documented(example: Path) -> set[str]:
