@@ -82,6 +82,9 @@ impl Application {
             .merge(ops::router(GatewayReadiness { history }));
         let router = http_stack::wrap(app, settings.limits)
             .layer(io_layer)
+            .layer(axum::middleware::map_request(
+                realtime::owned_head::own_request_head,
+            ))
             .layer(cors(&settings))
             .layer(axum::middleware::map_response(
                 no_credentials_without_origin,

@@ -7,6 +7,7 @@
 pub mod feed;
 pub mod history;
 pub mod hub;
+pub mod owned_head;
 pub mod session;
 pub mod viewer;
 
