@@ -130,20 +130,8 @@ async fn subscribe_narrows_what_a_dashboard_receives(pool: PgPool) {
 async fn a_subscribe_sent_the_moment_a_socket_connects_is_answered(pool: PgPool) {
     // The gateway binary: its multi-threaded runtime is where the connect handler can run
     // after the client's first message has already been read.
-    let redis = PrivateRedis::start().await;
-    let stack = Stack::start_with(
-        pool,
-        Options {
-            redis_url: redis.url(),
-            production_event_names: true,
-            ..Options::default()
-        },
-    )
-    .await;
-    let gateway = SupervisedGateway::start(&stack, &redis.url(), false).await;
-    let mut input = cast(&stack).await;
-    input["gateway"] = json!(gateway.url);
-    run_scenario("first_message", input).await;
+    let binary = BinaryGateway::start(pool, false).await;
+    run_scenario("first_message", binary.input.clone()).await;
 }
 
 #[sqlx::test(migrations = false)]
@@ -316,44 +304,56 @@ async fn wait_until_listening(port: u16) {
     }
 }
 
+/// The services in-process and the gateway as its binary, on a private Redis (the binary
+/// cannot be given other Redis names): for what only the real process shows — its restarts,
+/// its signals, its multi-threaded runtime. `input` names the gateway and its pid.
+struct BinaryGateway {
+    // Dropped in this order: the gateway process first, its Redis last.
+    gateway: SupervisedGateway,
+    stack: Stack,
+    input: Value,
+    _redis: PrivateRedis,
+}
+
+impl BinaryGateway {
+    async fn start(pool: PgPool, restart: bool) -> Self {
+        let redis = PrivateRedis::start().await;
+        let stack = Stack::start_with(
+            pool,
+            Options {
+                redis_url: redis.url(),
+                production_event_names: true,
+                ..Options::default()
+            },
+        )
+        .await;
+        let gateway = SupervisedGateway::start(&stack, &redis.url(), restart).await;
+        let mut input = cast(&stack).await;
+        input["gateway"] = json!(gateway.url);
+        input["gateway_pid"] = json!(gateway.first_pid);
+        Self {
+            gateway,
+            stack,
+            input,
+            _redis: redis,
+        }
+    }
+}
+
 #[sqlx::test(migrations = false)]
 async fn a_killed_gateway_comes_back_and_dashboards_catch_up_by_replay(pool: PgPool) {
-    let redis = PrivateRedis::start().await;
-    let stack = Stack::start_with(
-        pool,
-        Options {
-            redis_url: redis.url(),
-            production_event_names: true,
-            ..Options::default()
-        },
-    )
-    .await;
-    let gateway = SupervisedGateway::start(&stack, &redis.url(), true).await;
-    let mut input = cast(&stack).await;
-    input["gateway"] = json!(gateway.url);
-    input["gateway_pid"] = json!(gateway.first_pid);
-    input["orders"] = json!(stack.orders);
+    let binary = BinaryGateway::start(pool, true).await;
+    let mut input = binary.input.clone();
+    input["orders"] = json!(binary.stack.orders);
     run_scenario("gateway_restart", input).await;
 }
 
 #[sqlx::test(migrations = false)]
 async fn sigterm_finishes_in_flight_requests_and_closes_sockets_cleanly(pool: PgPool) {
-    let redis = PrivateRedis::start().await;
-    let stack = Stack::start_with(
-        pool,
-        Options {
-            redis_url: redis.url(),
-            production_event_names: true,
-            ..Options::default()
-        },
-    )
-    .await;
-    let mut gateway = SupervisedGateway::start(&stack, &redis.url(), false).await;
-    let mut input = cast(&stack).await;
-    input["gateway"] = json!(gateway.url);
-    input["gateway_pid"] = json!(gateway.first_pid);
-    run_scenario("graceful_shutdown", input).await;
-    let status = tokio::time::timeout(Duration::from_secs(15), gateway.exited.take().unwrap())
+    let mut binary = BinaryGateway::start(pool, false).await;
+    run_scenario("graceful_shutdown", binary.input.clone()).await;
+    let exited = binary.gateway.exited.take().unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(15), exited)
         .await
         .expect("the gateway stops within the drain timeout")
         .unwrap();
