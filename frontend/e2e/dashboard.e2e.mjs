@@ -60,12 +60,13 @@ async function signIn(page, email, password = stack.password) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Signs in and waits for the board to be live (socket connected). */
+/** Signs in and waits for the board to be live (socket subscribed) with its first rows shown. */
 async function openBoard(page, email, path = "/orders") {
   await signIn(page, email);
   await page.waitForURL((url) => url.pathname === "/orders");
   if (path !== "/orders") await page.goto(`${stack.webUrl}${path}`);
   await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+  await page.locator('[role="row"][data-order-id]').first().waitFor();
 }
 
 /** Counts the order-list fetches a page makes from now on: live updates must come from the socket. */

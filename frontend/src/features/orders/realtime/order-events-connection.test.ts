@@ -175,8 +175,8 @@ function connect(
 }
 
 /** A list query with an observer (so resyncs refetch it), served from `rows`. */
-function observeList(rows: () => OrderListItem[]) {
-  const queryFn = vi.fn(async () => ({ items: rows(), next_cursor: null }));
+function observeList(rows: () => OrderListItem[] | Promise<OrderListItem[]>) {
+  const queryFn = vi.fn(async () => ({ items: await rows(), next_cursor: null }));
   const observer = new InfiniteQueryObserver(queryClient, {
     queryKey: orderKeys.list(DEFAULT_FILTERS),
     queryFn,
@@ -236,6 +236,48 @@ describe("order events connection", () => {
     expect(last(gateway.handshakes)).toEqual({ token: "token-1", last_seq: 1 });
     await vi.waitFor(() => expect(listRows()).toHaveLength(2));
     expect(sync.tracker.lastSeq).toBe(2);
+  });
+
+  it("goes live only once the list read before the stream began has been read again", async () => {
+    let gate: Promise<void> = Promise.resolve();
+    let serverRows = [makeOrder({ number: "BEFORE" })];
+    const queryFn = observeList(async () => {
+      await gate;
+      return serverRows;
+    });
+    await vi.waitFor(() => expect(listRows().map((o) => o.number)).toEqual(["BEFORE"]));
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    serverRows = [makeOrder({ number: "CREATED-BEFORE-THE-STREAM" })];
+
+    const { states } = connect();
+    await vi.waitFor(() => expect(queryFn).toHaveBeenCalledTimes(2));
+    expect(states).not.toContain("live");
+    expect(last(states)).toBe("catching-up");
+    open();
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    expect(listRows().map((o) => o.number)).toEqual(["CREATED-BEFORE-THE-STREAM"]);
+  });
+
+  it("reads again a list whose fetch was still running when the socket connected", async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reads = 0;
+    const queryFn = observeList(async () => {
+      reads += 1;
+      const read = reads;
+      if (read === 1) await gate; // the read that began before the stream
+      return [makeOrder({ number: `READ-${read}` })];
+    });
+    await vi.waitFor(() => expect(queryFn).toHaveBeenCalledTimes(1));
+    const { states } = connect();
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    expect(queryFn).toHaveBeenCalledTimes(2);
+    expect(states).toContain("catching-up");
+    expect(listRows().map((o) => o.number)).toEqual(["READ-2"]);
+    open(); // the abandoned read finishes late: its result is discarded
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(listRows().map((o) => o.number)).toEqual(["READ-2"]);
   });
 
   it("refetches on orders.resync and shows catching-up until the data is back", async () => {

@@ -6,7 +6,7 @@
  * `orders.resync`, refreshes the token on `unauthorized` or a server-side disconnect (the token
  * expired), and reports a truthful connection state.
  */
-import type { QueryClient } from "@tanstack/react-query";
+import type { Query, QueryClient } from "@tanstack/react-query";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { orderKeys } from "../keys";
 import type { OrderEvent, OrderEventType, OrderListItem, OrderStatus, ResumeAck, ResyncEvent, SubscribeAck } from "../types";
@@ -45,6 +45,9 @@ export interface OrderEventsOptions {
   batchMs?: number;
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
+
+/** The order queries holding data when the socket connected, and whether a fetch was running. */
+type ReadBefore = ReadonlyMap<Query, boolean>;
 
 export interface OrderEventsConnection {
   readonly socket: Socket;
@@ -193,28 +196,48 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     );
   };
 
+  /**
+   * The first stream has no `last_seq` to resume from, so data read before it began (fetched, or
+   * still being fetched, when the socket connected) may have missed events: refetch exactly that
+   * (an in-flight fetch is restarted), and report catching-up meanwhile.
+   */
+  const refetchReadBeforeStream = async (readBefore: ReadBefore, connectedAt: number): Promise<void> => {
+    const queries = [...readBefore]
+      .filter(([query, wasFetching]) => wasFetching || query.state.dataUpdatedAt < connectedAt)
+      .map(([query]) => query);
+    if (queries.length === 0) return;
+    if (queries.some((query) => query.isActive())) setState("catching-up");
+    // A first fetch still running would be joined, not restarted, by the invalidation.
+    const running = queries.filter((query) => readBefore.get(query) && query.state.fetchStatus === "fetching");
+    if (running.length > 0) await queryClient.cancelQueries({ predicate: (query) => running.includes(query) });
+    await queryClient.invalidateQueries({ queryKey: orderKeys.all, predicate: (query) => queries.includes(query) });
+  };
+
   socket.on("connect", () => {
     const reconnected = connectedBefore;
     connectedBefore = true;
     unauthorizedInARow = 0;
     const connectedAt = Date.now();
+    const readBefore: ReadBefore = new Map(
+      queryClient
+        .getQueryCache()
+        .findAll({ queryKey: orderKeys.all })
+        .filter((query) => query.state.dataUpdatedAt > 0 || query.state.fetchStatus === "fetching")
+        .map((query) => [query, query.state.fetchStatus === "fetching"]),
+    );
     const plan = sync.tracker.plan(reconnected);
-    setState(plan.action === "none" ? "live" : "catching-up");
+    if (plan.action !== "none") setState("catching-up");
+    // Live only once `subscribe` is acknowledged (the stream is flowing with this socket's filters).
     // The handshake's `last_seq` makes the server replay what this socket missed (or emit
     // `orders.resync`); those events may come before or after this ack and are applied as they come.
-    socket.timeout(ackTimeout).emit("subscribe", subscription, (err: Error | null, ack?: SubscribeAck) => {
+    socket.timeout(ackTimeout).emit("subscribe", subscription, async (err: Error | null, ack?: SubscribeAck) => {
       if (closed) return;
       if (err || ack?.ok !== true || plan.action === "resync") {
         void resync();
         return;
       }
-      if (!reconnected) {
-        // Data fetched before the stream started may have missed events: refetch just that.
-        void queryClient.invalidateQueries({
-          queryKey: orderKeys.all,
-          predicate: (query) => query.state.dataUpdatedAt > 0 && query.state.dataUpdatedAt < connectedAt,
-        });
-      }
+      if (!reconnected) await refetchReadBeforeStream(readBefore, connectedAt);
+      if (closed || resyncing || resuming || !socket.connected) return;
       if (sync.tracker.hasGap) resumeGap();
       else setState("live");
     });
