@@ -3,6 +3,7 @@
 //! a JWKS that is fetched once, cached, and refetched on an unknown `kid` at most once per
 //! interval, so forged `kid`s cannot make us hammer users-service. Headers that point at other
 //! keys (`jku`, `jwk`, `x5u`, `x5c`) are refused outright: nothing is ever fetched from a token.
+//! A token that passed is remembered (see `verified`) until it expires or its key is withdrawn.
 
 use std::{
     collections::HashMap,
@@ -17,6 +18,10 @@ use jsonwebtoken::{
 use tokio::sync::Mutex;
 
 use crate::claims::{ACCESS_TOKEN_TYPE, AccessClaims};
+
+mod verified;
+
+use verified::{Verified, VerifiedTokens};
 
 const MAX_TOKEN_BYTES: usize = 8 * 1024;
 const MAX_KID_LEN: usize = 64;
@@ -46,6 +51,8 @@ pub struct VerifierConfig {
     pub leeway_secs: u64,
     /// The least time between two JWKS fetches caused by unknown `kid`s.
     pub refetch_interval: Duration,
+    /// How many verified tokens are remembered (0: none; every request verifies its signature).
+    pub remembered_tokens: usize,
 }
 
 impl VerifierConfig {
@@ -55,6 +62,7 @@ impl VerifierConfig {
             audience: audience.into(),
             leeway_secs: 5,
             refetch_interval: Duration::from_secs(10),
+            remembered_tokens: 4096,
         }
     }
 }
@@ -74,6 +82,7 @@ pub struct JwtVerifier {
     source: KeySource,
     keys: RwLock<Arc<HashMap<String, DecodingKey>>>,
     last_fetch: Mutex<Option<Instant>>,
+    verified: Option<VerifiedTokens>,
 }
 
 impl std::fmt::Debug for JwtVerifier {
@@ -124,6 +133,8 @@ impl JwtVerifier {
             source,
             keys: RwLock::new(Arc::new(HashMap::new())),
             last_fetch: Mutex::new(None),
+            verified: (config.remembered_tokens > 0)
+                .then(|| VerifiedTokens::new(config.remembered_tokens)),
         }
     }
 
@@ -132,6 +143,29 @@ impl JwtVerifier {
         if token.is_empty() || token.len() > MAX_TOKEN_BYTES {
             return Err(AuthError::Malformed);
         }
+        let Some(verified) = &self.verified else {
+            return self.verify_signed(token).await.map(|(_, claims)| claims);
+        };
+        let digest = VerifiedTokens::digest(token);
+        if let Some(hit) = verified.get(&digest, now(), self.validation.leeway) {
+            if self.has_key(&hit.kid) {
+                return Ok(hit.claims.clone());
+            }
+            verified.remove(&digest);
+        }
+        let (kid, claims) = self.verify_signed(token).await?;
+        verified.insert(
+            digest,
+            Verified {
+                kid,
+                claims: claims.clone(),
+            },
+        );
+        Ok(claims)
+    }
+
+    /// The full check of a token: header, key, signature and claims; returns the key id too.
+    async fn verify_signed(&self, token: &str) -> Result<(String, AccessClaims), AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::Malformed)?;
         if header.alg != Algorithm::EdDSA {
             return Err(AuthError::Header("algorithm"));
@@ -159,7 +193,7 @@ impl JwtVerifier {
             }
         };
         jsonwebtoken::decode::<AccessClaims>(token, &key, &self.validation)
-            .map(|data| data.claims)
+            .map(|data| (kid, data.claims))
             .map_err(|e| AuthError::Invalid(e.to_string()))
     }
 
@@ -174,6 +208,11 @@ impl JwtVerifier {
     /// How many keys are cached (for readiness and tests).
     pub fn cached_keys(&self) -> usize {
         self.keys.read().map(|k| k.len()).unwrap_or_default()
+    }
+
+    /// How many verified tokens are remembered.
+    pub fn remembered_tokens(&self) -> usize {
+        self.verified.as_ref().map_or(0, VerifiedTokens::len)
     }
 
     async fn refetch_if_due(&self) -> Result<(), AuthError> {
@@ -237,6 +276,14 @@ impl JwtVerifier {
     fn key(&self, kid: &str) -> Option<DecodingKey> {
         self.keys.read().ok()?.get(kid).cloned()
     }
+
+    fn has_key(&self, kid: &str) -> bool {
+        self.keys.read().is_ok_and(|keys| keys.contains_key(kid))
+    }
+}
+
+fn now() -> u64 {
+    jsonwebtoken::get_current_timestamp()
 }
 
 fn is_plausible_kid(kid: &str) -> bool {

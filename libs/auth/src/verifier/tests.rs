@@ -212,3 +212,66 @@ async fn a_token_from_another_key_is_refused() {
         Err(AuthError::UnknownKey)
     ));
 }
+
+#[tokio::test]
+async fn a_verified_token_is_remembered_and_a_refused_one_is_not() {
+    let (key, verifier) = setup();
+    let token = key.sign(&claims()).expect("sign");
+    assert_eq!(verifier.remembered_tokens(), 0);
+    let first = verifier.verify(&token).await.expect("valid");
+    assert_eq!(verifier.remembered_tokens(), 1);
+    assert_eq!(verifier.verify(&token).await.expect("remembered"), first);
+    assert_eq!(verifier.remembered_tokens(), 1);
+
+    let mut raised = claims();
+    raised["perms"] = json!(["orders:read", "users:write"]);
+    let forged = splice(&token, None, Some(&raised));
+    assert!(verifier.verify(&forged).await.is_err());
+    assert_eq!(verifier.remembered_tokens(), 1);
+}
+
+#[tokio::test]
+async fn a_remembered_token_still_expires() {
+    let (key, _) = SigningKey::generate().expect("key");
+    let config = VerifierConfig {
+        leeway_secs: 0,
+        ..VerifierConfig::new(ISS, AUD)
+    };
+    let verifier = JwtVerifier::with_keys(&config, &key.jwks());
+    let mut short = claims();
+    short["exp"] = json!(now() + 1);
+    let token = key.sign(&short).expect("sign");
+    verifier.verify(&token).await.expect("valid for a second");
+    assert_eq!(verifier.remembered_tokens(), 1);
+    tokio::time::sleep(Duration::from_millis(2_100)).await;
+    assert!(matches!(
+        verifier.verify(&token).await,
+        Err(AuthError::Invalid(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_remembered_token_is_refused_once_its_key_is_withdrawn() {
+    let (key, verifier) = setup();
+    let token = key.sign(&claims()).expect("sign");
+    verifier.verify(&token).await.expect("valid");
+    let (successor, _) = SigningKey::generate().expect("key");
+    verifier.store(&successor.jwks());
+    assert!(matches!(
+        verifier.verify(&token).await,
+        Err(AuthError::UnknownKey)
+    ));
+}
+
+#[tokio::test]
+async fn remembering_can_be_turned_off() {
+    let (key, _) = SigningKey::generate().expect("key");
+    let config = VerifierConfig {
+        remembered_tokens: 0,
+        ..VerifierConfig::new(ISS, AUD)
+    };
+    let verifier = JwtVerifier::with_keys(&config, &key.jwks());
+    let token = key.sign(&claims()).expect("sign");
+    verifier.verify(&token).await.expect("valid");
+    assert_eq!(verifier.remembered_tokens(), 0);
+}
