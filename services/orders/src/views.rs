@@ -83,6 +83,27 @@ pub struct OrderDetail {
     pub history: Vec<HistoryEntry>,
 }
 
+impl OrderDetail {
+    /// The order as a list row (and event snapshot).
+    pub fn list_row(&self) -> OrderRow {
+        OrderRow {
+            id: self.id,
+            number: self.number.clone(),
+            status: self.status,
+            priority: self.priority,
+            customer_name: self.customer.name.clone(),
+            customer_email: self.customer.email.clone(),
+            assignee_id: self.assignee_id,
+            total: self.total,
+            currency: self.currency.clone(),
+            item_count: self.item_count,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
 /// One page of a list, newest first. Pass `next_cursor` back as `cursor` for the next page.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderPage {

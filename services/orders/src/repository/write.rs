@@ -1,13 +1,16 @@
 //! The changes to an order, each run inside the caller's transaction: create (customer,
-//! address, order, items and first history row in one statement), field updates, assignment
-//! and soft deletion. Every change bumps `version`.
+//! address, order, items and first history row in one statement, answered from what it
+//! returned), field updates, assignment and soft deletion. Every change bumps `version`.
 
 use lom_contracts::{OrderRow, OrderStatus, Priority};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Row, postgres::PgRow};
 use uuid::Uuid;
 
-use super::rows::{order_row, row_by_id};
-use crate::domain::{NewOrder, StatusChange, Text};
+use super::rows::{parse_column, row_by_id};
+use crate::{
+    domain::{NewOrder, StatusChange, Text},
+    views::{AddressView, CustomerView, HistoryEntry, HistoryKind, ItemView, OrderDetail},
+};
 
 const INSERT_ORDER: &str = "\
 WITH c AS (
@@ -16,7 +19,7 @@ WITH c AS (
         SET name = EXCLUDED.name,
             phone = COALESCE(EXCLUDED.phone, customers.phone),
             updated_at = now()
-    RETURNING id, name, email
+    RETURNING id, name, email, phone
 ), a AS (
     INSERT INTO addresses (id, customer_id, line1, line2, city, postal_code, country)
     SELECT $5, c.id, $6, $7, $8, $9, $10 FROM c
@@ -36,18 +39,21 @@ WITH c AS (
 ), h AS (
     INSERT INTO order_status_history (order_id, from_status, to_status, actor_id)
     SELECT o.id, NULL, o.status, $23 FROM o
+    RETURNING changed_at
 )
-SELECT o.id, o.number, o.status, o.priority, c.name AS customer_name,
-       c.email AS customer_email, o.assignee_id, o.total_minor, o.currency, o.item_count,
-       o.version, o.created_at, o.updated_at
-FROM o, c";
+SELECT o.id, o.number, o.status, o.priority, o.assignee_id, o.total_minor, o.currency,
+       o.item_count, o.version, o.created_at, o.updated_at, c.id AS customer_id,
+       c.name AS customer_name, c.email AS customer_email, c.phone AS customer_phone,
+       h.changed_at
+FROM o, c, h";
 
-/// Writes a new order in one round trip and returns its list row.
+/// Writes a new order in one round trip and returns it as stored: what the statement
+/// returned (number, timestamps, the customer as upserted) and the rest as given.
 pub async fn insert_order(
     conn: &mut PgConnection,
     order: &NewOrder,
     actor: Uuid,
-) -> sqlx::Result<OrderRow> {
+) -> sqlx::Result<OrderDetail> {
     let items = &order.items;
     let line_nos: Vec<i16> = (1..=i16::try_from(items.len()).unwrap_or(i16::MAX)).collect();
     let item_count = i32::try_from(items.len()).unwrap_or(i32::MAX);
@@ -90,9 +96,61 @@ pub async fn insert_order(
                 .collect::<Vec<_>>(),
         )
         .bind(actor)
-        .try_map(order_row)
+        .try_map(|row: PgRow| created_detail(&row, order, actor))
         .fetch_one(conn)
         .await
+}
+
+fn created_detail(row: &PgRow, order: &NewOrder, actor: Uuid) -> sqlx::Result<OrderDetail> {
+    let status: OrderStatus = parse_column("status", row.try_get("status")?)?;
+    let address = &order.address;
+    Ok(OrderDetail {
+        id: row.try_get("id")?,
+        number: row.try_get("number")?,
+        status,
+        priority: parse_column("priority", row.try_get("priority")?)?,
+        customer: CustomerView {
+            id: row.try_get("customer_id")?,
+            name: row.try_get("customer_name")?,
+            email: row.try_get("customer_email")?,
+            phone: row.try_get("customer_phone")?,
+        },
+        shipping_address: AddressView {
+            line1: address.line1.as_str().to_owned(),
+            line2: address.line2.as_ref().map(|l| l.as_str().to_owned()),
+            city: address.city.as_str().to_owned(),
+            postal_code: address.postal_code.as_str().to_owned(),
+            country: address.country.clone(),
+        },
+        items: order
+            .items
+            .iter()
+            .map(|item| ItemView {
+                sku: item.sku.as_str().to_owned(),
+                name: item.name.as_str().to_owned(),
+                quantity: i32::try_from(item.quantity.get()).unwrap_or(i32::MAX),
+                unit_price: item.unit_price.minor(),
+                line_total: item.line_total.minor(),
+            })
+            .collect(),
+        assignee_id: row.try_get("assignee_id")?,
+        note: order.note.as_ref().map(|n| n.as_str().to_owned()),
+        total: row.try_get("total_minor")?,
+        currency: row.try_get("currency")?,
+        item_count: row.try_get("item_count")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        history: vec![HistoryEntry {
+            kind: HistoryKind::Status,
+            at: row.try_get("changed_at")?,
+            actor_id: actor,
+            from_status: None,
+            to_status: Some(status),
+            previous_assignee_id: None,
+            assignee_id: None,
+        }],
+    })
 }
 
 /// What a PATCH changes; `note: Some(None)` clears the note.

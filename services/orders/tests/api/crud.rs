@@ -213,15 +213,31 @@ async fn the_same_customer_email_is_one_customer_across_orders() {
     let storefront = app.users.user(Role::Storefront).await;
     let mut body = order_body(1);
     body["customer"]["email"] = json!("Same@Example.com");
-    assert_eq!(
-        app.post("/v1/orders", &storefront, &body).await.status(),
-        201
-    );
-    body["customer"]["email"] = json!("same@example.com");
-    assert_eq!(
-        app.post("/v1/orders", &storefront, &body).await.status(),
-        201
-    );
+    let first = app.post("/v1/orders", &storefront, &body).await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+
+    // The second order names the customer anew and gives no phone: the stored customer keeps
+    // the phone, and the 201 shows the customer as stored (not as sent), like a later read.
+    body["customer"] = json!({"name": "Renamed Customer", "email": "same@example.com"});
+    body["shipping_address"]["line2"] = json!("Floor 3");
+    body["note"] = json!("Leave at the desk");
+    body["priority"] = json!("high");
+    let second = app.post("/v1/orders", &storefront, &body).await;
+    assert_eq!(second.status(), 201);
+    let second: Value = second.json().await.unwrap();
+    assert_eq!(second["customer"]["id"], first["customer"]["id"]);
+    assert_eq!(second["customer"]["name"], "Renamed Customer");
+    assert_eq!(second["customer"]["phone"], "+66 2 123 4567");
+    let viewer = app.users.user(Role::Viewer).await;
+    let fetched: Value = app
+        .get(&format!("/v1/orders/{}", id_of(&second)), &viewer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, second);
+
     let customers: i64 = sqlx::query_scalar("SELECT count(*) FROM customers")
         .fetch_one(&app.db)
         .await
