@@ -32,6 +32,10 @@ use crate::{
     upstream::Upstreams,
 };
 
+/// The WebSocket read buffer each socket holds for its life (engineioxide's default: 4 KB).
+/// Dashboards only send small control messages; a larger frame grows the buffer as needed.
+const SOCKET_READ_BUFFER: usize = 1024;
+
 pub struct Application {
     listener: TcpListener,
     router: Router,
@@ -57,11 +61,13 @@ impl Application {
         ));
         let (io_layer, io) = SocketIo::builder()
             .max_buffer_size(settings.realtime.socket_buffer)
+            .ws_read_buffer_size(SOCKET_READ_BUFFER)
             .ping_interval(Duration::from_secs(20))
             .ping_timeout(Duration::from_secs(20))
             .with_state(hub.clone())
             .build_layer();
         realtime::session::register(&io);
+        tokio::spawn(realtime::expiry::sweep(hub.expiries.clone(), io.clone()));
         tokio::spawn(realtime::feed::run(
             hub,
             io.clone(),

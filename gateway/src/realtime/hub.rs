@@ -17,6 +17,7 @@ use socketioxide::{SocketIo, extract::SocketRef};
 use uuid::Uuid;
 
 use super::{
+    expiry::Expiries,
     history::{History, Missed},
     viewer::{Viewer, rooms_of},
 };
@@ -106,6 +107,8 @@ pub struct Hub {
     pub verifier: Arc<JwtVerifier>,
     pub history: History,
     pub allowed_origins: Vec<axum::http::HeaderValue>,
+    /// When each socket's token expires.
+    pub expiries: Arc<Expiries>,
     /// The last `seq` this gateway delivered (0 before the first).
     last_seq: AtomicU64,
 }
@@ -120,6 +123,7 @@ impl Hub {
             verifier,
             history,
             allowed_origins,
+            expiries: Arc::default(),
             last_seq: AtomicU64::new(0),
         }
     }

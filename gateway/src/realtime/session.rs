@@ -1,12 +1,8 @@
 //! One socket's life: the handshake (token verified, origin checked, refused with
-//! `unauthorized`), its rooms, a disconnect when its token expires, `subscribe` to narrow what
+//! `unauthorized`), its rooms, its token's expiry (watched by [`super::expiry`]), `subscribe` to narrow what
 //! it receives and `resume` to replay what it missed.
 
-use std::{
-    fmt,
-    sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
-};
+use std::{fmt, sync::Arc};
 
 use axum::http::header;
 use lom_auth::{Permission, Principal};
@@ -111,7 +107,6 @@ async fn authenticate(
 
 async fn on_connect(
     socket: SocketRef,
-    io: SocketIo,
     TryData(auth): TryData<HandshakeAuth>,
     State(hub): State<Arc<Hub>>,
 ) {
@@ -120,8 +115,12 @@ async fn on_connect(
         return;
     };
     metrics::gauge!("gateway_sockets").increment(1.0);
-    socket.on_disconnect(async || metrics::gauge!("gateway_sockets").decrement(1.0));
-    expire_at(io, &socket, viewer.expires_at);
+    let (sid, expires_at) = (socket.id, viewer.expires_at);
+    hub.expiries.watch(sid, expires_at);
+    socket.on_disconnect(async move |State(hub): State<Arc<Hub>>| {
+        metrics::gauge!("gateway_sockets").decrement(1.0);
+        hub.expiries.forget(sid, expires_at);
+    });
     if let Some(last_seq) = auth.ok().and_then(|a| a.last_seq) {
         hub.replay(&socket, &viewer, last_seq).await;
     }
@@ -132,22 +131,6 @@ fn join(socket: &SocketRef, viewer: &Viewer) {
     let mut rooms = viewer.rooms();
     rooms.push(user_room(viewer.user_id));
     socket.join(rooms);
-}
-
-/// Disconnects the socket when its token expires; the client refreshes and reconnects.
-fn expire_at(io: SocketIo, socket: &SocketRef, expires_at: u64) {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let delay = Duration::from_secs(expires_at.saturating_sub(now));
-    let sid = socket.id;
-    tokio::spawn(async move {
-        tokio::time::sleep(delay).await;
-        if let Some(socket) = io.get_socket(sid) {
-            tracing::debug!(%sid, "token expired; disconnecting socket");
-            let _ = socket.disconnect();
-        }
-    });
 }
 
 async fn on_subscribe(

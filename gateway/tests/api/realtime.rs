@@ -60,20 +60,23 @@ async fn cast(stack: &Stack) -> Value {
         "agent_id": agent_id,
         "viewer": viewer,
         "storefront": storefront,
-        "expired": expired_token(stack),
+        "expired": viewer_token_expiring_at(stack, now() - 60),
     })
 }
 
-/// A well-signed viewer token that expired a minute ago.
-fn expired_token(stack: &Stack) -> String {
+fn now() -> u64 {
+    jsonwebtoken::get_current_timestamp()
+}
+
+/// A well-signed viewer token (of a user of its own) that expires at `exp`.
+fn viewer_token_expiring_at(stack: &Stack, exp: u64) -> String {
     let key = SigningKey::from_pem(&stack.users.signing_pem).unwrap();
-    let now = jsonwebtoken::get_current_timestamp();
     key.sign(&AccessClaims {
         sub: Uuid::now_v7(),
         iss: "lom-users".into(),
         aud: "lom".into(),
-        exp: now - 60,
-        iat: now - 960,
+        exp,
+        iat: exp.saturating_sub(900),
         jti: Uuid::now_v7(),
         roles: vec!["viewer".into()],
         perms: vec!["orders:read".into()],
@@ -99,6 +102,15 @@ async fn handshakes_without_a_valid_token_or_from_a_foreign_origin_are_refused(p
             .collect();
     input["forged"] = json!(forged);
     run_scenario("refused", input).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_socket_is_dropped_when_its_token_expires(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let mut input = cast(&stack).await;
+    let exp = now() + 3;
+    input["expiring"] = json!({"token": viewer_token_expiring_at(&stack, exp), "exp": exp});
+    run_scenario("expiry", input).await;
 }
 
 #[sqlx::test(migrations = false)]

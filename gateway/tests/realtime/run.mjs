@@ -416,6 +416,22 @@ const scenarios = {
     assert.equal(await refusal(input.gateway, { token: input.viewer }), "unauthorized");
   },
 
+  /** A socket is dropped once its token expires (the client then refreshes and reconnects);
+   * a socket whose token lasts longer stays. */
+  async expiry() {
+    const shortLived = await connect(input.gateway, input.expiring.token);
+    const lasting = await connect(input.gateway, input.viewer);
+    const reason = await Promise.race([
+      new Promise((resolve) => shortLived.once("disconnect", resolve)),
+      new Promise((resolve) => setTimeout(() => resolve("still connected"), DEADLINE_MS)),
+    ]);
+    assert.equal(reason, "io server disconnect");
+    const now = Date.now() / 1000;
+    assert.ok(now >= input.expiring.exp, `dropped ${input.expiring.exp - now} s before its token expired`);
+    assert.ok(lasting.connected, "a socket with a valid token was dropped too");
+    lasting.close();
+  },
+
   /** Two gateway instances behind a balancer each deliver to their own sockets. */
   async two_gateways() {
     const left = await connect(input.gateway, input.viewer);
