@@ -148,9 +148,7 @@ start_env() { # name, env assignments and command...
   PIDS+=("$STARTED_PID")
 }
 
-# As deployed (docker/rust-service.Dockerfile): a fixed glibc mmap threshold, so Argon2's
-# 19 MiB blocks go back to the system.
-start_env users MALLOC_MMAP_THRESHOLD_=1048576 USERS_BIND=127.0.0.1:$P_USERS USERS_DATABASE_URL="$(database_url "${DB_PREFIX}_users")" \
+start_env users USERS_BIND=127.0.0.1:$P_USERS USERS_DATABASE_URL="$(database_url "${DB_PREFIX}_users")" \
   USERS_JWT_PRIVATE_KEY_FILE="$WORK/keys/jwt-ed25519.pem" REDIS_URL="$REDIS_URL" \
   LOM_ADMIN_EMAIL=admin@example.com LOM_ADMIN_PASSWORD="$PASSWORD" "$BIN/users-service"
 USERS_PID=$STARTED_PID

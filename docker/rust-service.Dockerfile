@@ -9,7 +9,11 @@
 ARG RUST_VERSION=1.95
 
 FROM rust:${RUST_VERSION}-slim-bookworm AS chef
-RUN cargo install cargo-chef --locked --version 0.1.78
+# make: tikv-jemalloc-sys (the services' allocator) builds jemalloc from its source.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends make \
+ && rm -rf /var/lib/apt/lists/* \
+ && cargo install cargo-chef --locked --version 0.1.78
 WORKDIR /app
 
 FROM chef AS planner
@@ -19,6 +23,8 @@ RUN cargo chef prepare --recipe-path recipe.json
 FROM chef AS builder
 ARG PACKAGE
 COPY --from=planner /app/recipe.json recipe.json
+# The workspace's build settings (jemalloc's decay), so the cooked dependencies match.
+COPY .cargo .cargo
 RUN cargo chef cook --release --package "${PACKAGE}" --recipe-path recipe.json
 COPY . .
 RUN cargo build --release --locked --package "${PACKAGE}" \
@@ -35,12 +41,8 @@ RUN apt-get update \
 COPY --from=builder /usr/local/bin/service /usr/local/bin/service
 USER lom:lom
 WORKDIR /var/lib/lom
-# MALLOC_MMAP_THRESHOLD_: a fixed glibc mmap threshold, so large blocks (users-service's
-# 19 MiB Argon2 memory) go back to the system when freed: 13 MB idle instead of ~127 MB
-# (docs/benchmarks.md, Memory).
 ENV LOG_FORMAT=json \
     RUST_LOG=info \
-    MALLOC_MMAP_THRESHOLD_=1048576 \
     SERVICE_NAME=${PACKAGE} \
     HEALTH_URL=http://127.0.0.1:${PORT}/readyz
 EXPOSE ${PORT}

@@ -293,9 +293,7 @@ export JWT_ISSUER=${JWT_ISSUER:-lom-users} JWT_AUDIENCE=${JWT_AUDIENCE:-lom}
 USERS_URL=http://127.0.0.1:3002
 ORDERS_URL=http://127.0.0.1:3001
 
-# A fixed glibc mmap threshold returns Argon2's 19 MiB blocks (docs/benchmarks.md, Memory).
 start users 36 env \
-  MALLOC_MMAP_THRESHOLD_=1048576 \
   USERS_BIND=127.0.0.1:3002 \
   USERS_DATABASE_URL="$(database_url users)" \
   USERS_JWT_PRIVATE_KEY_FILE="$DATA/keys/jwt-ed25519.pem" \
