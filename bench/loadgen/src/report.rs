@@ -466,7 +466,7 @@ fn render(
         "Database ceiling, same run: pgbench on a fresh database with the orders schema, running \
          the intake transaction statement for statement (`bench/create-order.pgbench`: claim the \
          idempotency key, the one-statement insert of customer, address, order, items and history, \
-         the outbox row with its NOTIFY, the three reads of the detail, the stored response), \
+         the outbox row with its NOTIFY, the stored response), \
          prepared statements, 2 threads:\n"
     )?;
     writeln!(md, "| clients | tx/s | mean latency ms | failed |")?;
