@@ -21,6 +21,14 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 MODE=${1:-full}
 case "$MODE" in full | smoke) ;; *) echo "usage: $0 full|smoke" >&2; exit 2 ;; esac
+PHASES=${BENCH_PHASES:-memory intake e2e fanout}
+for name in $PHASES; do
+  case "$name" in
+    memory | intake | e2e | fanout) ;;
+    *) echo "BENCH_PHASES: unknown phase '$name' (space-separated, any of: memory intake e2e fanout)" >&2; exit 2 ;;
+  esac
+done
+phase() { [[ " $PHASES " == *" $1 "* ]]; }
 
 BASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -178,8 +186,6 @@ SERVICES=(--pid "users-service=$USERS_PID" --pid "orders-service=$ORDERS_PID" --
 sleep 2
 "$LOADGEN" rss --label "idle after start" "${SERVICES[@]}" --out "$RESULTS/rss-start.json"
 
-PHASES=${BENCH_PHASES:-memory intake e2e fanout}
-phase() { [[ " $PHASES " == *" $1 "* ]]; }
 
 # CPU seconds (user + system) each process used during a phase: results/cpu-<phase>.txt
 cpu_ticks() { # pid
