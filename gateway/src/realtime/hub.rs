@@ -39,6 +39,7 @@ struct ClientEvent<'a> {
 pub struct Outgoing {
     pub seq: u64,
     pub name: &'static str,
+    pub occurred_at: DateTime<Utc>,
     pub order: OrderRow,
     pub previous: Option<PriorState>,
     pub payload: Box<RawValue>,
@@ -57,6 +58,7 @@ impl Outgoing {
         Ok(Self {
             seq: event.seq,
             name: event.kind.as_str(),
+            occurred_at: event.occurred_at,
             order: event.order,
             previous: event.previous,
             payload,
@@ -136,7 +138,8 @@ impl Hub {
         self.last_seq.store(seq, Ordering::Release);
     }
 
-    /// Sends `event` to every socket in the rooms it concerns.
+    /// Sends `event` to every socket in the rooms it concerns, and times it from the change
+    /// (`occurred_at`, stamped by orders-service: clocks of two hosts) to the last socket's queue.
     pub fn deliver(&self, io: &SocketIo, event: &Outgoing) {
         let rooms = rooms_of(&event.order, event.previous);
         let mut delivered = 0u64;
@@ -148,6 +151,10 @@ impl Hub {
         self.set_last_seq(event.seq);
         metrics::counter!("gateway_events_total").increment(1);
         metrics::counter!("gateway_deliveries_total").increment(delivered);
+        let delay = (Utc::now() - event.occurred_at)
+            .to_std()
+            .unwrap_or_default();
+        metrics::histogram!("gateway_event_delivery_duration_seconds").record(delay);
     }
 
     /// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).

@@ -155,6 +155,11 @@ const scenarios = {
     const leaked = agent.received.filter((e) => e.payload?.order?.id !== first.id);
     assert.deepEqual(leaked, [], "the agent received an order outside its scope");
     for (const s of [dispatcher, viewer, agent]) s.close();
+
+    // Each delivery is timed from the change to the sockets' queues (a histogram in /metrics).
+    const metrics = await (await fetch(`${input.gateway}/metrics`)).text();
+    const timed = metrics.match(/^gateway_event_delivery_duration_seconds_count (\d+)/m);
+    assert.ok(timed && Number(timed[1]) >= 3, `deliveries are timed: ${timed}`);
   },
 
   /** Handshakes without a valid token, without orders:read, or from a foreign origin. */

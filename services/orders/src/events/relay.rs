@@ -2,10 +2,12 @@
 //! (sent by each change at commit), it takes the relay lock, publishes unpublished rows in id
 //! order and stamps them in the same transaction. If Redis or PostgreSQL fails it backs off
 //! and retries, so nothing committed is ever dropped; a crash after publishing and before
-//! stamping republishes (at least once).
+//! stamping republishes (at least once). `orders_event_relay_duration_seconds` times each
+//! event from its change (`occurred_at`, just before the commit) to its publication.
 
 use std::{convert::Infallible, time::Duration};
 
+use chrono::Utc;
 use sqlx::{PgPool, postgres::PgListener};
 
 use super::publisher::{PublishError, Publisher};
@@ -87,6 +89,13 @@ impl Relay {
             }
             let events: Vec<_> = batch.iter().map(|pending| &pending.event).collect();
             let seqs = self.publisher.publish(&events).await?;
+            let published_at = Utc::now();
+            for event in &events {
+                let delay = (published_at - event.occurred_at)
+                    .to_std()
+                    .unwrap_or_default();
+                metrics::histogram!("orders_event_relay_duration_seconds").record(delay);
+            }
             let ids: Vec<i64> = batch.iter().map(|pending| pending.id).collect();
             repository::mark_published(&mut tx, &ids, &seqs).await?;
             tx.commit().await?;

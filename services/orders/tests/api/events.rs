@@ -75,6 +75,20 @@ async fn a_subscriber_sees_exactly_one_event_per_acknowledged_change_with_seq_pl
 
     assert_eq!(app.history().await, received);
     assert_eq!(app.unpublished_outbox_rows().await, 0);
+
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("orders_event_relay_duration_seconds_bucket{le=\"0.005\"}"),
+        "the relay times each event from its change to its publication:\n{metrics}"
+    );
 }
 
 #[tokio::test]
