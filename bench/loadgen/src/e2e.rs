@@ -61,6 +61,8 @@ pub async fn run_step(
         delivered = delivery.delivered,
         lost = delivery.lost,
         duplicated = delivery.duplicated,
+        resumed = delivery.reconnects,
+        dropped = delivery.sockets_lost,
         p50_ms = delivery.latency.p50_ms,
         p99_ms = delivery.latency.p99_ms,
         "end-to-end step"

@@ -1,8 +1,10 @@
 //! A fleet of dashboard sockets on one server: connected a few at a time, each recording for
 //! every order event it receives the `seq` and how long the event took (from the moment the
 //! generator meant to send it, stamped in the order's customer name, and optionally from the
-//! event's `occurred_at`). [`Fleet::collect`] turns the records of a window of `seq` into
-//! losses, duplicates and latency percentiles.
+//! event's `occurred_at`). With `resume`, a socket the server disconnects reconnects the way a
+//! dashboard does: with the newest `seq` it received as `last_seq`, so the server replays what it
+//! missed. [`Fleet::collect`] turns the records of a window of `seq` into losses, duplicates and
+//! latency percentiles.
 
 use std::{
     sync::{
@@ -37,6 +39,7 @@ struct Recorder {
     send_latency_us: Vec<u64>,
     commit_latency_us: Vec<u64>,
     resyncs: u64,
+    reconnects: u64,
 }
 
 /// What to connect.
@@ -50,7 +53,13 @@ pub struct FleetOptions {
     /// Also measure from the event's `occurred_at` (wall clock, set just before the commit).
     pub from_occurred_at: bool,
     pub connect_concurrency: usize,
+    /// Reconnect a socket the server disconnects, with `last_seq` (as the dashboard does).
+    pub resume: bool,
 }
+
+/// How often a disconnected socket tries to come back before it counts as lost.
+const RECONNECT_ATTEMPTS: u32 = 20;
+const RECONNECT_PAUSE: Duration = Duration::from_millis(250);
 
 pub struct Fleet {
     recorders: Vec<Arc<Mutex<Recorder>>>,
@@ -70,6 +79,9 @@ pub struct Delivery {
     pub lost: u64,
     pub duplicated: u64,
     pub resyncs: u64,
+    /// Disconnected by the server (e.g. evicted as too slow) and back with `last_seq`.
+    #[serde(default)]
+    pub reconnects: u64,
     pub sockets_lost: u64,
     /// From the intended send time (stamp) to receipt.
     pub latency: Latency,
@@ -101,19 +113,14 @@ impl Fleet {
         for ws in sockets {
             let recorder = Arc::new(Mutex::new(Recorder::default()));
             recorders.push(recorder.clone());
-            let delivered = delivered.clone();
-            let from_occurred_at = options.from_occurred_at;
-            let stop_rx = stop_rx.clone();
-            tasks.push(tokio::spawn(async move {
-                let closed = sio::read_events(ws, stop_rx, move |name, text| {
-                    record(&recorder, &delivered, from_occurred_at, name, text);
-                })
-                .await;
-                if let Closed::Lost(why) = &closed {
-                    tracing::warn!(%why, "a dashboard socket was disconnected");
-                }
-                closed
-            }));
+            let reader = Reader {
+                recorder,
+                delivered: delivered.clone(),
+                newest_seq: Arc::default(),
+                from_occurred_at: options.from_occurred_at,
+            };
+            let resume = options.resume.then(|| (url.clone(), options.auth.clone()));
+            tasks.push(tokio::spawn(reader.run(ws, stop_rx.clone(), resume)));
         }
         Ok(Self {
             recorders,
@@ -172,6 +179,7 @@ impl Fleet {
             delivery.duplicated += received - distinct;
             delivery.lost += events.saturating_sub(distinct);
             delivery.resyncs += taken.resyncs;
+            delivery.reconnects += taken.reconnects;
             latency.append(&mut taken.send_latency_us);
             occurred.append(&mut taken.commit_latency_us);
         }
@@ -191,27 +199,109 @@ impl Fleet {
     }
 }
 
+/// One socket's reading task.
+struct Reader {
+    recorder: Arc<Mutex<Recorder>>,
+    delivered: Arc<AtomicU64>,
+    /// The newest `seq` received (kept across [`Fleet::collect`], which takes the records).
+    newest_seq: Arc<AtomicU64>,
+    from_occurred_at: bool,
+}
+
+impl Reader {
+    /// Reads until stopped; with `resume` (`(url, auth)`), comes back after a disconnect.
+    async fn run(
+        self,
+        mut ws: sio::Ws,
+        stop: watch::Receiver<bool>,
+        resume: Option<(String, String)>,
+    ) -> Closed {
+        loop {
+            let closed =
+                sio::read_events(ws, stop.clone(), |name, text| self.record(name, text)).await;
+            let Closed::Lost(why) = &closed else {
+                return closed;
+            };
+            let Some((url, auth)) = &resume else {
+                tracing::warn!(%why, "a dashboard socket was disconnected");
+                return closed;
+            };
+            match self.reconnect(url, auth, &stop).await {
+                Some(again) => ws = again,
+                None => {
+                    tracing::warn!(%why, "a dashboard socket was disconnected and could not come back");
+                    return closed;
+                }
+            }
+        }
+    }
+
+    async fn reconnect(
+        &self,
+        url: &str,
+        auth: &str,
+        stop: &watch::Receiver<bool>,
+    ) -> Option<sio::Ws> {
+        let auth = with_last_seq(auth, self.newest_seq.load(Ordering::Relaxed))?;
+        for _ in 0..RECONNECT_ATTEMPTS {
+            if *stop.borrow() {
+                return None;
+            }
+            if let Ok(ws) = sio::connect(url, &auth).await {
+                self.recorder
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .reconnects += 1;
+                return Some(ws);
+            }
+            tokio::time::sleep(RECONNECT_PAUSE).await;
+        }
+        None
+    }
+
+    fn record(&self, name: &str, text: &str) {
+        let seq = record(
+            &self.recorder,
+            &self.delivered,
+            self.from_occurred_at,
+            name,
+            text,
+        );
+        if let Some(seq) = seq {
+            self.newest_seq.fetch_max(seq, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The handshake `auth` object with `last_seq` added (none before the first event).
+fn with_last_seq(auth: &str, last_seq: u64) -> Option<String> {
+    let mut auth: serde_json::Value = serde_json::from_str(auth).ok()?;
+    if last_seq > 0 {
+        auth["last_seq"] = last_seq.into();
+    }
+    Some(auth.to_string())
+}
+
+/// Records one event packet; returns its `seq` when it was an order event.
 fn record(
     recorder: &Mutex<Recorder>,
     delivered: &AtomicU64,
     from_occurred_at: bool,
     name: &str,
     text: &str,
-) {
+) -> Option<u64> {
     let now = clock::now_ns();
     if name == "orders.resync" {
         recorder
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .resyncs += 1;
-        return;
+        return None;
     }
     if !name.starts_with("order.") {
-        return;
+        return None;
     }
-    let Some(seq) = sio::number_after(text, "\"seq\":") else {
-        return;
-    };
+    let seq = sio::number_after(text, "\"seq\":")?;
     let stamp = sio::number_after(text, STAMP_KEY);
     let occurred_us = if from_occurred_at {
         sio::string_after(text, "\"occurred_at\":\"")
@@ -233,4 +323,20 @@ fn record(
     }
     drop(recorder);
     delivered.fetch_add(1, Ordering::Relaxed);
+    Some(seq)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reconnect_sends_the_newest_seq_as_last_seq_once_there_is_one() {
+        let auth = r#"{"token":"t"}"#;
+        let resumed: serde_json::Value =
+            serde_json::from_str(&with_last_seq(auth, 42).unwrap()).unwrap();
+        assert_eq!(resumed, serde_json::json!({"token": "t", "last_seq": 42}));
+        assert_eq!(with_last_seq(auth, 0).unwrap(), auth);
+        assert!(with_last_seq("not json", 1).is_none());
+    }
 }
