@@ -1,6 +1,6 @@
 //! One socket's life: the handshake (token verified, origin checked, refused with
-//! `unauthorized`), its rooms, its token's expiry (watched by [`super::expiry`]), `subscribe` to narrow what
-//! it receives and `resume` to replay what it missed.
+//! `unauthorized`), its rooms, its token's expiry (watched by [`super::expiry`]), `subscribe`
+//! to narrow what it receives and `resume` to replay what it missed.
 
 use std::{fmt, sync::Arc};
 
