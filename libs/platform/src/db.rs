@@ -1,8 +1,10 @@
 //! PostgreSQL access shared by the services: a pool whose every wait is bounded (so a stopped
 //! database gives a fast 503, not a hang) and the classification of sqlx errors into
-//! "the database is unavailable" versus "a bug", which is what the problem answer depends on.
+//! "the database is unavailable" versus "a bug", which is what the problem answer depends on;
+//! and [`detached`], which every unit of database work runs in so that no caller can cancel it
+//! half-way.
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
@@ -38,6 +40,34 @@ pub fn lazy_pool(options: PgConnectOptions, settings: PoolSettings) -> PgPool {
         .acquire_timeout(settings.acquire_timeout)
         .idle_timeout(Duration::from_secs(300))
         .connect_lazy_with(options)
+}
+
+/// Runs `work`, a unit of database work (a transaction from `BEGIN` to `COMMIT`, or writes that
+/// belong together), on a task of its own and waits for its result: the work finishes —
+/// commits or rolls back — even when the caller is dropped half-way (the client closed the
+/// connection, a timeout fired).
+///
+/// The rule of every service: **database work is never cancelled half-way.** A request's
+/// future is dropped when its client goes away; dropping sqlx 0.9's `begin()` during the `BEGIN`
+/// round trip returns the connection to the pool inside a server-side transaction that nothing
+/// ends (transact-rs/sqlx#4393), and dropping a `commit()` in flight makes the guard send a
+/// `ROLLBACK` after it. Either way the next borrower runs inside the wrong transaction.
+///
+/// The work runs in the caller's span, so its log lines keep the request id. A panic in the
+/// work resumes in the caller, where the HTTP stack turns it into a 500.
+pub async fn detached<F>(work: F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    use tracing::Instrument;
+    match tokio::spawn(work.in_current_span()).await {
+        Ok(output) => output,
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        // Only a runtime that is shutting down cancels a spawned task, and it drops the
+        // caller with it: nobody is left to answer.
+        Err(err) => panic!("database work cancelled by the runtime shutting down: {err}"),
+    }
 }
 
 /// True when `err` means the database cannot be reached or is overloaded right now.

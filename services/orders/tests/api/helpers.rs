@@ -16,7 +16,7 @@ use orders_service::{
 };
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use sqlx::{Connection, PgConnection, PgPool};
+use sqlx::{Connection, PgConnection, PgPool, postgres::PgConnectOptions};
 use tokio::{sync::mpsc, task::JoinHandle};
 use users_service::test_support::RunningUsers;
 use uuid::Uuid;
@@ -34,6 +34,18 @@ fn database_url(name: &str) -> String {
         .rsplit_once('/')
         .map_or(base.as_str(), |(root, _)| root);
     format!("{root}/{name}")
+}
+
+/// The host and port of the PostgreSQL server the tests use (to put a proxy in front of it).
+pub fn postgres_server() -> (String, u16) {
+    let options: PgConnectOptions = maintenance_url().parse().expect("DATABASE_URL");
+    (options.get_host().to_owned(), options.get_port())
+}
+
+/// The URL of database `name` reached through `addr` (a proxy) instead of the server itself.
+pub fn database_url_via(addr: std::net::SocketAddr, name: &str) -> String {
+    let options: PgConnectOptions = maintenance_url().parse().expect("DATABASE_URL");
+    format!("postgres://{}@{addr}/{name}", options.get_username())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use lom_auth::Principal;
-use lom_platform::{FieldError, Json, Problem, http_stack::RequestId, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Problem, db, http_stack::RequestId, problem::ProblemBody};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -115,30 +115,34 @@ async fn login(
         .into());
     }
     let address = client_address(&state, peer, &headers);
-    let throttle = LoginThrottle::new(&state.db, state.settings.throttle, &email, address);
-    throttle.check().await?;
+    // Throttle bookkeeping and the new session are written whatever the client does meanwhile.
+    db::detached(async move {
+        let throttle = LoginThrottle::new(&state.db, state.settings.throttle, &email, address);
+        throttle.check().await?;
 
-    let credentials = users::credentials(&state.db, &email).await?;
-    let password = SecretString::from(request.password);
-    let matched = state
-        .hasher
-        .verify(
-            &password,
-            credentials.as_ref().map(|c| c.password_hash.as_str()),
-        )
-        .await;
-    let account = credentials.filter(|c| matched && c.is_active);
-    let Some(account) = account else {
-        throttle.failed().await?;
-        tracing::warn!(%address, "sign-in failed: wrong email or password, or inactive account");
-        return Err(wrong_credentials());
-    };
-    throttle.succeeded().await?;
-    let user = users::find(&state.db, account.id)
-        .await?
-        .ok_or_else(wrong_credentials)?;
-    tracing::info!(user_id = %user.id, "signed in");
-    Ok(Json(sessions::start(&state, user).await?.into()))
+        let credentials = users::credentials(&state.db, &email).await?;
+        let password = SecretString::from(request.password);
+        let matched = state
+            .hasher
+            .verify(
+                &password,
+                credentials.as_ref().map(|c| c.password_hash.as_str()),
+            )
+            .await;
+        let account = credentials.filter(|c| matched && c.is_active);
+        let Some(account) = account else {
+            throttle.failed().await?;
+            tracing::warn!(%address, "sign-in failed: wrong email or password, or inactive account");
+            return Err(wrong_credentials());
+        };
+        throttle.succeeded().await?;
+        let user = users::find(&state.db, account.id)
+            .await?
+            .ok_or_else(wrong_credentials)?;
+        tracing::info!(user_id = %user.id, "signed in");
+        Ok(Json(sessions::start(&state, user).await?.into()))
+    })
+    .await
 }
 
 /// Exchanges a refresh token for a new session; the presented token is used up.
@@ -159,7 +163,10 @@ async fn refresh(
     RequestId(request_id): RequestId,
     Json(request): Json<RefreshRequest>,
 ) -> ApiResult<Json<SessionResponse>> {
-    let session = sessions::rotate(&state, &request.refresh_token, request_id.as_deref()).await?;
+    let session = db::detached(async move {
+        sessions::rotate(&state, &request.refresh_token, request_id.as_deref()).await
+    })
+    .await?;
     Ok(Json(session.into()))
 }
 
@@ -175,7 +182,7 @@ async fn logout(
     State(state): State<AppState>,
     Json(request): Json<RefreshRequest>,
 ) -> ApiResult<StatusCode> {
-    sessions::end(&state, &request.refresh_token).await?;
+    db::detached(async move { sessions::end(&state, &request.refresh_token).await }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

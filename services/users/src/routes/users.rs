@@ -164,23 +164,30 @@ async fn create_user(
 
     let hash = state.hasher.hash(&password).await?;
     let id = Uuid::now_v7();
-    let mut tx = state.db.begin().await?;
-    users::insert(&mut tx, id, &email, &display_name, &hash)
-        .await
-        .map_err(email_conflict)?;
-    users::replace_roles(&mut tx, id, &role_ids, Some(caller.user_id)).await?;
-    audit::record(
-        &mut tx,
-        audit::Entry {
-            actor: Some(caller.user_id),
-            action: "user.created",
-            target: Some(id),
-            details: json!({ "email": email.as_str(), "roles": request.roles }),
-            request_id: request_id.as_deref(),
-        },
-    )
+    let caller_id = caller.user_id;
+    let pool = state.db.clone();
+    let roles = request.roles;
+    db::detached(async move {
+        let mut tx = pool.begin().await?;
+        users::insert(&mut tx, id, &email, &display_name, &hash)
+            .await
+            .map_err(email_conflict)?;
+        users::replace_roles(&mut tx, id, &role_ids, Some(caller_id)).await?;
+        audit::record(
+            &mut tx,
+            audit::Entry {
+                actor: Some(caller_id),
+                action: "user.created",
+                target: Some(id),
+                details: json!({ "email": email.as_str(), "roles": roles }),
+                request_id: request_id.as_deref(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        ApiResult::Ok(())
+    })
     .await?;
-    tx.commit().await?;
     let user = users::find(&state.db, id)
         .await?
         .ok_or_else(Problem::internal)?;
@@ -270,73 +277,80 @@ async fn update_user(
         None => None,
     };
 
-    let mut tx = state.db.begin().await?;
-    if !users::lock(&mut tx, id).await? {
-        return Err(user_not_found().into());
-    }
-    let current = users::find(&mut *tx, id)
-        .await?
-        .ok_or_else(user_not_found)?;
-    let loses_admin = current.is_active
-        && current.roles.iter().any(|r| r == "admin")
-        && (request.active == Some(false)
-            || request
-                .roles
-                .as_ref()
-                .is_some_and(|r| !r.iter().any(|n| n == "admin")));
-    if request.active == Some(false) && id == caller.user_id {
-        return Err(Problem::conflict(
-            "self-deactivation",
-            "Cannot deactivate yourself",
-            "Ask another administrator to deactivate your account.",
-        )
-        .into());
-    }
-    if loses_admin && users::count_other_active_admins(&mut tx, Some(id)).await? == 0 {
-        return Err(Problem::conflict(
-            "last-admin",
-            "The last administrator must stay",
-            "At least one active administrator must remain.",
-        )
-        .into());
-    }
-
-    let mut changed = Map::new();
-    if let Some(name) = &display_name {
-        users::set_display_name(&mut tx, id, name).await?;
-        changed.insert("display_name".into(), name.as_str().into());
-    }
-    if let (Some(ids), Some(names)) = (&role_ids, &request.roles) {
-        users::replace_roles(&mut tx, id, ids, Some(caller.user_id)).await?;
-        changed.insert("roles".into(), json!(names));
-    }
-    if let Some(active) = request.active {
-        users::set_active(&mut tx, id, active).await?;
-        changed.insert("active".into(), active.into());
-        if !active {
-            refresh_tokens::revoke_user(&mut *tx, id, "deactivated").await?;
+    let caller_id = caller.user_id;
+    let revocations = state.revocations.clone();
+    let pool = state.db.clone();
+    db::detached(async move {
+        let mut tx = pool.begin().await?;
+        if !users::lock(&mut tx, id).await? {
+            return Err(user_not_found().into());
         }
-    }
-    if let Some(hash) = &password_hash {
-        users::set_password_hash(&mut tx, id, hash).await?;
-        refresh_tokens::revoke_user(&mut *tx, id, "password_reset").await?;
-        changed.insert("password".into(), Value::from("reset"));
-    }
-    audit::record(
-        &mut tx,
-        audit::Entry {
-            actor: Some(caller.user_id),
-            action: "user.updated",
-            target: Some(id),
-            details: Value::Object(changed),
-            request_id: request_id.as_deref(),
-        },
-    )
+        let current = users::find(&mut *tx, id)
+            .await?
+            .ok_or_else(user_not_found)?;
+        let loses_admin = current.is_active
+            && current.roles.iter().any(|r| r == "admin")
+            && (request.active == Some(false)
+                || request
+                    .roles
+                    .as_ref()
+                    .is_some_and(|r| !r.iter().any(|n| n == "admin")));
+        if request.active == Some(false) && id == caller_id {
+            return Err(Problem::conflict(
+                "self-deactivation",
+                "Cannot deactivate yourself",
+                "Ask another administrator to deactivate your account.",
+            )
+            .into());
+        }
+        if loses_admin && users::count_other_active_admins(&mut tx, Some(id)).await? == 0 {
+            return Err(Problem::conflict(
+                "last-admin",
+                "The last administrator must stay",
+                "At least one active administrator must remain.",
+            )
+            .into());
+        }
+
+        let mut changed = Map::new();
+        if let Some(name) = &display_name {
+            users::set_display_name(&mut tx, id, name).await?;
+            changed.insert("display_name".into(), name.as_str().into());
+        }
+        if let (Some(ids), Some(names)) = (&role_ids, &request.roles) {
+            users::replace_roles(&mut tx, id, ids, Some(caller_id)).await?;
+            changed.insert("roles".into(), json!(names));
+        }
+        if let Some(active) = request.active {
+            users::set_active(&mut tx, id, active).await?;
+            changed.insert("active".into(), active.into());
+            if !active {
+                refresh_tokens::revoke_user(&mut *tx, id, "deactivated").await?;
+            }
+        }
+        if let Some(hash) = &password_hash {
+            users::set_password_hash(&mut tx, id, hash).await?;
+            refresh_tokens::revoke_user(&mut *tx, id, "password_reset").await?;
+            changed.insert("password".into(), Value::from("reset"));
+        }
+        audit::record(
+            &mut tx,
+            audit::Entry {
+                actor: Some(caller_id),
+                action: "user.updated",
+                target: Some(id),
+                details: Value::Object(changed),
+                request_id: request_id.as_deref(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        if request.active == Some(false) || password_hash.is_some() {
+            revocations.announce(id).await;
+        }
+        ApiResult::Ok(())
+    })
     .await?;
-    tx.commit().await?;
-    if request.active == Some(false) || password_hash.is_some() {
-        state.revocations.announce(id).await;
-    }
     let user = users::find(&state.db, id)
         .await?
         .ok_or_else(user_not_found)?;

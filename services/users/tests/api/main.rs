@@ -6,6 +6,7 @@
 
 mod attacks;
 mod auth;
+mod cancellation;
 mod helpers;
 mod logs;
 mod migrations;

@@ -6,7 +6,7 @@ use axum::{
     http::{HeaderMap, header},
 };
 use lom_auth::{Permission, Principal, Scope};
-use lom_platform::{FieldError, Json, Problem, http_stack::RequestId, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Problem, db, http_stack::RequestId, problem::ProblemBody};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -79,10 +79,14 @@ pub async fn assign_order(
             .await?;
     }
     let actor = principal.user_id;
-    let mut tx = state.db.begin().await?;
-    let current = lock_at_version(&mut tx, id, request.version, Scope::All, actor).await?;
-    let row = repository::assign(&mut tx, &current, assignee, actor).await?;
-    let detail = record_update(&mut tx, &current, &row, actor).await?;
-    tx.commit().await?;
-    Ok(Json(detail))
+    let version = request.version;
+    db::detached(async move {
+        let mut tx = state.db.begin().await?;
+        let current = lock_at_version(&mut tx, id, version, Scope::All, actor).await?;
+        let row = repository::assign(&mut tx, &current, assignee, actor).await?;
+        let detail = record_update(&mut tx, &current, &row, actor).await?;
+        tx.commit().await?;
+        Ok(Json(detail))
+    })
+    .await
 }

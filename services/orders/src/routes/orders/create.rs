@@ -10,7 +10,7 @@ use axum::{
 };
 use lom_auth::{Permission, Principal};
 use lom_contracts::{EventType, Priority};
-use lom_platform::{FieldError, Json, Problem, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Problem, db, problem::ProblemBody};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -268,23 +268,28 @@ pub async fn create_order(
     let order = parse_order(&request, &state.settings.default_currency)?;
     let actor = principal.user_id;
 
-    let mut tx = state.db.begin().await?;
-    if let Some(key) = &key {
-        let fingerprint = serde_json::to_value(&request).unwrap_or(Value::Null);
-        if !repository::claim_key(&mut tx, actor, key, &fingerprint).await? {
+    let fingerprint = key
+        .is_some()
+        .then(|| serde_json::to_value(&request).unwrap_or(Value::Null));
+    db::detached(async move {
+        let mut tx = state.db.begin().await?;
+        if let (Some(key), Some(fingerprint)) = (&key, &fingerprint)
+            && !repository::claim_key(&mut tx, actor, key, fingerprint).await?
+        {
             tx.rollback().await?;
-            return replay(&state, actor, key, &fingerprint).await;
+            return replay(&state, actor, key, fingerprint).await;
         }
-    }
-    let detail = repository::insert_order(&mut tx, &order, actor).await?;
-    let row = detail.list_row();
-    repository::write_event(&mut tx, EventType::OrderCreated, &row, None, actor).await?;
-    if let Some(key) = &key {
-        let body = serde_json::to_value(&detail).unwrap_or(Value::Null);
-        repository::store_response(&mut tx, actor, key, row.id, 201, &body).await?;
-    }
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(detail)).into_response())
+        let detail = repository::insert_order(&mut tx, &order, actor).await?;
+        let row = detail.list_row();
+        repository::write_event(&mut tx, EventType::OrderCreated, &row, None, actor).await?;
+        if let Some(key) = &key {
+            let body = serde_json::to_value(&detail).unwrap_or(Value::Null);
+            repository::store_response(&mut tx, actor, key, row.id, 201, &body).await?;
+        }
+        tx.commit().await?;
+        Ok((StatusCode::CREATED, Json(detail)).into_response())
+    })
+    .await
 }
 
 /// The stored answer to an earlier request with this key, or 422 if the body differs.

@@ -4,7 +4,7 @@
 use axum::{extract::State, http::StatusCode};
 use lom_auth::{Permission, Principal};
 use lom_contracts::EventType;
-use lom_platform::problem::ProblemBody;
+use lom_platform::{db, problem::ProblemBody};
 
 use super::extract::OrderId;
 use crate::{
@@ -32,19 +32,23 @@ pub async fn delete_order(
     OrderId(id): OrderId,
 ) -> Result<StatusCode, ApiError> {
     principal.require_all(Permission::OrdersDelete)?;
-    let mut tx = state.db.begin().await?;
-    let current = repository::lock_current(&mut tx, id)
-        .await?
-        .ok_or_else(order_not_found)?;
-    let row = repository::soft_delete(&mut tx, id).await?;
-    repository::write_event(
-        &mut tx,
-        EventType::OrderDeleted,
-        &row,
-        Some(current.prior_state()),
-        principal.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    let actor = principal.user_id;
+    db::detached(async move {
+        let mut tx = state.db.begin().await?;
+        let current = repository::lock_current(&mut tx, id)
+            .await?
+            .ok_or_else(order_not_found)?;
+        let row = repository::soft_delete(&mut tx, id).await?;
+        repository::write_event(
+            &mut tx,
+            EventType::OrderDeleted,
+            &row,
+            Some(current.prior_state()),
+            actor,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
 }

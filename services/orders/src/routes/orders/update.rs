@@ -4,7 +4,7 @@
 use axum::extract::State;
 use lom_auth::{Permission, Principal};
 use lom_contracts::{OrderStatus, Priority};
-use lom_platform::{FieldError, Json, Problem, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Problem, db, problem::ProblemBody};
 use serde::{Deserialize, Deserializer};
 use utoipa::ToSchema;
 
@@ -108,14 +108,18 @@ pub async fn update_order(
     let (status, mut changes) = parse_changes(&request)?;
     let actor = principal.user_id;
 
-    let mut tx = state.db.begin().await?;
-    let current = lock_at_version(&mut tx, id, request.version, scope, actor).await?;
-    changes.status = status
-        .map(|to| StatusChange::new(current.status, to))
-        .transpose()
-        .map_err(invalid_transition)?;
-    let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
-    let detail = record_update(&mut tx, &current, &row, actor).await?;
-    tx.commit().await?;
-    Ok(Json(detail))
+    let version = request.version;
+    db::detached(async move {
+        let mut tx = state.db.begin().await?;
+        let current = lock_at_version(&mut tx, id, version, scope, actor).await?;
+        changes.status = status
+            .map(|to| StatusChange::new(current.status, to))
+            .transpose()
+            .map_err(invalid_transition)?;
+        let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
+        let detail = record_update(&mut tx, &current, &row, actor).await?;
+        tx.commit().await?;
+        Ok(Json(detail))
+    })
+    .await
 }

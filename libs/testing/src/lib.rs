@@ -1,0 +1,13 @@
+//! Test tools shared by the services' integration tests: a TCP proxy that slows a connection
+//! down, a client that gives up on requests half-way, PostgreSQL's view of a database's
+//! sessions, and a counter of the warnings PostgreSQL sends back.
+
+pub mod abandon;
+pub mod latency_proxy;
+pub mod notices;
+pub mod sessions;
+
+pub use abandon::{RawRequest, abandon};
+pub use latency_proxy::LatencyProxy;
+pub use notices::PostgresNotices;
+pub use sessions::sessions_in_transaction;
