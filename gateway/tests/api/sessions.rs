@@ -209,3 +209,32 @@ async fn sign_in_attempts_from_one_address_are_limited_before_they_reach_users_s
         StatusCode::OK
     );
 }
+
+#[sqlx::test(migrations = false)]
+async fn simultaneous_guesses_through_the_gateway_get_no_more_verifications_than_the_policy(
+    pool: PgPool,
+) {
+    let stack = Stack::start(pool).await;
+    let guess = || {
+        stack
+            .client
+            .post(stack.url("/api/v1/auth/login"))
+            .json(&json!({"email": ADMIN_EMAIL, "password": "a wrong guess"}))
+            .send()
+    };
+    let statuses: Vec<StatusCode> = futures_util::future::join_all((0..8).map(|_| guess()))
+        .await
+        .into_iter()
+        .map(|response| response.unwrap().status())
+        .collect();
+    let verified = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // users-service allows five failures per account before it locks.
+    assert_eq!((verified, refused), (5, 3), "{statuses:?}");
+}

@@ -117,8 +117,9 @@ async fn login(
     let address = client_address(&state, peer, &headers);
     // Throttle bookkeeping and the new session are written whatever the client does meanwhile.
     db::detached(async move {
-        let throttle = LoginThrottle::new(&state.db, state.settings.throttle, &email, address);
-        throttle.check().await?;
+        let attempt = LoginThrottle::new(&state.db, state.settings.throttle, &email, address)
+            .reserve()
+            .await?;
 
         let credentials = users::credentials(&state.db, &email).await?;
         let password = SecretString::from(request.password);
@@ -131,11 +132,11 @@ async fn login(
             .await;
         let account = credentials.filter(|c| matched && c.is_active);
         let Some(account) = account else {
-            throttle.failed().await?;
+            attempt.failed().await?;
             tracing::warn!(%address, "sign-in failed: wrong email or password, or inactive account");
             return Err(wrong_credentials());
         };
-        throttle.succeeded().await?;
+        attempt.succeeded().await?;
         let user = users::find(&state.db, account.id)
             .await?
             .ok_or_else(wrong_credentials)?;

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use futures_util::future::join_all;
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 use sqlx::PgPool;
@@ -49,6 +50,53 @@ async fn guessing_one_account_from_many_addresses_is_stopped_per_account(pool: P
     assert_eq!(
         problem(response).await["type"],
         "urn:lom:problem:rate-limited"
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn simultaneous_guesses_get_no_more_verifications_than_the_policy_allows(pool: PgPool) {
+    let app = app_with(pool, ThrottlePolicy::default()).await;
+    // Twelve guesses for one account at the same instant, from twelve addresses.
+    let addresses: Vec<String> = (0..12).map(|i| format!("203.0.113.{i}")).collect();
+    let responses = join_all(
+        addresses
+            .iter()
+            .map(|address| login_from(&app, address, ADMIN_EMAIL, "guess")),
+    )
+    .await;
+    let verified = responses
+        .iter()
+        .filter(|r| r.status() == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = responses
+        .iter()
+        .filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // Only a verified guess can answer 401: the policy allows five failures before the lock.
+    assert_eq!((verified, refused), (5, 7), "401s and 429s of 12 guesses");
+    for response in responses {
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(retry_after(&response) >= 1);
+        }
+    }
+    let response = login_from(&app, "198.51.100.7", ADMIN_EMAIL, PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked after the burst"
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn simultaneous_sign_ins_with_the_right_password_all_get_in(pool: PgPool) {
+    let app = app_with(pool, ThrottlePolicy::default()).await;
+    // More than the account's five verifications at once: the others wait their turn.
+    let responses =
+        join_all((0..9).map(|_| login_from(&app, "203.0.113.80", ADMIN_EMAIL, PASSWORD))).await;
+    let statuses: Vec<_> = responses.iter().map(Response::status).collect();
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
     );
 }
 
