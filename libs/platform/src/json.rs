@@ -51,13 +51,30 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
-            serde_json::error::Category::Data => {
-                let field = if path == "." { "body".to_owned() } else { path };
-                Problem::validation(vec![FieldError::new(field, data_message(&inner))])
+            serde_json::error::Category::Data => Problem::validation(vec![FieldError::new(
+                field_name(path),
+                data_message(&inner),
+            )]),
+            // serde_json reports a value of the wrong kind where an enum is expected (a number
+            // or `null` for a status) as a syntax error: when the document itself is valid
+            // JSON, it was the field.
+            serde_json::error::Category::Syntax if is_valid_json(bytes) => {
+                Problem::validation(vec![FieldError::new(
+                    field_name(path),
+                    "has the wrong type: see the schema for the values it takes",
+                )])
             }
             _ => Problem::bad_request(format!("The body is not valid JSON: {inner}")),
         }
     })
+}
+
+fn field_name(path: String) -> String {
+    if path == "." { "body".to_owned() } else { path }
+}
+
+fn is_valid_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 /// serde's message without its " at line 1 column 17" suffix.
@@ -116,6 +133,29 @@ mod tests {
         let err = parse::<Order>(br#"{"items":[{"quantity":"x"}]}"#).unwrap_err();
         assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(err.errors()[0].field, "items[0].quantity");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    #[allow(dead_code)]
+    enum Status {
+        Pending,
+        Confirmed,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Change {
+        status: Status,
+    }
+
+    #[test]
+    fn a_number_or_null_where_an_enum_belongs_names_the_field() {
+        for body in [br#"{"status": 3}"#.as_slice(), br#"{"status": null}"#] {
+            let err = parse::<Change>(body).unwrap_err();
+            assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(err.errors()[0].field, "status");
+        }
     }
 
     #[test]

@@ -178,3 +178,40 @@ async fn the_openapi_document_and_swagger_ui_are_served() {
     let ready = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
 }
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_is_422_naming_it_not_invalid_json() {
+    let app = spawn_app().await;
+    let admin = app.users.user(Role::Admin).await;
+    let order = app.create_order(1).await;
+    let path = format!("/v1/orders/{}", order["id"].as_str().expect("id"));
+    for (body, field) in [
+        (json!({"status": 3, "version": 1}), "status"),
+        (json!({"status": null, "version": 1}), "status"),
+        (json!({"priority": 5, "version": 1}), "priority"),
+        (json!({"status": ["CONFIRMED"], "version": 1}), "status"),
+    ] {
+        let response = app.patch(&path, &admin, &body).await;
+        assert_eq!(response.status(), 422, "{body}");
+        let problem: Value = response.json().await.expect("problem");
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+    }
+    let storefront = app.users.user(Role::Storefront).await;
+    let mut body = order_body(2);
+    body["priority"] = json!(1);
+    let response = app.post("/v1/orders", &storefront, &body).await;
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.expect("problem");
+    assert_eq!(problem["errors"][0]["field"], "priority");
+    // Broken JSON stays a 400.
+    let response = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&admin.token)
+        .header("content-type", "application/json")
+        .body(r#"{"status": "#)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 400);
+}
