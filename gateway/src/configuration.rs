@@ -29,6 +29,8 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     pub upstream_connect_timeout: Duration,
     pub limits: StackLimits,
+    /// When set, `/metrics` answers only requests carrying it as a bearer token.
+    pub metrics_token: Option<SecretString>,
     /// Sign-in attempts per client address (`LOGIN_RATE_PER_MINUTE`, `LOGIN_RATE_BURST`).
     pub login_rate: LoginRate,
     pub realtime: RealtimeSettings,
@@ -81,6 +83,7 @@ impl Settings {
                 body_limit_bytes: config::parse_or("BODY_LIMIT_BYTES", 256 * 1024)?,
                 ..StackLimits::default()
             },
+            metrics_token: config::secret("METRICS_TOKEN"),
             login_rate: LoginRate {
                 per_minute: config::parse_or(
                     "LOGIN_RATE_PER_MINUTE",

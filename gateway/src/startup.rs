@@ -85,7 +85,10 @@ impl Application {
         let app = Router::new()
             .merge(routes::api(state))
             .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document()))
-            .merge(ops::router(GatewayReadiness { history }));
+            .merge(ops::router(
+                GatewayReadiness { history },
+                settings.metrics_token.clone(),
+            ));
         let router = http_stack::wrap(app, settings.limits)
             .layer(io_layer)
             .layer(axum::middleware::map_request(

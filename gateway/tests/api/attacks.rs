@@ -1,12 +1,13 @@
 //! TESTING.md attacks through the public entry point (the services repel them too, in their
 //! own suites): mass assignment (11), a body that is not JSON (17) and SQL metacharacters in
-//! every filter and search (18) change nothing and leak nothing.
+//! every filter and search (18) change nothing and leak nothing; invented HTTP methods cannot
+//! grow `/metrics`, which answers only the scraper's token when one is set.
 
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{Stack, order_body, problem};
+use crate::helpers::{Options, Stack, order_body, problem};
 
 /// The ids of the orders `GET /api/v1/orders?q=<q>` finds.
 async fn search(stack: &Stack, token: &str, q: &str) -> Vec<Value> {
@@ -211,4 +212,61 @@ async fn sql_metacharacters_in_filters_and_searches_are_plain_data(pool: PgPool)
         .unwrap();
     assert_eq!(users, json!([]));
     assert_eq!(search(&stack, &admin, "").await.len(), 2);
+}
+
+#[sqlx::test(migrations = false)]
+async fn invented_methods_do_not_grow_metrics_and_metrics_need_the_token(pool: PgPool) {
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            metrics_token: Some("scraper-secret-for-tests".into()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let scrape = |token: Option<&'static str>| {
+        let mut request = stack.client.get(stack.url("/metrics"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let anonymous = scrape(None).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        problem(anonymous).await["type"],
+        "urn:lom:problem:unauthorized"
+    );
+    assert_eq!(
+        scrape(Some("a-wrong-guess")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let long = "X".repeat(2_000);
+    for method in ["PURGE", "BREW", "XYZZY", long.as_str()] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = stack
+            .client
+            .request(method, stack.url("/api/v1/orders"))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_client_error());
+    }
+    let text = scrape(Some("scraper-secret-for-tests"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for invented in ["PURGE", "BREW", "XYZZY", "XXXXXXXXXX"] {
+        assert!(
+            !text.contains(&format!("method=\"{invented}")),
+            "{invented} became a label"
+        );
+    }
+    assert!(
+        text.contains("method=\"OTHER\""),
+        "invented methods are counted as OTHER"
+    );
 }

@@ -43,6 +43,8 @@ pub struct Options {
     pub orders_database_addr: Option<SocketAddr>,
     /// Sign-in attempts per address at the gateway (tests sign in often from one address).
     pub login_rate: LoginRate,
+    /// The bearer token `/metrics` asks for.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Options {
@@ -58,6 +60,7 @@ impl Default for Options {
                 per_minute: NonZeroU32::new(6000).unwrap(),
                 burst: NonZeroU32::new(1000).unwrap(),
             },
+            metrics_token: None,
         }
     }
 }
@@ -157,6 +160,7 @@ impl Stack {
                 ..StackLimits::default()
             },
             login_rate: options.login_rate,
+            metrics_token: options.metrics_token.clone().map(SecretString::from),
             realtime: RealtimeSettings {
                 channel: self.events.channel.clone(),
                 history_key: self.events.history_key.clone(),

@@ -1,15 +1,17 @@
 //! Operations endpoints every service serves: `/healthz` (the process is alive), `/readyz`
-//! (every dependency answers within a bound, else 503 problem+json) and `/metrics`.
+//! (every dependency answers within a bound, else 503 problem+json) and `/metrics` (open on
+//! an internal network, or only to a scraper with the `METRICS_TOKEN` bearer token).
 
-use std::{collections::BTreeMap, future::Future, time::Duration};
+use std::{collections::BTreeMap, future::Future, sync::Arc, time::Duration};
 
 use axum::{
     Router,
     extract::State,
-    http::{HeaderValue, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
     routing::get,
 };
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use crate::{Json, problem::Problem};
@@ -23,14 +25,37 @@ pub trait Readiness: Clone + Send + Sync + 'static {
     fn check(&self) -> impl Future<Output = Vec<(&'static str, Result<(), String>)>> + Send;
 }
 
-pub fn router<R: Readiness>(readiness: R) -> Router {
+/// The operations routes. With `metrics_token`, `/metrics` answers only requests that carry
+/// it as a bearer token (401 problem otherwise): set it wherever the port is reachable by
+/// people, as the gateway's is.
+pub fn router<R: Readiness>(readiness: R, metrics_token: Option<SecretString>) -> Router {
     // Install the recorder now, so what is counted before the first scrape is kept.
     crate::metrics::handle();
+    let metrics_route = match metrics_token {
+        None => get(metrics),
+        Some(token) => {
+            let token = Arc::new(token);
+            get(move |headers: HeaderMap| protected_metrics(token, headers))
+        }
+    };
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz::<R>))
-        .route("/metrics", get(metrics))
         .with_state(readiness)
+        .route("/metrics", metrics_route)
+}
+
+async fn protected_metrics(token: Arc<SecretString>, headers: HeaderMap) -> Response {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if constant_time_eq::constant_time_eq(presented.as_bytes(), token.expose_secret().as_bytes()) {
+        metrics().await
+    } else {
+        Problem::unauthorized("Reading the metrics needs the metrics token.").into_response()
+    }
 }
 
 async fn healthz() -> Json<serde_json::Value> {

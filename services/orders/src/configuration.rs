@@ -27,6 +27,8 @@ pub struct Settings {
     pub default_currency: Currency,
     pub events: EventSettings,
     pub limits: StackLimits,
+    /// When set, `/metrics` answers only requests carrying it as a bearer token.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// Where and how events are published. Tests give each app its own names.
@@ -93,6 +95,7 @@ impl Settings {
                 ..EventSettings::default()
             },
             limits: StackLimits::default(),
+            metrics_token: config::secret("METRICS_TOKEN"),
         })
     }
 }

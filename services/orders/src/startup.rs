@@ -101,6 +101,6 @@ fn router(state: AppState, readiness: Dependencies, settings: &Settings) -> Rout
     let app = api
         .with_state(state)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
-        .merge(ops::router(readiness));
+        .merge(ops::router(readiness, settings.metrics_token.clone()));
     http_stack::wrap(app, settings.limits)
 }

@@ -43,6 +43,8 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     pub throttle: ThrottlePolicy,
     pub limits: StackLimits,
+    /// When set, `/metrics` answers only requests carrying it as a bearer token.
+    pub metrics_token: Option<SecretString>,
     /// At most this many password hashes are computed at once (memory-hard: ~19 MiB each).
     pub hashing_concurrency: usize,
     /// Where revoked accounts are announced to the gateways.
@@ -102,6 +104,7 @@ impl Settings {
                 body_limit_bytes: config::parse_or("BODY_LIMIT_BYTES", 64 * 1024)?,
                 ..StackLimits::default()
             },
+            metrics_token: config::secret("METRICS_TOKEN"),
             hashing_concurrency: config::parse_or("USERS_HASHING_CONCURRENCY", 4)?,
             redis_url: config::secret("REDIS_URL")
                 .unwrap_or_else(|| SecretString::from("redis://127.0.0.1:6379")),

@@ -111,7 +111,10 @@ fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(api.with_state(state.clone()))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", crate::openapi::document()))
-        .merge(ops::router(DbReadiness(state.db)));
+        .merge(ops::router(
+            DbReadiness(state.db),
+            state.settings.metrics_token.clone(),
+        ));
     http_stack::wrap(app, limits)
 }
 

@@ -39,6 +39,7 @@ pub fn settings(database: PgConnectOptions) -> (Settings, String) {
         trust_forwarded_for: true,
         throttle: ThrottlePolicy::default(),
         limits: StackLimits::default(),
+        metrics_token: None,
         hashing_concurrency: 4,
         redis_url: SecretString::from("redis://127.0.0.1:6379"),
     };
