@@ -42,7 +42,7 @@ export interface ApiClientOptions {
   baseUrl: string;
   tokens: TokenStore;
   fetch?: typeof fetch;
-  /** Called when a refresh fails: the session is over. */
+  /** Called when the refresh is refused (401/403): the server ended the session. */
   onSessionExpired?: () => void;
   /** Serialises refreshes across tabs and shares their tokens (see session-channel.ts). */
   sessions?: SessionChannel;
@@ -159,23 +159,24 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const response = await send(path, init, tokenUsed);
     if (response.status !== 401 || !useAuth || isAuthPath(path)) return parse<T>(response);
 
-    // 401: get a fresh token (unless another caller already did meanwhile), then retry once.
+    // 401: the token expired, or was issued before the account's sessions were ended (a
+    // password reset refuses older tokens, newer ones work). Get a fresh token (unless another
+    // caller already did meanwhile), then retry once.
     let fresh = tokens.get();
     if (!fresh || fresh === tokenUsed) {
       try {
         fresh = (await refresh()).access_token;
       } catch (error) {
         if (!isSessionRefused(error)) throw error;
+        // Only a refused refresh ends the session: the server ended it.
         options.onSessionExpired?.();
         throw await problemFromResponse(response);
       }
     }
-    const retried = await send(path, init, fresh);
-    if (retried.status === 401) {
-      tokens.set(null);
-      options.onSessionExpired?.();
-    }
-    return parse<T>(retried);
+    // A fresh token refused as well is this request's error, not the end of the session (e.g. a
+    // token issued within the same second as a revocation): the next request refreshes again,
+    // and if the session really is over, that refresh is refused and ends it.
+    return parse<T>(await send(path, init, fresh));
   }
 
   return { request, refresh, tokens };

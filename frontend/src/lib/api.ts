@@ -2,12 +2,13 @@
 import { API_BASE } from "@/config/public-env";
 import { createApiClient, memoryTokenStore } from "./api-client";
 import { createSessionChannel } from "./session-channel";
+import type { SessionEndReason } from "./session-end";
 
-type Listener = () => void;
+type Listener = (reason: SessionEndReason) => void;
 const sessionExpiredListeners = new Set<Listener>();
 
-const notifySessionExpired = () => {
-  for (const listener of sessionExpiredListeners) listener();
+const notifySessionExpired = (reason: SessionEndReason) => {
+  for (const listener of sessionExpiredListeners) listener(reason);
 };
 
 /** Shared by the tabs of this browser: one refresh at a time, new tokens and sign-outs broadcast. */
@@ -16,7 +17,8 @@ export const sessions = createSessionChannel();
 export const api = createApiClient({
   baseUrl: API_BASE,
   tokens: memoryTokenStore(),
-  onSessionExpired: notifySessionExpired,
+  // The refresh was refused: the server ended the session (revoked family, expired).
+  onSessionExpired: () => notifySessionExpired("session-ended"),
   sessions,
 });
 
@@ -24,10 +26,19 @@ export const api = createApiClient({
 sessions.onSignedOut(() => {
   if (api.tokens.get() === null) return;
   api.tokens.set(null);
-  notifySessionExpired();
+  notifySessionExpired("signed-out-elsewhere");
 });
 
-/** Subscribe to "the refresh token was refused": the user must sign in again. */
+/**
+ * Ends this tab's session without asking the server (it already ended it: the socket's refresh
+ * was refused). Nothing is broadcast: every tab finds out from its own refused refresh.
+ */
+export function endSession(reason: SessionEndReason): void {
+  api.tokens.set(null);
+  notifySessionExpired(reason);
+}
+
+/** Subscribe to "the session ended without this tab signing out": the user must sign in again. */
 export function onSessionExpired(listener: Listener): () => void {
   sessionExpiredListeners.add(listener);
   return () => sessionExpiredListeners.delete(listener);

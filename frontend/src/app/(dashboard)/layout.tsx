@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useEffect, type ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { PreferencesMenu } from "@/components/ui/preferences-menu";
@@ -10,14 +10,17 @@ import { useAuth, useCurrentUser } from "@/features/auth/components/auth-provide
 import { ConnectionBadge } from "@/features/orders/components/connection-badge";
 import { useOrderEvents } from "@/features/orders/hooks/use-order-events";
 import { canReadOrders } from "@/features/orders/permissions";
+import { endSession } from "@/lib/api";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { hasPermission, PERMISSIONS } from "@/lib/permissions";
+import { signInPath } from "@/lib/session-end";
+
+/** The socket's refresh was refused: the server ended the session (sign-in page says so). */
+const onUnauthorized = () => endSession("session-ended");
 
 /** Owns the live connection for everything under the dashboard. */
 function LiveOrders() {
   const user = useCurrentUser();
-  const { signOut } = useAuth();
-  const onUnauthorized = useCallback(() => void signOut(), [signOut]);
   useOrderEvents({ user, onUnauthorized });
   return null;
 }
@@ -69,8 +72,8 @@ export default function DashboardLayout({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (auth.status !== "anonymous") return;
     const here = `${pathname}${window.location.search}`;
-    router.replace(`/sign-in?next=${encodeURIComponent(here)}`);
-  }, [auth.status, pathname, router]);
+    router.replace(signInPath(here, auth.endReason));
+  }, [auth.status, auth.endReason, pathname, router]);
 
   if (auth.status === "authenticated") return <Shell>{children}</Shell>;
   if (auth.status === "error") {

@@ -4,15 +4,21 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect } from "react";
 import { PreferencesMenu } from "@/components/ui/preferences-menu";
 import { useAuth } from "@/features/auth/components/auth-provider";
+import { SessionEndedNotice } from "@/features/auth/components/session-ended-notice";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { safeRedirectPath } from "@/lib/safe-redirect";
+import { parseSessionEndReason } from "@/lib/session-end";
 
 function SignIn() {
   const { t } = useI18n();
   const auth = useAuth();
   const router = useRouter();
-  const next = safeRedirectPath(useSearchParams().get("next"));
+  const params = useSearchParams();
+  const next = safeRedirectPath(params.get("next"));
+  // Set by the dashboard when it ended the session itself; signing in moves on to `next`
+  // (replacing this URL), so the explanation is not shown again.
+  const reason = parseSessionEndReason(params.get("reason"));
 
   useEffect(() => {
     if (auth.status === "authenticated") router.replace(next);
@@ -29,6 +35,7 @@ function SignIn() {
             </p>
           </div>
         </div>
+        <SessionEndedNotice reason={auth.status === "authenticated" ? null : reason} />
         <SignInForm onSignedIn={auth.signedIn} />
         <PreferencesMenu />
       </div>

@@ -27,6 +27,9 @@ const en = {
   "signIn.rateLimited": "Too many sign-in attempts. Try again in {seconds} s.",
   "signIn.rateLimitedNoDelay": "Too many sign-in attempts. Wait a moment and try again.",
   "signIn.required": "Enter your email and password.",
+  "signIn.reason.sessionEnded":
+    "You were signed out because your session ended: your password was changed, your account was deactivated, or you signed out on another device. Sign in again to continue.",
+  "signIn.reason.signedOutElsewhere": "You signed out in another tab. Sign in again to continue.",
   "connection.live": "Live",
   "connection.connecting": "Connecting",
   "connection.reconnecting": "Reconnecting",
@@ -170,6 +173,9 @@ const th: Messages = {
   "signIn.rateLimited": "พยายามเข้าสู่ระบบบ่อยเกินไป ลองใหม่ใน {seconds} วินาที",
   "signIn.rateLimitedNoDelay": "พยายามเข้าสู่ระบบบ่อยเกินไป รอสักครู่แล้วลองใหม่",
   "signIn.required": "กรอกอีเมลและรหัสผ่าน",
+  "signIn.reason.sessionEnded":
+    "คุณออกจากระบบแล้วเนื่องจากเซสชันของคุณสิ้นสุดลง: รหัสผ่านของคุณถูกเปลี่ยน บัญชีของคุณถูกปิดใช้งาน หรือคุณออกจากระบบบนอุปกรณ์อื่น เข้าสู่ระบบอีกครั้งเพื่อใช้งานต่อ",
+  "signIn.reason.signedOutElsewhere": "คุณออกจากระบบในแท็บอื่นแล้ว เข้าสู่ระบบอีกครั้งเพื่อใช้งานต่อ",
   "connection.live": "สด",
   "connection.connecting": "กำลังเชื่อมต่อ",
   "connection.reconnecting": "กำลังเชื่อมต่อใหม่",

@@ -1,8 +1,9 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { onSessionExpired } from "@/lib/api";
+import type { SessionEndReason } from "@/lib/session-end";
 import { logout } from "../api/logout";
 import { restoreSession } from "../api/restore-session";
 import type { User } from "../types";
@@ -12,6 +13,11 @@ export type AuthStatus = "loading" | "authenticated" | "anonymous" | "error";
 export interface AuthState {
   status: AuthStatus;
   user: User | null;
+  /**
+   * Why the last session ended when the person did not sign out here (shown on the sign-in
+   * page); null after a sign-out from this tab and after a sign-in.
+   */
+  endReason: SessionEndReason | null;
   /** Called by the sign-in form with the user from the login response. */
   signedIn(user: User): void;
   signOut(): Promise<void>;
@@ -25,6 +31,10 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
   const [user, setUser] = useState<User | null>(initialUser ?? null);
   const [status, setStatus] = useState<AuthStatus>(initialUser === undefined ? "loading" : initialUser ? "authenticated" : "anonymous");
   const [attempt, setAttempt] = useState(0);
+  const [endReason, setEndReason] = useState<SessionEndReason | null>(null);
+  // Set while this tab signs out: a refresh refused meanwhile (the family is being revoked)
+  // is that sign-out, not a session the server ended.
+  const signingOut = useRef(false);
 
   useEffect(() => {
     if (initialUser !== undefined) return;
@@ -46,7 +56,9 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
 
   useEffect(
     () =>
-      onSessionExpired(() => {
+      onSessionExpired((reason) => {
+        if (signingOut.current) return;
+        setEndReason(reason);
         setUser(null);
         setStatus("anonymous");
         queryClient.clear();
@@ -55,12 +67,16 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
   );
 
   const signedIn = useCallback((next: User) => {
+    signingOut.current = false;
+    setEndReason(null);
     setUser(next);
     setStatus("authenticated");
   }, []);
 
   const signOut = useCallback(async () => {
+    signingOut.current = true;
     await logout();
+    setEndReason(null);
     setUser(null);
     setStatus("anonymous");
     queryClient.clear();
@@ -72,8 +88,8 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
   }, []);
 
   const value = useMemo<AuthState>(
-    () => ({ status, user, signedIn, signOut, retry }),
-    [status, user, signedIn, signOut, retry],
+    () => ({ status, user, endReason, signedIn, signOut, retry }),
+    [status, user, endReason, signedIn, signOut, retry],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -169,6 +169,7 @@ function connect(
     onStateChange: (s) => states.push(s),
     readsEveryOrder: !overrides.agent,
     ackTimeoutMs: 2_000,
+    refusedFreshTokenDelayMs: 20,
     socketOptions: { reconnectionDelay: 50, reconnectionDelayMax: 100 },
   });
   return { sync, states, refresh, onUnauthorized, setToken: (t: string) => (token = t) };
@@ -326,6 +327,27 @@ describe("order events connection", () => {
     });
     await vi.waitFor(() => expect(onUnauthorized).toHaveBeenCalledTimes(1));
     expect(last(states)).toBe("offline");
+  });
+
+  it("a freshly refreshed token refused again (a revocation's second) waits and refreshes again, never signs out", async () => {
+    // After a password reset the gateway refuses tokens issued at or before the reset's second:
+    // a token refreshed within that second is refused too, a later one works.
+    let issued = 0;
+    const onUnauthorized = vi.fn();
+    const { states, refresh, setToken } = connect({
+      token: "before-reset",
+      refresh: async () => {
+        issued += 1;
+        setToken(`fresh-${issued}`);
+        if (issued === 5) gateway.validToken = "fresh-5";
+      },
+      onUnauthorized,
+    });
+    await vi.waitFor(() => expect(last(states)).toBe("live"), { timeout: 10_000 });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+    expect(refresh).toHaveBeenCalledTimes(5);
+    expect(gateway.handshakes.map((h) => h.token)).toEqual(["before-reset", "fresh-1", "fresh-2", "fresh-3", "fresh-4", "fresh-5"]);
+    expect(states).not.toContain("offline");
   });
 
   it("keeps the session when the refresh fails because the gateway is down, and retries", async () => {

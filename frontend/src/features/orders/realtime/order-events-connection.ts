@@ -4,7 +4,8 @@
  * through the ledger, follows `seq`, sends `last_seq` in the handshake of every (re)connect,
  * resumes after a jump only when the socket receives the whole stream, refetches on
  * `orders.resync`, refreshes the token on `unauthorized` or a server-side disconnect (the token
- * expired), and reports a truthful connection state.
+ * expired, or was issued before a password reset), and reports a truthful connection state.
+ * Only a refused refresh ends the session; a refused socket never does by itself.
  */
 import type { Query, QueryClient } from "@tanstack/react-query";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
@@ -16,7 +17,6 @@ import type { ConnectionState } from "./connection-store";
 import type { OrderSync } from "./order-sync";
 
 const ORDER_EVENTS: readonly OrderEventType[] = ["order.created", "order.updated", "order.deleted"];
-const MAX_UNAUTHORIZED_IN_A_ROW = 3;
 
 export interface OrderEventsOptions {
   url: string;
@@ -25,7 +25,7 @@ export interface OrderEventsOptions {
   getToken(): string | null;
   /** Gets a new access token (the API client's shared refresh). */
   refreshToken(): Promise<unknown>;
-  /** The refresh was refused: the session is over. */
+  /** The refresh was refused: the server ended the session. */
   onUnauthorized(): void;
   /** Whether a `refreshToken()` failure means the session is over (default: 401 or 403). */
   isSessionRefused?(error: unknown): boolean;
@@ -41,6 +41,11 @@ export interface OrderEventsOptions {
   onApplied?(type: OrderEventType, order: OrderListItem): void;
   onResync?(reason: string | undefined): void;
   ackTimeoutMs?: number;
+  /**
+   * First wait before refreshing again when a just-refreshed token was refused too (doubling,
+   * at most 30 s); default 1 s.
+   */
+  refusedFreshTokenDelayMs?: number;
   /** Events arriving within this window are written to the cache together (one render per burst). */
   batchMs?: number;
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -97,7 +102,9 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
   let resuming = false;
   let resyncing = false;
   let resyncAgain = false;
-  let unauthorizedInARow = 0;
+  // Refreshes that did not lead to a connection (reset on connect): a handshake refused right
+  // after one means a fresh token was refused.
+  let refreshesSinceConnect = 0;
   let closed = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let pending: SnapshotChange[] = [];
@@ -177,6 +184,7 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     options.refreshToken().then(
       () => {
         refreshFailures = 0;
+        refreshesSinceConnect += 1;
         if (!closed) socket.connect();
       },
       (error: unknown) => {
@@ -216,7 +224,7 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
   socket.on("connect", () => {
     const reconnected = connectedBefore;
     connectedBefore = true;
-    unauthorizedInARow = 0;
+    refreshesSinceConnect = 0;
     const connectedAt = Date.now();
     const readBefore: ReadBefore = new Map(
       queryClient
@@ -273,13 +281,18 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     if (closed) return;
     setState(connectedBefore ? "reconnecting" : "connecting");
     if (error.message === "unauthorized") {
-      unauthorizedInARow += 1;
-      if (unauthorizedInARow > MAX_UNAUTHORIZED_IN_A_ROW) {
-        // A fresh token refused again and again: stop instead of looping.
-        setState("offline");
-        options.onUnauthorized();
-      } else {
+      if (refreshesSinceConnect === 0) {
+        // The token expired, or was issued before the account's sessions were ended (password
+        // reset): a fresh one fixes that. If the session itself is over, the refresh says so.
         refreshThenConnect();
+      } else {
+        // A token refreshed just now was refused too (e.g. issued within the second of a
+        // revocation, or the gateway's view lagging): not a reason to sign out, since the
+        // refresh succeeded. Wait, then refresh and try again; the board keeps its data.
+        const first = options.refusedFreshTokenDelayMs ?? 1_000;
+        const delay = Math.min(30_000, first * 2 ** Math.min(refreshesSinceConnect - 1, 5)) * (0.5 + Math.random() / 2);
+        if (retryTimer) clearTimeout(retryTimer);
+        retryTimer = setTimeout(() => !closed && refreshThenConnect(), delay);
       }
     } else if (!socket.active) {
       retryTimer = setTimeout(() => !closed && socket.connect(), 2_000 + Math.random() * 3_000);
