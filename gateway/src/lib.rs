@@ -7,6 +7,7 @@ pub mod configuration;
 pub mod login_limit;
 pub mod openapi;
 pub mod realtime;
+pub mod revocations;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -27,6 +27,7 @@ use crate::{
     login_limit::LoginLimiter,
     openapi,
     realtime::{self, Hub, history::History},
+    revocations::RevokedSessions,
     routes,
     state::AppState,
     upstream::Upstreams,
@@ -54,9 +55,11 @@ impl Application {
         let redis = redis::Client::open(settings.redis_url.expose_secret())
             .context("REDIS_URL is not a valid Redis URL")?;
         let history = History::new(redis.clone(), settings.realtime.history_key.clone())?;
+        let revoked = Arc::new(RevokedSessions::default());
         let hub = Arc::new(Hub::new(
             verifier.clone(),
             history.clone(),
+            revoked.clone(),
             settings.allowed_origins.clone(),
         ));
         let (io_layer, io) = SocketIo::builder()
@@ -81,6 +84,7 @@ impl Application {
             verifier,
             settings: Arc::new(settings.clone()),
             login_limiter: Arc::new(LoginLimiter::new(settings.login_rate)),
+            revoked,
         };
         let app = Router::new()
             .merge(routes::api(state))

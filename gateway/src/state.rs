@@ -5,7 +5,10 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use lom_auth::JwtVerifier;
 
-use crate::{configuration::Settings, login_limit::LoginLimiter, upstream::Upstreams};
+use crate::{
+    configuration::Settings, login_limit::LoginLimiter, revocations::RevokedSessions,
+    upstream::Upstreams,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +16,8 @@ pub struct AppState {
     pub verifier: Arc<JwtVerifier>,
     pub settings: Arc<Settings>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Accounts whose older access tokens are refused.
+    pub revoked: Arc<RevokedSessions>,
 }
 
 impl FromRef<AppState> for Arc<JwtVerifier> {

@@ -2,11 +2,13 @@
 //! Events are delivered in `seq` order: a jump is filled from the history first. After a
 //! reconnect to the same Redis server the gateway replays what it missed from the history;
 //! when the server restarted (its `run_id` changed: history and `seq` may be gone) or the
-//! history cannot cover the gap, it tells every dashboard to resync.
+//! history cannot cover the gap, it tells every dashboard to resync. Account revocations
+//! arrive on the same subscription; on every (re)subscribe the kept ones are read again.
 
 use std::{sync::Arc, time::Duration};
 
 use futures_util::StreamExt;
+use lom_contracts::UserRevoked;
 use redis::Client;
 use socketioxide::SocketIo;
 
@@ -14,12 +16,6 @@ use super::{
     history::Missed,
     hub::{Hub, Outgoing},
 };
-
-/// A revoked account, as users-service announces it.
-#[derive(serde::Deserialize)]
-struct Revoked {
-    user_id: uuid::Uuid,
-}
 
 /// Runs forever: subscribe to the order events and the account revocations, deliver,
 /// reconnect.
@@ -49,6 +45,15 @@ pub async fn run(
                         }
                     }
                     server = run_id.or(server);
+                    // Revocations announced while this gateway was not listening.
+                    match hub.history.revocations().await {
+                        Ok(revocations) => {
+                            for revoked in revocations {
+                                hub.revoke(&io, revoked).await;
+                            }
+                        }
+                        Err(err) => tracing::warn!(error = %err, "could not read the revocations"),
+                    }
                     let mut messages = pubsub.into_on_message();
                     while let Some(message) = messages.next().await {
                         let json = match message.get_payload::<String>() {
@@ -59,8 +64,8 @@ pub async fn run(
                             }
                         };
                         if message.get_channel_name() == users_channel {
-                            match serde_json::from_str::<Revoked>(&json) {
-                                Ok(revoked) => hub.revoke(&io, revoked.user_id).await,
+                            match serde_json::from_str::<UserRevoked>(&json) {
+                                Ok(revoked) => hub.revoke(&io, revoked).await,
                                 Err(err) => {
                                     tracing::warn!(error = %err, "unreadable account message")
                                 }

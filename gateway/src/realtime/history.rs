@@ -73,15 +73,26 @@ impl History {
             .to_owned())
     }
 
-    /// Whether users-service revoked `user` within the last access-token lifetime.
-    pub async fn is_revoked(&self, user: uuid::Uuid) -> Result<bool, RedisError> {
+    /// Every account revocation still kept in `users:revocations` (the last day's at most).
+    pub async fn revocations(&self) -> Result<Vec<lom_contracts::UserRevoked>, RedisError> {
         let mut connection = self.connection.clone();
-        connection
-            .exists(format!(
-                "{}{user}",
-                lom_contracts::keys::REVOKED_USER_PREFIX
-            ))
-            .await
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .saturating_sub(crate::revocations::MEMORY)
+            .as_secs();
+        let entries: Vec<(String, f64)> = connection
+            .zrangebyscore_withscores(lom_contracts::keys::REVOCATIONS_KEY, since, "+inf")
+            .await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(user, at)| {
+                Some(lom_contracts::UserRevoked {
+                    user_id: user.parse().ok()?,
+                    revoked_at: score_to_seq(at),
+                })
+            })
+            .collect())
     }
 
     pub async fn ping(&self) -> Result<(), RedisError> {
@@ -95,7 +106,7 @@ impl History {
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn score_to_seq(score: f64) -> u64 {
-    // Scores are integral seqs well below 2^53, so the conversion is exact.
+    // Scores are integral (seqs, unix seconds) well below 2^53, so the conversion is exact.
     score as u64
 }
 

@@ -10,11 +10,13 @@ use std::sync::{
 
 use chrono::{DateTime, Utc};
 use lom_auth::JwtVerifier;
-use lom_contracts::{EventType, OrderEvent, OrderRow, PriorState};
+use lom_contracts::{EventType, OrderEvent, OrderRow, PriorState, UserRevoked};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use socketioxide::{SocketIo, extract::SocketRef};
 use uuid::Uuid;
+
+use crate::revocations::RevokedSessions;
 
 use super::{
     expiry::Expiries,
@@ -66,6 +68,10 @@ impl Outgoing {
     }
 }
 
+/// When the token a socket was opened with was issued (its `iat`), kept in its extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenIssuedAt(pub u64);
+
 /// The room every socket of `user` sits in (for revocation).
 pub fn user_room(user: Uuid) -> String {
     format!("user:{user}")
@@ -108,6 +114,8 @@ pub enum ReplayOutcome {
 pub struct Hub {
     pub verifier: Arc<JwtVerifier>,
     pub history: History,
+    /// Accounts whose older tokens are refused.
+    pub revoked: Arc<RevokedSessions>,
     pub allowed_origins: Vec<axum::http::HeaderValue>,
     /// When each socket's token expires.
     pub expiries: Arc<Expiries>,
@@ -119,11 +127,13 @@ impl Hub {
     pub fn new(
         verifier: Arc<JwtVerifier>,
         history: History,
+        revoked: Arc<RevokedSessions>,
         allowed_origins: Vec<axum::http::HeaderValue>,
     ) -> Self {
         Self {
             verifier,
             history,
+            revoked,
             allowed_origins,
             expiries: Arc::default(),
             last_seq: AtomicU64::new(0),
@@ -203,11 +213,23 @@ impl Hub {
         ReplayOutcome::Replayed { count }
     }
 
-    /// Disconnects every socket of a revoked account, on this instance.
-    pub async fn revoke(&self, io: &SocketIo, user: Uuid) {
-        let sockets = io.to(user_room(user)).sockets();
+    /// Disconnects the sockets of a revoked account whose token the revocation covers, on
+    /// this instance (a socket opened with a newer token stays).
+    pub async fn revoke(&self, io: &SocketIo, revoked: UserRevoked) {
+        self.revoked.record(revoked);
+        let sockets: Vec<_> = io
+            .to(user_room(revoked.user_id))
+            .sockets()
+            .into_iter()
+            .filter(|socket| {
+                socket
+                    .extensions
+                    .get::<TokenIssuedAt>()
+                    .is_none_or(|TokenIssuedAt(at)| revoked.revokes(revoked.user_id, at))
+            })
+            .collect();
         if !sockets.is_empty() {
-            tracing::info!(user_id = %user, sockets = sockets.len(), "account revoked; disconnecting its sockets");
+            tracing::info!(user_id = %revoked.user_id, sockets = sockets.len(), "session ended; disconnecting its sockets");
         }
         for socket in sockets {
             let _ = socket.disconnect();

@@ -16,7 +16,7 @@ use socketioxide::{
 };
 
 use super::{
-    hub::{Hub, user_room},
+    hub::{Hub, TokenIssuedAt, user_room},
     viewer::Viewer,
 };
 
@@ -84,14 +84,8 @@ async fn authenticate(
     let scope = principal
         .scope(Permission::OrdersRead)
         .ok_or(Unauthorized)?;
-    // Redis unreachable: the token itself was verified, so let the socket in.
-    if hub
-        .history
-        .is_revoked(principal.user_id)
-        .await
-        .unwrap_or(false)
-    {
-        tracing::warn!(sid = %socket.id, user_id = %principal.user_id, "socket refused: account revoked");
+    if hub.revoked.refuses(principal.user_id, principal.issued_at) {
+        tracing::warn!(sid = %socket.id, user_id = %principal.user_id, "socket refused: the session was ended");
         return Err(Unauthorized);
     }
     let viewer = Viewer::new(principal.user_id, scope, principal.expires_at);
@@ -102,6 +96,7 @@ async fn authenticate(
     socket.on("subscribe", on_subscribe);
     socket.on("resume", on_resume);
     socket.extensions.insert(viewer);
+    socket.extensions.insert(TokenIssuedAt(principal.issued_at));
     Ok(())
 }
 

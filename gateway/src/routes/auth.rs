@@ -14,6 +14,7 @@ use axum::{
     routing::{get, post},
 };
 use cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use lom_auth::Principal;
 use lom_platform::Problem;
 use serde_json::{Value, json};
 
@@ -121,8 +122,11 @@ async fn logout(State(state): State<AppState>, request: Request) -> Response {
     with_cleared_cookie(&state, StatusCode::NO_CONTENT.into_response())
 }
 
-/// The signed-in account (forwarded with the bearer token).
-async fn me(State(state): State<AppState>, request: Request) -> Response {
+/// The signed-in account (forwarded with the bearer token, unless it was revoked).
+async fn me(caller: Principal, State(state): State<AppState>, request: Request) -> Response {
+    if let Err(problem) = state.revoked.check(&caller) {
+        return problem.into_response();
+    }
     state.upstreams.forward(Service::Users, request).await
 }
 

@@ -1,4 +1,5 @@
-//! Orders, users and roles: each route checks the caller's token and the permission SPEC §5
+//! Orders, users and roles: each route checks the caller's token (verified, and not revoked
+//! by a password reset or deactivation since it was issued) and the permission SPEC §5
 //! requires before the request is forwarded; the owning service checks again (an agent's
 //! assigned-only scope is enforced there). Methods a path does not support answer 405 with
 //! `Allow`, without reaching a service.
@@ -72,6 +73,9 @@ async fn forward(
     state: AppState,
     request: Request,
 ) -> Response {
+    if let Err(problem) = state.revoked.check(&caller) {
+        return problem.into_response();
+    }
     if let Requires::Any(permission) = requires
         && let Err(problem) = caller.require(permission)
     {

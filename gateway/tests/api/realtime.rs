@@ -477,3 +477,19 @@ async fn a_deactivated_users_sockets_are_dropped_and_cannot_come_back(pool: PgPo
     let stack = Stack::start(pool).await;
     run_scenario("revoked", cast(&stack).await).await;
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_password_reset_drops_old_sockets_and_a_new_sign_in_connects(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let email = format!("reset-{}@example.com", Uuid::new_v4().simple());
+    let id = stack.users.create_user(&email, &["viewer"]).await;
+    let token = stack.users.token(&email).await;
+    let mut input = cast(&stack).await;
+    input["reset"] = json!({
+        "id": id,
+        "email": email,
+        "token": token,
+        "new_password": "a brand new passphrase 42",
+    });
+    run_scenario("password_reset", input).await;
+}

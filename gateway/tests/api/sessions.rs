@@ -238,3 +238,94 @@ async fn simultaneous_guesses_through_the_gateway_get_no_more_verifications_than
     // users-service allows five failures per account before it locks.
     assert_eq!((verified, refused), (5, 3), "{statuses:?}");
 }
+
+/// Polls `GET /api/v1/orders` with `token` until the gateway answers `status`.
+async fn until_orders_answer(stack: &Stack, token: &str, status: StatusCode) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let now = stack.get("/api/v1/orders", token).await.status();
+        if now == status {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still {now}, not {status}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_deactivated_accounts_access_token_no_longer_changes_orders(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let (id, dispatcher) = stack.user("dispatcher").await;
+    let (_, storefront) = stack.user("storefront").await;
+    let order = stack.create_order(&storefront, 1).await;
+    let path = format!("/api/v1/orders/{}", order["id"].as_str().unwrap());
+
+    stack.users.deactivate(id).await;
+    until_orders_answer(&stack, &dispatcher, StatusCode::UNAUTHORIZED).await;
+    let change = stack
+        .patch(
+            &path,
+            &dispatcher,
+            &json!({"status": "CONFIRMED", "version": 1}),
+        )
+        .await;
+    assert_eq!(change.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        problem(change).await["detail"]
+            .as_str()
+            .unwrap()
+            .contains("session was ended")
+    );
+    let (_, admin) = stack.user("admin").await;
+    let current: Value = stack.get(&path, &admin).await.json().await.unwrap();
+    assert_eq!(current["version"], 1, "the refused change changed nothing");
+}
+
+#[sqlx::test(migrations = false)]
+async fn after_a_password_reset_old_tokens_are_refused_and_a_new_sign_in_works_at_once(
+    pool: PgPool,
+) {
+    let stack = Stack::start(pool).await;
+    let email = format!("reset-{}@example.com", uuid::Uuid::new_v4().simple());
+    let id = stack.users.create_user(&email, &["viewer"]).await;
+    let old = stack.users.token(&email).await;
+    let admin = stack.users.token(ADMIN_EMAIL).await;
+    let new_password = "a brand new passphrase 42";
+    let reset = stack
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"password": new_password}),
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::OK);
+    until_orders_answer(&stack, &old, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(
+        stack.get("/api/v1/auth/me", &old).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Signing in right after the reset: the new token works at once, everywhere.
+    let session: Value = stack
+        .client
+        .post(stack.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": new_password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let new = session["access_token"].as_str().unwrap();
+    assert_eq!(
+        stack.get("/api/v1/orders", new).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        stack.get("/api/v1/auth/me", new).await.status(),
+        StatusCode::OK
+    );
+}

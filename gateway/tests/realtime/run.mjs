@@ -421,6 +421,27 @@ const scenarios = {
     assert.equal(await refusal(input.gateway, { token: input.viewer }), "unauthorized");
   },
 
+  /** A password reset drops the sockets opened with older tokens and refuses those tokens;
+   * a sign-in with the new password gets a socket that connects and stays. */
+  async password_reset() {
+    const socket = await connect(input.gateway, input.reset.token);
+    const reason = new Promise((resolve) => socket.once("disconnect", resolve));
+    await api("PATCH", `/api/v1/users/${input.reset.id}`, input.admin, { password: input.reset.new_password });
+    assert.equal(await reason, "io server disconnect");
+    assert.equal(await refusal(input.gateway, { token: input.reset.token }), "unauthorized");
+    const signIn = await fetch(`${input.gateway}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: ORIGIN },
+      body: JSON.stringify({ email: input.reset.email, password: input.reset.new_password }),
+    });
+    assert.equal(signIn.status, 200);
+    const { access_token } = await signIn.json();
+    const fresh = await connect(input.gateway, access_token);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.ok(fresh.connected, "the socket of the new session was dropped");
+    fresh.close();
+  },
+
   /** A socket is dropped once its token expires (the client then refreshes and reconnects);
    * a socket whose token lasts longer stays. */
   async expiry() {

@@ -23,6 +23,8 @@ pub struct Principal {
     pub user_id: Uuid,
     pub roles: Vec<String>,
     pub grants: Vec<String>,
+    /// Seconds since the epoch when the token was issued (its `iat`).
+    pub issued_at: u64,
     /// Seconds since the epoch when the token expires.
     pub expires_at: u64,
 }
@@ -33,6 +35,7 @@ impl Principal {
             user_id: claims.sub,
             roles: claims.roles,
             grants: claims.perms,
+            issued_at: claims.iat,
             expires_at: claims.exp,
         }
     }

@@ -30,8 +30,9 @@ return seq
 pub const UNSEQUENCED_PREFIX: &str = "{\"seq\":0,";
 
 /// The pub/sub channel on which users-service announces revoked accounts (deactivated, or
-/// password reset): `{"type": "user.revoked", "user_id": "<uuid>"}`.
+/// password reset): a [`UserRevoked`](crate::UserRevoked) as JSON.
 pub const USERS_EVENTS_CHANNEL: &str = "users.events";
-/// `users:revoked:<uuid>` exists (with a TTL of one access-token lifetime) while access
-/// tokens issued before a revocation may still be unexpired: sockets must not reconnect.
-pub const REVOKED_USER_PREFIX: &str = "users:revoked:";
+/// A sorted set of the accounts revoked within the last access-token lifetime: member the user
+/// id, score `revoked_at` (unix seconds). A gateway reads it whenever it (re)subscribes to
+/// [`USERS_EVENTS_CHANNEL`], so it misses no revocation announced while it was not listening.
+pub const REVOCATIONS_KEY: &str = "users:revocations";

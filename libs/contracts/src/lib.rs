@@ -1,10 +1,13 @@
-//! Wire contracts between orders-service and its readers (the gateway): the order status
+//! Wire contracts between the services and their readers (the gateway): the order status
 //! machine and list-row snapshot ([`order`]), the event envelope published on Redis
-//! ([`event`]) and the Redis names of the event stream ([`keys`]).
+//! ([`event`]), the account revocations users-service announces ([`account`]) and the Redis
+//! names of both streams ([`keys`]).
 
+pub mod account;
 pub mod event;
 pub mod keys;
 pub mod order;
 
+pub use account::UserRevoked;
 pub use event::{Actor, EventType, OrderEvent, PriorState};
 pub use order::{OrderRow, OrderStatus, Priority, UnknownValue};

@@ -1,17 +1,21 @@
-//! Telling the gateways that an account was revoked (deactivated, or its password reset), so
-//! that its open sockets are dropped at once and cannot reconnect with an access token that
-//! has not expired yet: a `users:revoked:<id>` key that lives one access-token lifetime, and
-//! a message on `users.events`. Best effort after the change commits: if Redis is down the
-//! sockets still die when their token expires, and the refresh already fails.
+//! Telling the gateways that an account's sessions were ended (deactivated, or its password
+//! reset), so that access tokens issued until then are refused at once — REST and sockets —
+//! while tokens issued afterwards work: the account in the `users:revocations` sorted set
+//! (score: the revocation's second; entries older than one access-token lifetime are pruned),
+//! and a [`UserRevoked`] on `users.events`. Best effort after the change commits: if Redis is
+//! down, old tokens live until they expire, and the refresh already fails.
 
 use std::time::Duration;
 
-use lom_contracts::keys::{REVOKED_USER_PREFIX, USERS_EVENTS_CHANNEL};
+use chrono::{DateTime, Utc};
+use lom_contracts::{
+    UserRevoked,
+    keys::{REVOCATIONS_KEY, USERS_EVENTS_CHANNEL},
+};
 use redis::{
     Client, RedisError,
     aio::{ConnectionManager, ConnectionManagerConfig},
 };
-use serde_json::json;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -33,16 +37,29 @@ impl Revocations {
         })
     }
 
-    /// Announces that `user` was revoked; failures are logged, never returned.
-    pub async fn announce(&self, user: Uuid) {
-        let message = json!({ "type": "user.revoked", "user_id": user }).to_string();
+    /// Announces that the sessions of `user` ended at `at`; failures are logged, never
+    /// returned.
+    pub async fn announce(&self, user: Uuid, at: DateTime<Utc>) {
+        let revoked_at = u64::try_from(at.timestamp()).unwrap_or_default();
+        let message = UserRevoked {
+            user_id: user,
+            revoked_at,
+        };
+        let Ok(message) = serde_json::to_string(&message) else {
+            return;
+        };
+        let forgotten_before = revoked_at.saturating_sub(self.ttl.as_secs());
         let mut connection = self.connection.clone();
         let result: Result<(), RedisError> = redis::pipe()
-            .cmd("SET")
-            .arg(format!("{REVOKED_USER_PREFIX}{user}"))
-            .arg(1)
-            .arg("EX")
-            .arg(self.ttl.as_secs().max(1))
+            .cmd("ZADD")
+            .arg(REVOCATIONS_KEY)
+            .arg(revoked_at)
+            .arg(user.to_string())
+            .ignore()
+            .cmd("ZREMRANGEBYSCORE")
+            .arg(REVOCATIONS_KEY)
+            .arg("-inf")
+            .arg(format!("({forgotten_before}"))
             .ignore()
             .cmd("PUBLISH")
             .arg(USERS_EVENTS_CHANNEL)
@@ -51,7 +68,7 @@ impl Revocations {
             .query_async(&mut connection)
             .await;
         if let Err(err) = result {
-            tracing::warn!(user_id = %user, error = %err, "could not announce a revoked account; its sockets live until their token expires");
+            tracing::warn!(user_id = %user, error = %err, "could not announce a revoked account; its access tokens live until they expire");
         }
     }
 }

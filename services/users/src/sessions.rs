@@ -50,7 +50,7 @@ pub async fn start(state: &AppState, user: UserRow) -> ApiResult<Session> {
         },
     )
     .await?;
-    finish(state, user, refresh_token)
+    finish(state, user, refresh_token).await
 }
 
 /// Exchanges a refresh token for a new session in the same family.
@@ -111,7 +111,7 @@ pub async fn rotate(
     )
     .await?;
     tx.commit().await?;
-    finish(state, user, refresh_token)
+    finish(state, user, refresh_token).await
 }
 
 /// Ends the session a refresh token belongs to; unknown tokens are ignored (idempotent).
@@ -123,8 +123,19 @@ pub async fn end(state: &AppState, presented: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Signs an access token carrying the account's current roles and grants.
-pub fn access_token(state: &AppState, user: &UserRow) -> ApiResult<String> {
+/// Signs an access token carrying the account's current roles and grants. Its `iat` is
+/// always after the second of the account's last revocation (tokens of that second are
+/// refused): within that second, this waits for the next one.
+async fn access_token(state: &AppState, user: &UserRow) -> ApiResult<String> {
+    if let Some(revoked) = user.sessions_revoked_at {
+        let next_second = revoked.timestamp() + 1;
+        let wait_ms = next_second * 1000 - Utc::now().timestamp_millis();
+        if let Ok(wait_ms) = u64::try_from(wait_ms)
+            && wait_ms > 0
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(wait_ms.min(1_000))).await;
+        }
+    }
     let now = jsonwebtoken::get_current_timestamp();
     let claims = AccessClaims {
         sub: user.id,
@@ -139,9 +150,9 @@ pub fn access_token(state: &AppState, user: &UserRow) -> ApiResult<String> {
     Ok(state.signer.sign(&claims)?)
 }
 
-fn finish(state: &AppState, user: UserRow, refresh_token: String) -> ApiResult<Session> {
+async fn finish(state: &AppState, user: UserRow, refresh_token: String) -> ApiResult<Session> {
     Ok(Session {
-        access_token: access_token(state, &user)?,
+        access_token: access_token(state, &user).await?,
         expires_in: state.settings.access_ttl.as_secs(),
         refresh_token,
         refresh_expires_in: state.settings.refresh_ttl.as_secs(),

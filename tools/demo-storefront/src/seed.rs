@@ -1,6 +1,8 @@
 //! `seed-users`: makes sure one demo account per role exists with the shared demo password,
 //! through users-service's own API as the admin (no SQL into its tables). Safe to repeat: an
-//! existing account gets its demo password, role and active flag back.
+//! existing account that drifted gets its demo password, role and active flag back, and one
+//! that did not is left alone — a password reset ends its sessions, so re-seeding an
+//! unchanged account would sign its people out.
 
 use std::time::Duration;
 
@@ -68,8 +70,18 @@ pub async fn seed_users(options: &SeedOptions) -> anyhow::Result<()> {
         match created.status() {
             StatusCode::CREATED => tracing::info!("created {email} ({role})"),
             StatusCode::CONFLICT => {
-                reset_existing(&http, base, &token, email, role, &options.password).await?;
-                tracing::info!("{email} ({role}) already existed; demo password and role reset");
+                let demo = Demo {
+                    email,
+                    role,
+                    password: &options.password,
+                };
+                if reset_existing(&http, base, &token, &demo).await? {
+                    tracing::info!(
+                        "{email} ({role}) already existed; demo password and role reset"
+                    );
+                } else {
+                    tracing::info!("{email} ({role}) already exists as seeded; left alone");
+                }
             }
             status => {
                 let body = created.text().await.unwrap_or_default();
@@ -80,44 +92,86 @@ pub async fn seed_users(options: &SeedOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What a demo account should be.
+struct Demo<'a> {
+    email: &'a str,
+    role: &'a str,
+    password: &'a str,
+}
+
+/// Gives an existing demo account its role, active flag and password back when any of them
+/// differs; true when it changed something.
 async fn reset_existing(
     http: &Client,
     base: &str,
     token: &str,
-    email: &str,
-    role: &str,
-    password: &str,
-) -> anyhow::Result<()> {
+    demo: &Demo<'_>,
+) -> anyhow::Result<bool> {
     let found: Value = http
         .get(format!("{base}/v1/users"))
-        .query(&[("q", email), ("include_inactive", "true")])
+        .query(&[("q", demo.email), ("include_inactive", "true")])
         .bearer_auth(token)
         .send()
         .await?
         .error_for_status()?
         .json()
         .await?;
-    let id = found
+    let account = found
         .as_array()
         .and_then(|users| {
             users.iter().find(|u| {
                 u["email"]
                     .as_str()
-                    .is_some_and(|e| e.eq_ignore_ascii_case(email))
+                    .is_some_and(|e| e.eq_ignore_ascii_case(demo.email))
             })
         })
-        .and_then(|u| u["id"].as_str())
-        .with_context(|| format!("{email} exists but was not found in the user list"))?;
+        .with_context(|| format!("{} exists but was not found in the user list", demo.email))?;
+    let id = account["id"]
+        .as_str()
+        .with_context(|| format!("{} has no id in the user list", demo.email))?;
+    let as_seeded = account["active"] == Value::Bool(true)
+        && account["roles"] == json!([demo.role])
+        && signs_in(http, base, demo).await?;
+    if as_seeded {
+        return Ok(false);
+    }
     let response = http
         .patch(format!("{base}/v1/users/{id}"))
         .bearer_auth(token)
-        .json(&json!({ "password": password, "roles": [role], "active": true }))
+        .json(&json!({ "password": demo.password, "roles": [demo.role], "active": true }))
         .send()
         .await?;
     if !response.status().is_success() {
         let status = response.status();
         let body = response.text().await.unwrap_or_default();
-        bail!("resetting {email} failed: {status} {body}");
+        bail!("resetting {} failed: {status} {body}", demo.email);
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Whether the account takes the demo password now (a sign-in that is thrown away).
+async fn signs_in(http: &Client, base: &str, demo: &Demo<'_>) -> anyhow::Result<bool> {
+    let response = http
+        .post(format!("{base}/v1/auth/login"))
+        .json(&json!({ "email": demo.email, "password": demo.password }))
+        .send()
+        .await?;
+    match response.status() {
+        StatusCode::OK => {
+            // End the session this check opened.
+            let session: Value = response.json().await?;
+            if let Some(refresh) = session["refresh_token"].as_str() {
+                http.post(format!("{base}/v1/auth/logout"))
+                    .json(&json!({ "refresh_token": refresh }))
+                    .send()
+                    .await?;
+            }
+            Ok(true)
+        }
+        StatusCode::UNAUTHORIZED => Ok(false),
+        status => bail!(
+            "checking the demo password of {} failed: {status}",
+            demo.email
+        ),
+    }
 }

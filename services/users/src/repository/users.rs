@@ -17,6 +17,8 @@ pub struct UserRow {
     pub updated_at: DateTime<Utc>,
     pub roles: Vec<String>,
     pub permissions: Vec<String>,
+    /// When the account's sessions were last ended (deactivation, password reset).
+    pub sessions_revoked_at: Option<DateTime<Utc>>,
 }
 
 /// What login needs: the account and its password hash.
@@ -33,7 +35,7 @@ macro_rules! select_users {
     ($tail:literal) => {
         concat!(
             r"
-SELECT u.id, u.email, u.display_name, u.is_active, u.created_at, u.updated_at,
+SELECT u.id, u.email, u.display_name, u.is_active, u.created_at, u.updated_at, u.sessions_revoked_at,
        COALESCE(array_agg(DISTINCT r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS roles,
        COALESCE(array_agg(DISTINCT p.name ORDER BY p.name) FILTER (WHERE p.name IS NOT NULL), '{}') AS permissions
 FROM users u
@@ -105,6 +107,20 @@ pub async fn names(db: &PgPool) -> sqlx::Result<Vec<(Uuid, String, bool)>> {
     sqlx::query_as("SELECT id, display_name, is_active FROM users ORDER BY lower(display_name), id")
         .fetch_all(db)
         .await
+}
+
+/// Ends every session of the account now; returns the moment, which tokens issued at or
+/// before its second no longer outlive.
+pub async fn revoke_sessions(
+    tx: &mut Transaction<'_, Postgres>,
+    id: Uuid,
+) -> sqlx::Result<DateTime<Utc>> {
+    sqlx::query_scalar(
+        "UPDATE users SET sessions_revoked_at = now() WHERE id = $1 RETURNING sessions_revoked_at",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 pub async fn insert(

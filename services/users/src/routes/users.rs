@@ -321,16 +321,19 @@ async fn update_user(
             users::replace_roles(&mut tx, id, ids, Some(caller_id)).await?;
             changed.insert("roles".into(), json!(names));
         }
+        let mut revoked_at = None;
         if let Some(active) = request.active {
             users::set_active(&mut tx, id, active).await?;
             changed.insert("active".into(), active.into());
             if !active {
                 refresh_tokens::revoke_user(&mut *tx, id, "deactivated").await?;
+                revoked_at = Some(users::revoke_sessions(&mut tx, id).await?);
             }
         }
         if let Some(hash) = &password_hash {
             users::set_password_hash(&mut tx, id, hash).await?;
             refresh_tokens::revoke_user(&mut *tx, id, "password_reset").await?;
+            revoked_at = Some(users::revoke_sessions(&mut tx, id).await?);
             changed.insert("password".into(), Value::from("reset"));
         }
         audit::record(
@@ -345,8 +348,8 @@ async fn update_user(
         )
         .await?;
         tx.commit().await?;
-        if request.active == Some(false) || password_hash.is_some() {
-            revocations.announce(id).await;
+        if let Some(revoked_at) = revoked_at {
+            revocations.announce(id, revoked_at).await;
         }
         ApiResult::Ok(())
     })

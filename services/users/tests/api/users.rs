@@ -1,6 +1,7 @@
 //! Accounts: create, update, deactivate, role changes, the assignable list, and which role
 //! may call what.
 
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -288,44 +289,75 @@ async fn an_unknown_account_is_a_404_problem(pool: PgPool) {
     problem(response).await;
 }
 
+/// The `iat` claim of an access token (its payload, base64url JSON).
+fn issued_at(token: &str) -> u64 {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let payload = token.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    claims["iat"].as_u64().unwrap()
+}
+
 #[sqlx::test(migrations = false)]
 async fn deactivation_and_password_resets_are_announced_to_the_gateways(pool: PgPool) {
     let app = spawn_app(pool).await;
     let id = app.create_user("leaving@example.com", &["viewer"]).await;
     let redis = redis::Client::open("redis://127.0.0.1:6379").unwrap();
-    let mut connection = redis.get_multiplexed_async_connection().await.unwrap();
-    let key = format!("users:revoked:{id}");
-    let exists = |c: &mut redis::aio::MultiplexedConnection| {
+    let connection = redis.get_multiplexed_async_connection().await.unwrap();
+    let mut pubsub = redis.get_async_pubsub().await.unwrap();
+    pubsub.subscribe("users.events").await.unwrap();
+    let mut messages = pubsub.into_on_message();
+    let score = |c: &redis::aio::MultiplexedConnection| {
         let mut c = c.clone();
-        let key = key.clone();
+        let member = id.clone();
         async move {
-            redis::cmd("EXISTS")
-                .arg(key)
-                .query_async::<bool>(&mut c)
+            redis::cmd("ZSCORE")
+                .arg("users:revocations")
+                .arg(member)
+                .query_async::<Option<u64>>(&mut c)
                 .await
                 .unwrap()
         }
     };
-    assert!(!exists(&mut connection).await);
+    assert_eq!(score(&connection).await, None);
     let admin = app.admin_token().await;
-    let response = app
-        .patch_json(
-            &format!("/v1/users/{id}"),
-            &admin,
-            &json!({"active": false}),
-        )
+    for change in [
+        json!({"active": false}),
+        json!({"active": true, "password": "a new passphrase 77"}),
+    ] {
+        let response = app
+            .patch_json(&format!("/v1/users/{id}"), &admin, &change)
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let revoked_at: chrono::DateTime<chrono::Utc> =
+            sqlx::query_scalar("SELECT sessions_revoked_at FROM users WHERE id = $1::uuid")
+                .bind(&id)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        let second = u64::try_from(revoked_at.timestamp()).unwrap();
+        assert_eq!(score(&connection).await, Some(second), "{change}");
+        let message = loop {
+            let message = tokio::time::timeout(std::time::Duration::from_secs(5), messages.next())
+                .await
+                .expect("announced")
+                .unwrap();
+            let body: Value =
+                serde_json::from_str(&message.get_payload::<String>().unwrap()).unwrap();
+            if body["user_id"] == id.as_str() {
+                break body;
+            }
+        };
+        assert_eq!(
+            message,
+            json!({"type": "user.revoked", "user_id": id, "revoked_at": second})
+        );
+    }
+    // Signing in at once after the reset gets a token dated after the revoked second.
+    let session = app
+        .session("leaving@example.com", "a new passphrase 77")
         .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert!(exists(&mut connection).await, "the revocation is recorded");
-    let ttl: i64 = redis::cmd("TTL")
-        .arg(&key)
-        .query_async(&mut connection)
-        .await
-        .unwrap();
-    assert!(
-        (1..=900).contains(&ttl),
-        "it lives one access-token lifetime: {ttl}"
-    );
+    let second = score(&connection).await.unwrap();
+    assert!(issued_at(session["access_token"].as_str().unwrap()) > second);
 }
 
 #[sqlx::test(migrations = false)]
