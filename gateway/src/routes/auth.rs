@@ -130,8 +130,9 @@ async fn me(caller: Principal, State(state): State<AppState>, request: Request) 
     state.upstreams.forward(Service::Users, request).await
 }
 
-/// Turns users-service's session answer into ours: the refresh token goes into the cookie,
-/// the body keeps `access_token, token_type, expires_in, user`. A refused refresh
+/// Turns users-service's session answer into ours: the refresh token goes into the cookie
+/// (an answer without one — a refresh that raced another — leaves the cookie as the other
+/// sets it), the body keeps `access_token, token_type, expires_in, user`. A refused refresh
 /// (`clear_on_401`) also clears the dead cookie.
 fn session_response(
     state: &AppState,
@@ -164,13 +165,20 @@ fn session_response(
         .remove("refresh_expires_in")
         .and_then(|v| v.as_i64())
         .unwrap_or(0);
-    let Some(Value::String(token)) = token else {
-        tracing::error!("users-service answered a session without a refresh token");
-        return Problem::internal().into_response();
-    };
-    let cookie = session_cookie(state, token, CookieDuration::seconds(max_age));
     let mut response = axum::Json(session).into_response();
-    append_cookie(&mut response, &cookie);
+    match token {
+        Some(Value::String(token)) => {
+            let cookie = session_cookie(state, token, CookieDuration::seconds(max_age));
+            append_cookie(&mut response, &cookie);
+        }
+        // A refresh that raced another with the same cookie: that one's answer sets the new
+        // cookie, so this one leaves it alone.
+        None => {}
+        Some(_) => {
+            tracing::error!("users-service answered a refresh token that is not a string");
+            return Problem::internal().into_response();
+        }
+    }
     response
 }
 

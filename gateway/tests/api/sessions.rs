@@ -88,6 +88,8 @@ async fn refresh_rotates_the_cookie_and_a_replay_ends_the_family(pool: PgPool) {
     let body: Value = rotated.json().await.unwrap();
     assert!(body["access_token"].is_string());
 
+    // Past the short grace in which a second presentation counts as a concurrent refresh.
+    tokio::time::sleep(users_service::test_support::REFRESH_REUSE_GRACE * 2).await;
     let replay = refresh(&stack, &rt0).await;
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
     let cleared = refresh_cookie(&replay).expect("the cookie is cleared");
@@ -96,6 +98,36 @@ async fn refresh_rotates_the_cookie_and_a_replay_ends_the_family(pool: PgPool) {
         refresh(&stack, &rt1).await.status(),
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[sqlx::test(migrations = false)]
+async fn two_tabs_refreshing_one_cookie_at_once_both_stay_signed_in(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let rt0 = cookie_value(&refresh_cookie(&login(&stack).await).unwrap());
+    let (left, right) = tokio::join!(refresh(&stack, &rt0), refresh(&stack, &rt0));
+    assert_eq!(
+        (left.status(), right.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    let cookies: Vec<String> = [&left, &right]
+        .into_iter()
+        .filter_map(refresh_cookie)
+        .collect();
+    assert_eq!(
+        cookies.len(),
+        1,
+        "one answer rotates the cookie, the other leaves it"
+    );
+    for response in [left, right] {
+        let body: Value = response.json().await.unwrap();
+        let token = body["access_token"].as_str().unwrap();
+        assert_eq!(
+            stack.get("/api/v1/auth/me", token).await.status(),
+            StatusCode::OK
+        );
+    }
+    let rt1 = cookie_value(&cookies[0]);
+    assert_eq!(refresh(&stack, &rt1).await.status(), StatusCode::OK);
 }
 
 #[sqlx::test(migrations = false)]

@@ -37,6 +37,11 @@ pub struct Settings {
     pub audience: String,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    /// A refresh token presented again this soon after its rotation, while its successor is
+    /// still unused, is a concurrent refresh (two tabs), not a replay: it gets a new access
+    /// token and the family lives (RFC 9700 §4.14.2). Later, or once the successor was used,
+    /// it is reuse and the family is revoked.
+    pub refresh_reuse_grace: Duration,
     pub signing_key: KeySource,
     pub admin_seed: Option<AdminSeed>,
     /// Take the client address from the last `X-Forwarded-For` entry (behind the gateway).
@@ -95,6 +100,10 @@ impl Settings {
             refresh_ttl: config::secs_or(
                 "REFRESH_TOKEN_TTL_SECS",
                 Duration::from_secs(14 * 24 * 3600),
+            )?,
+            refresh_reuse_grace: config::millis_or(
+                "REFRESH_REUSE_GRACE_MS",
+                Duration::from_secs(2),
             )?,
             signing_key,
             admin_seed,

@@ -1,6 +1,8 @@
 //! Sign-in sessions: a short-lived access token (EdDSA JWT) plus an opaque refresh token that
 //! is stored only as its SHA-256, rotated on every use, and chained in a family. Presenting a
-//! token that was already rotated means it leaked: the whole family is revoked.
+//! token that was already rotated means it leaked — the whole family is revoked — unless it
+//! comes within the short reuse grace while its successor is still unused: two tabs refreshed
+//! at once, and the late one gets an access token without a new refresh token.
 
 use aws_lc_rs::{digest, rand::SecureRandom};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -25,7 +27,9 @@ use crate::{
 pub struct Session {
     pub access_token: String,
     pub expires_in: u64,
-    pub refresh_token: String,
+    /// The new refresh token; `None` for a concurrent refresh, whose presented token was just
+    /// rotated by the other request (that one's answer carries the new token).
+    pub refresh_token: Option<String>,
     pub refresh_expires_in: u64,
     pub user: UserRow,
 }
@@ -50,7 +54,7 @@ pub async fn start(state: &AppState, user: UserRow) -> ApiResult<Session> {
         },
     )
     .await?;
-    finish(state, user, refresh_token).await
+    finish(state, user, Some(refresh_token)).await
 }
 
 /// Exchanges a refresh token for a new session in the same family.
@@ -67,7 +71,20 @@ pub async fn rotate(
     if token.revoked_at.is_some() {
         return Err(invalid_refresh());
     }
-    if token.rotated_at.is_some() {
+    if let Some(rotated_at) = token.rotated_at {
+        let moments_ago = Utc::now() - rotated_at;
+        let grace =
+            chrono::Duration::from_std(state.settings.refresh_reuse_grace).unwrap_or_default();
+        if moments_ago <= grace && refresh_tokens::successor_unused(&mut tx, token.id).await? {
+            // Two refreshes raced (tabs without a shared lock): the session stays.
+            let user = users::find(&mut *tx, token.user_id)
+                .await?
+                .filter(|u| u.is_active)
+                .ok_or_else(invalid_refresh)?;
+            tx.commit().await?;
+            tracing::info!(user_id = %user.id, "concurrent refresh: new access token, refresh token kept");
+            return finish(state, user, None).await;
+        }
         let revoked = refresh_tokens::revoke_family(&mut *tx, token.family_id, "reuse").await?;
         audit::record(
             &mut tx,
@@ -111,7 +128,7 @@ pub async fn rotate(
     )
     .await?;
     tx.commit().await?;
-    finish(state, user, refresh_token).await
+    finish(state, user, Some(refresh_token)).await
 }
 
 /// Ends the session a refresh token belongs to; unknown tokens are ignored (idempotent).
@@ -150,7 +167,11 @@ async fn access_token(state: &AppState, user: &UserRow) -> ApiResult<String> {
     Ok(state.signer.sign(&claims)?)
 }
 
-async fn finish(state: &AppState, user: UserRow, refresh_token: String) -> ApiResult<Session> {
+async fn finish(
+    state: &AppState,
+    user: UserRow,
+    refresh_token: Option<String>,
+) -> ApiResult<Session> {
     Ok(Session {
         access_token: access_token(state, &user).await?,
         expires_in: state.settings.access_ttl.as_secs(),

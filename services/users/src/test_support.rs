@@ -21,6 +21,9 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 /// Settings for a test instance on `database`: ephemeral port, a fresh signing key (its PEM
 /// is returned too), the seeded admin, addresses taken from `X-Forwarded-For`.
+/// The refresh reuse grace of test instances: short, so replay tests wait little.
+pub const REFRESH_REUSE_GRACE: Duration = Duration::from_millis(300);
+
 pub fn settings(database: PgConnectOptions) -> (Settings, String) {
     let (_, pem) = SigningKey::generate().expect("an Ed25519 key can be generated");
     let settings = Settings {
@@ -31,6 +34,7 @@ pub fn settings(database: PgConnectOptions) -> (Settings, String) {
         audience: "lom".into(),
         access_ttl: Duration::from_secs(900),
         refresh_ttl: Duration::from_secs(3600),
+        refresh_reuse_grace: REFRESH_REUSE_GRACE,
         signing_key: KeySource::Pem(SecretString::from(pem.clone())),
         admin_seed: Some(AdminSeed {
             email: ADMIN_EMAIL.into(),

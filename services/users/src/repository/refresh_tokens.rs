@@ -63,6 +63,20 @@ pub async fn find_family_by_hash(
         .await
 }
 
+/// Whether the token that replaced `parent` is still unused (neither rotated nor revoked).
+pub async fn successor_unused(
+    tx: &mut Transaction<'_, Postgres>,
+    parent: Uuid,
+) -> sqlx::Result<bool> {
+    let unused: Option<bool> = sqlx::query_scalar(
+        "SELECT rotated_at IS NULL AND revoked_at IS NULL FROM refresh_tokens WHERE parent_id = $1",
+    )
+    .bind(parent)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(unused.unwrap_or(false))
+}
+
 pub async fn mark_rotated(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("UPDATE refresh_tokens SET rotated_at = now() WHERE id = $1")
         .bind(id)

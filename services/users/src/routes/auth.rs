@@ -59,7 +59,11 @@ pub struct SessionResponse {
     pub token_type: &'static str,
     /// Seconds until the access token expires.
     pub expires_in: u64,
-    pub refresh_token: String,
+    /// The new refresh token. Absent only from a refresh that raced another one with the same
+    /// token (within the reuse grace): the presented token was rotated by that one, whose
+    /// answer carries the new token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     /// Seconds until the refresh token expires unless rotated first.
     pub refresh_expires_in: u64,
     pub user: UserView,

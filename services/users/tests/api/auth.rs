@@ -126,6 +126,62 @@ async fn refresh_rotates_the_token_and_the_old_one_stops_working(pool: PgPool) {
     assert_eq!(me.status(), StatusCode::OK);
 }
 
+/// Waits until a rotated token presented again counts as a replay, not a concurrent refresh.
+async fn past_the_reuse_grace() {
+    tokio::time::sleep(users_service::test_support::REFRESH_REUSE_GRACE * 2).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn simultaneous_refreshes_of_one_token_keep_the_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let session = app.session(ADMIN_EMAIL, PASSWORD).await;
+    let rt0 = session["refresh_token"].clone();
+    let mut answers = Vec::new();
+    for response in futures_util::future::join_all((0..4).map(|_| app.refresh(&rt0))).await {
+        assert_eq!(response.status(), StatusCode::OK);
+        answers.push(response.json::<Value>().await.unwrap());
+    }
+    let rotated: Vec<&Value> = answers
+        .iter()
+        .filter(|a| a.get("refresh_token").is_some())
+        .collect();
+    assert_eq!(rotated.len(), 1, "exactly one of them rotated: {answers:?}");
+    for answer in &answers {
+        let me = app
+            .get("/v1/auth/me", answer["access_token"].as_str())
+            .await;
+        assert_eq!(
+            me.status(),
+            StatusCode::OK,
+            "every answer's access token works"
+        );
+    }
+    // The session lives on with the one new token.
+    let next = app.refresh(&rotated[0]["refresh_token"]).await;
+    assert_eq!(next.status(), StatusCode::OK);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_token_whose_successor_was_used_is_reuse_even_within_the_grace(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let session = app.session(ADMIN_EMAIL, PASSWORD).await;
+    let rt0 = session["refresh_token"].clone();
+    let rt1: Value = app.refresh(&rt0).await.json().await.unwrap();
+    let rt2: Value = app
+        .refresh(&rt1["refresh_token"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    // At once, well within the grace: RT1 was already used, so this is a replay of RT0.
+    assert_eq!(app.refresh(&rt0).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.refresh(&rt2["refresh_token"]).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the family was revoked"
+    );
+}
+
 #[sqlx::test(migrations = false)]
 async fn replaying_a_rotated_refresh_token_revokes_the_whole_family(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -134,6 +190,7 @@ async fn replaying_a_rotated_refresh_token_revokes_the_whole_family(pool: PgPool
     let rotated: Value = app.refresh(&json!(rt0)).await.json().await.unwrap();
     let rt1 = rotated["refresh_token"].as_str().unwrap().to_owned();
 
+    past_the_reuse_grace().await;
     let replay = app.refresh(&json!(rt0)).await;
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
     let after = app.refresh(&json!(rt1)).await;
@@ -159,6 +216,7 @@ async fn another_session_survives_a_reuse_in_a_different_family(pool: PgPool) {
     let phone = app.session(ADMIN_EMAIL, PASSWORD).await;
     let rt0 = laptop["refresh_token"].as_str().unwrap();
     app.refresh(&json!(rt0)).await;
+    past_the_reuse_grace().await;
     app.refresh(&json!(rt0)).await;
     let response = app.refresh(&json!(phone["refresh_token"])).await;
     assert_eq!(response.status(), StatusCode::OK);
