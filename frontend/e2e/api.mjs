@@ -43,6 +43,16 @@ export async function seedUsers(stack) {
   return users;
 }
 
+/** `POST {base}/users` as the admin: the created account. */
+export function createUser(base, adminToken, user) {
+  return call("POST", `${base}/users`, { token: adminToken, body: user });
+}
+
+/** `PATCH {base}/users/{id}` as the admin (display name, roles, active, password reset). */
+export function updateUser(base, adminToken, id, patch) {
+  return call("PATCH", `${base}/users/${id}`, { token: adminToken, body: patch });
+}
+
 let counter = 0;
 
 /** A unique, searchable customer name for one test order. */

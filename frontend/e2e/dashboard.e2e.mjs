@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
-import { assignOrder, createOrder, login, seedUsers, uniqueCustomer, updateOrder } from "./api.mjs";
+import { assignOrder, createOrder, createUser, login, seedUsers, uniqueCustomer, updateOrder, updateUser } from "./api.mjs";
 import { Stack } from "./stack.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -61,8 +61,8 @@ async function signIn(page, email, password = stack.password) {
 }
 
 /** Signs in and waits for the board to be live (socket subscribed) with its first rows shown. */
-async function openBoard(page, email, path = "/orders") {
-  await signIn(page, email);
+async function openBoard(page, email, path = "/orders", password = stack.password) {
+  await signIn(page, email, password);
   await page.waitForURL((url) => url.pathname === "/orders");
   if (path !== "/orders") await page.goto(`${stack.webUrl}${path}`);
   await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
@@ -356,5 +356,77 @@ describe("dashboard against the real stack", () => {
       await newcomer.waitForURL((url) => url.pathname === "/sign-in", { timeout: 15_000 });
       await signIn(newcomer, "newcomer@e2e.test", "newcomer-password-123");
       await newcomer.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();
+    }));
+  test("a password reset by an admin: the open dashboard lands on the sign-in page and says why; the new password works and stays live", { timeout: 90_000 }, () =>
+    withPages("password-reset", 1, async (page) => {
+      const adminToken = await login(gatewayApi, stack.adminEmail, stack.password);
+      const oldPassword = "reset-old-password-123";
+      const newPassword = "reset-new-password-456";
+      const account = await createUser(gatewayApi, adminToken, {
+        email: "reset@e2e.test",
+        display_name: "Rita Reset",
+        password: oldPassword,
+        roles: ["dispatcher"],
+      });
+      await openBoard(page, account.email, "/orders", oldPassword);
+      await page.getByRole("button", { name: "Sign out" }).waitFor();
+
+      // The reset revokes the account's refresh family and its older access tokens. Nothing is
+      // reloaded here: the gateway drops the live socket, the dashboard refreshes once, that
+      // refresh is refused (401), and it signs out with the reason.
+      await updateUser(gatewayApi, adminToken, account.id, { password: newPassword });
+      await page.waitForURL((url) => url.pathname === "/sign-in", { timeout: 20_000 });
+      assert.equal(new URL(page.url()).searchParams.get("reason"), "session-ended");
+      await page
+        .getByRole("status")
+        .filter({ hasText: "You were signed out because your session ended: your password was changed, your account was deactivated, or you signed out on another device. Sign in again to continue." })
+        .waitFor();
+      assert.equal(await page.locator("#sign-in-error").count(), 0, "the explanation is not shown as an error");
+
+      // A new session after the reset is accepted (REST and socket): the board goes live and stays.
+      await page.getByLabel("Email").fill(account.email);
+      await page.getByLabel("Password").fill(newPassword);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/orders");
+      assert.equal(new URL(page.url()).searchParams.get("reason"), null);
+      await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("After Reset"));
+      await row(page, order).waitFor({ timeout: 2_000 });
+      assert.equal(new URL(page.url()).pathname, "/orders");
+
+      // Signing out oneself: no explanation.
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL((url) => url.pathname === "/sign-in");
+      assert.equal(new URL(page.url()).searchParams.get("reason"), null);
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      assert.equal(await page.getByRole("status").count(), 0, "a sign-out of one's own is explained as if the session had been ended");
+    }));
+
+  test("seeding the demo accounts again (a second make dev) leaves a signed-in demo user signed in and live", { timeout: 120_000 }, () =>
+    withPages("reseed", 1, async (page) => {
+      // The first start creates the demo accounts, as scripts/dev.sh does.
+      await stack.seedDemoUsers();
+      const demo = { email: "dispatcher@example.com" };
+      await openBoard(page, demo.email);
+      await page.evaluate(() => {
+        window.__e2eSamePage = true;
+      });
+
+      // The second start seeds again: nothing about the account changed, so its sessions live on.
+      await stack.seedDemoUsers();
+      // A revocation would reach the socket within milliseconds (the gateway drops it, the
+      // refresh is refused): give it time to, then check nothing happened.
+      await page.waitForTimeout(3_000);
+      assert.equal(new URL(page.url()).pathname, "/orders", "the demo user was signed out by the re-seeding");
+      await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 5_000 });
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("After Reseed"));
+      await row(page, order).waitFor({ timeout: 2_000 });
+      assert.equal(await page.evaluate(() => window.__e2eSamePage), true, "the page was reloaded");
+
+      // The refresh family is intact too: a reload restores the session from the cookie.
+      await page.reload();
+      await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+      assert.equal(new URL(page.url()).pathname, "/orders", "the session did not survive a reload after the re-seeding");
+      await row(page, order).waitFor();
     }));
 });

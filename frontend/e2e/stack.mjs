@@ -3,9 +3,9 @@
 // three debug binaries and the dashboard's production build (`npm start`). `stop()` kills every
 // process it started, by pid, and drops the databases. Nothing here uses the default ports or
 // the shared Redis (other tests publish on the same fixed channel there).
-import { spawn, execFileSync } from "node:child_process";
+import { spawn, execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -216,6 +216,45 @@ export class Stack {
   async restartGateway() {
     const gateway = this.startGateway();
     await waitFor("gateway (restarted)", httpOk(`${this.gatewayUrl}/readyz`), { process: gateway });
+  }
+
+  /**
+   * Runs `target/debug/demo-storefront seed-users` against this stack's users-service, as
+   * scripts/dev.sh does on every `make dev` start: the demo accounts (dispatcher@example.com,
+   * agent@, viewer@, storefront@) with `password`, made by the admin. Output goes to
+   * artifacts/logs/seed-users.log; resolves when it exits 0, rejects otherwise (60 s at most).
+   */
+  seedDemoUsers(password = this.password) {
+    const binary = join(BIN, "demo-storefront");
+    if (!existsSync(binary)) throw new Error(`${binary} is missing: cargo build --locked -p demo-storefront`);
+    const logPath = join(this.logDir, "seed-users.log");
+    return new Promise((ok, fail) => {
+      execFile(
+        binary,
+        ["seed-users"],
+        {
+          cwd: ROOT,
+          timeout: 60_000,
+          killSignal: "SIGKILL",
+          env: {
+            ...process.env,
+            NO_COLOR: "1",
+            RUST_LOG: "info",
+            USERS_URL: this.usersUrl,
+            LOM_ADMIN_EMAIL: this.adminEmail,
+            LOM_ADMIN_PASSWORD: this.password,
+            LOM_DEMO_PASSWORD: password,
+          },
+        },
+        (error, stdout, stderr) => {
+          // A fresh log per run, one section per call.
+          (this.logged.has("seed-users") ? appendFileSync : writeFileSync)(logPath, `--- seed-users at ${new Date().toISOString()}\n${stdout}${stderr}`);
+          this.logged.add("seed-users");
+          if (error) fail(new Error(`demo-storefront seed-users failed (${error.code ?? error.signal}): ${stderr || stdout}`));
+          else ok(`${stdout}${stderr}`);
+        },
+      );
+    });
   }
 
   /** Kills everything started here (by pid, reverse order) and drops the databases. */
