@@ -297,7 +297,7 @@ start users 36 env \
   USERS_BIND=127.0.0.1:3002 \
   USERS_DATABASE_URL="$(database_url users)" \
   USERS_JWT_PRIVATE_KEY_FILE="$DATA/keys/jwt-ed25519.pem" \
-  USERS_TRUST_FORWARDED_FOR=true \
+  USERS_TRUSTED_PROXIES=127.0.0.1,::1 \
   REDIS_URL="$REDIS_URL" \
   "$BIN/users-service"
 wait_until users-service 60 users ready "$USERS_URL/readyz"

@@ -11,7 +11,7 @@ use lom_platform::{
 };
 use secrecy::SecretString;
 
-use crate::domain::Currency;
+use crate::{domain::Currency, retention::Retention};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -26,6 +26,7 @@ pub struct Settings {
     pub upstream_timeout: Duration,
     pub default_currency: Currency,
     pub events: EventSettings,
+    pub retention: Retention,
     pub limits: StackLimits,
     /// When set, `/metrics` answers only requests carrying it as a bearer token.
     pub metrics_token: Option<SecretString>,
@@ -94,8 +95,22 @@ impl Settings {
                 history_cap,
                 ..EventSettings::default()
             },
+            retention: Retention {
+                idempotency_keys: hours_or("ORDERS_IDEMPOTENCY_RETENTION_HOURS", 24)?,
+                published_events: hours_or("ORDERS_OUTBOX_RETENTION_HOURS", 7 * 24)?,
+                ..Retention::default()
+            },
             limits: StackLimits::default(),
             metrics_token: config::secret("METRICS_TOKEN"),
         })
     }
+}
+
+/// A whole number of hours, at least one.
+fn hours_or(name: &str, default: u64) -> Result<Duration, ConfigError> {
+    let hours: u64 = config::parse_or(name, default)?;
+    if hours == 0 {
+        return Err(ConfigError::invalid(name, "must be at least 1 hour"));
+    }
+    Ok(Duration::from_secs(hours * 3600))
 }

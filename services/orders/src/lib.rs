@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod repository;
+pub mod retention;
 pub mod routes;
 pub mod startup;
 pub mod state;

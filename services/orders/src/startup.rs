@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     configuration::Settings,
     events::{Publisher, Relay},
+    retention::{self, Retention},
     routes,
     state::{AppState, Dependencies},
     users::UsersClient,
@@ -24,6 +25,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     relay: Relay,
+    pruning: (PgPool, Retention),
 }
 
 /// A pool for `settings` (connecting lazily).
@@ -70,7 +72,8 @@ impl Application {
             port,
             listener,
             router,
-            relay: Relay::new(pool, publisher),
+            relay: Relay::new(pool.clone(), publisher),
+            pruning: (pool, settings.retention),
         })
     }
 
@@ -83,15 +86,18 @@ impl Application {
         self.run_until(server::shutdown_signal()).await
     }
 
-    /// Serves, and relays the outbox, until `shutdown` resolves.
+    /// Serves, relays the outbox and prunes records past their retention, until `shutdown`
+    /// resolves.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let serve = server::serve(self.listener, self.router, shutdown);
+        let (pool, retention) = self.pruning;
         tokio::select! {
             result = serve => result,
             never = self.relay.run() => match never {},
+            never = retention::run(pool, retention) => match never {},
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use ipnet::IpNet;
 use lom_platform::{
     config::{self, ConfigError},
     db::PoolSettings,
@@ -44,8 +45,9 @@ pub struct Settings {
     pub refresh_reuse_grace: Duration,
     pub signing_key: KeySource,
     pub admin_seed: Option<AdminSeed>,
-    /// Take the client address from the last `X-Forwarded-For` entry (behind the gateway).
-    pub trust_forwarded_for: bool,
+    /// Peers whose last `X-Forwarded-For` entry is taken as the client address (the
+    /// gateways); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<IpNet>,
     pub throttle: ThrottlePolicy,
     pub limits: StackLimits,
     /// When set, `/metrics` answers only requests carrying it as a bearer token.
@@ -107,7 +109,7 @@ impl Settings {
             )?,
             signing_key,
             admin_seed,
-            trust_forwarded_for: config::flag_or("USERS_TRUST_FORWARDED_FOR", false)?,
+            trusted_proxies: trusted_proxies("USERS_TRUSTED_PROXIES")?,
             throttle: ThrottlePolicy::default(),
             limits: StackLimits {
                 body_limit_bytes: config::parse_or("BODY_LIMIT_BYTES", 64 * 1024)?,
@@ -143,4 +145,23 @@ impl Settings {
         }
         Ok(self)
     }
+}
+
+/// A comma-separated list of addresses or networks (`127.0.0.1`, `10.0.0.0/8`, `::1`).
+fn trusted_proxies(name: &str) -> Result<Vec<IpNet>, ConfigError> {
+    let Some(raw) = config::raw(name) else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    ConfigError::invalid(name, format!("{entry:?} is not an address or network"))
+                })
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@
 
 use std::{net::SocketAddr, time::Duration};
 
+use ipnet::IpNet;
 use lom_auth::SigningKey;
 use lom_platform::{db::PoolSettings, http_stack::StackLimits};
 use secrecy::SecretString;
@@ -40,7 +41,7 @@ pub fn settings(database: PgConnectOptions) -> (Settings, String) {
             email: ADMIN_EMAIL.into(),
             password: SecretString::from(PASSWORD),
         }),
-        trust_forwarded_for: true,
+        trusted_proxies: vec![IpNet::from(std::net::IpAddr::from([127, 0, 0, 1]))],
         throttle: ThrottlePolicy::default(),
         limits: StackLimits::default(),
         metrics_token: None,

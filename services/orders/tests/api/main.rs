@@ -10,3 +10,4 @@ mod filters;
 mod helpers;
 mod idempotency;
 mod input;
+mod retention;

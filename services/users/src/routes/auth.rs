@@ -210,9 +210,15 @@ async fn me(caller: Principal, State(state): State<AppState>) -> ApiResult<Json<
     Ok(Json(user.into()))
 }
 
-/// The caller's address: the peer, or behind the gateway the last `X-Forwarded-For` entry.
+/// The caller's address: the peer, or — when the peer is a trusted proxy (a gateway) — the
+/// last `X-Forwarded-For` entry, which that proxy wrote.
 fn client_address(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    if state.settings.trust_forwarded_for {
+    let proxied = state
+        .settings
+        .trusted_proxies
+        .iter()
+        .any(|net| net.contains(&peer.ip()));
+    if proxied {
         let forwarded = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())

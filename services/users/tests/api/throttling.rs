@@ -175,3 +175,37 @@ async fn one_address_guessing_across_accounts_is_stopped_per_address(pool: PgPoo
     let elsewhere = login_from(&app, "203.0.113.51", ADMIN_EMAIL, PASSWORD).await;
     assert_eq!(elsewhere.status(), StatusCode::OK);
 }
+
+#[sqlx::test(migrations = false)]
+async fn x_forwarded_for_counts_only_from_a_trusted_proxy(pool: PgPool) {
+    let policy = ThrottlePolicy {
+        address: Rule {
+            free_failures: 3,
+            base_lock: Duration::from_secs(30),
+            max_lock: Duration::from_secs(300),
+        },
+        ..ThrottlePolicy::default()
+    };
+    let (mut settings, pem) = test_settings(&pool);
+    settings.throttle = policy;
+    // Nobody is a trusted proxy: a client reaching the service directly cannot pick the
+    // address its failures are counted against.
+    settings.trusted_proxies = Vec::new();
+    let app = spawn_with(pool, settings, pem).await;
+    for i in 0..3 {
+        let response = login_from(
+            &app,
+            &format!("203.0.113.{i}"),
+            &format!("user{i}@example.com"),
+            "guess",
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = login_from(&app, "198.51.100.99", ADMIN_EMAIL, PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the failures were counted against the real peer, whatever the header said"
+    );
+}
