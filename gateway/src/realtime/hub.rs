@@ -25,6 +25,9 @@ use super::{
 };
 
 pub const RESYNC_EVENT: &str = "orders.resync";
+/// What a socket that only followed an order as its assignee's gets when the order is
+/// reassigned away: where the stream stands and which order left, nothing more.
+pub const LEFT_EVENT: &str = "order.left";
 
 /// What a dashboard receives: the envelope without the actor.
 #[derive(Serialize)]
@@ -37,7 +40,25 @@ struct ClientEvent<'a> {
     order: &'a OrderRow,
 }
 
-/// An event ready to send: parsed once, serialised once.
+/// `order.left`: the order's id and version only.
+#[derive(Serialize)]
+struct LeftEvent {
+    seq: u64,
+    event_id: Uuid,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    occurred_at: DateTime<Utc>,
+    order: LeftOrder,
+}
+
+#[derive(Serialize)]
+struct LeftOrder {
+    id: Uuid,
+    version: i64,
+}
+
+/// An event ready to send: parsed once, serialised once (and its `order.left` form once,
+/// when the order was reassigned away from someone).
 pub struct Outgoing {
     pub seq: u64,
     pub name: &'static str,
@@ -45,6 +66,8 @@ pub struct Outgoing {
     pub order: OrderRow,
     pub previous: Option<PriorState>,
     pub payload: Box<RawValue>,
+    /// The previous assignee, who may no longer read the order, and what they get instead.
+    pub left: Option<(Uuid, Box<RawValue>)>,
 }
 
 impl Outgoing {
@@ -57,6 +80,24 @@ impl Outgoing {
             occurred_at: event.occurred_at,
             order: &event.order,
         })?;
+        let left = event
+            .previous
+            .and_then(|previous| previous.assignee_id)
+            .filter(|before| event.order.assignee_id != Some(*before))
+            .map(|before| {
+                let left = serde_json::value::to_raw_value(&LeftEvent {
+                    seq: event.seq,
+                    event_id: event.event_id,
+                    kind: LEFT_EVENT,
+                    occurred_at: event.occurred_at,
+                    order: LeftOrder {
+                        id: event.order.id,
+                        version: event.order.version,
+                    },
+                })?;
+                Ok::<_, serde_json::Error>((before, left))
+            })
+            .transpose()?;
         Ok(Self {
             seq: event.seq,
             name: event.kind.as_str(),
@@ -64,7 +105,18 @@ impl Outgoing {
             order: event.order,
             previous: event.previous,
             payload,
+            left,
         })
+    }
+
+    /// Whether `viewer` gets the `order.left` form: it follows only its own orders and this
+    /// change took the order away from it.
+    fn leaves(&self, viewer: &Viewer) -> bool {
+        viewer.mine
+            && self
+                .left
+                .as_ref()
+                .is_some_and(|(before, _)| *before == viewer.user_id)
     }
 }
 
@@ -80,6 +132,20 @@ pub fn user_room(user: Uuid) -> String {
 /// Marks a socket that is being evicted.
 #[derive(Clone)]
 struct Evicted;
+
+/// The rooms that get the event itself and, when it took the order away from its previous
+/// assignee, that assignee's own rooms, which get the `order.left` form instead (only sockets
+/// that follow their own orders sit in them).
+fn split_rooms(event: &Outgoing) -> (Vec<String>, Option<Vec<String>>) {
+    let mut rooms = rooms_of(&event.order, event.previous);
+    let Some((before, _)) = &event.left else {
+        return (rooms, None);
+    };
+    let prefix = format!("u:{before}:");
+    let (left, full): (Vec<String>, Vec<String>) =
+        rooms.drain(..).partition(|room| room.starts_with(&prefix));
+    (full, Some(left))
+}
 
 /// Takes a socket that cannot keep up out of every room at once (no more work or memory for
 /// it), then disconnects it as soon as its queue has room for the disconnect packet, so the
@@ -151,11 +217,18 @@ impl Hub {
     /// Sends `event` to every socket in the rooms it concerns, and times it from the change
     /// (`occurred_at`, stamped by orders-service: clocks of two hosts) to the last socket's queue.
     pub fn deliver(&self, io: &SocketIo, event: &Outgoing) {
-        let rooms = rooms_of(&event.order, event.previous);
+        let (rooms, left_rooms) = split_rooms(event);
         let mut delivered = 0u64;
         for socket in io.to(rooms).sockets() {
             if self.send(&socket, event) {
                 delivered += 1;
+            }
+        }
+        if let (Some(left_rooms), Some((_, left))) = (left_rooms, &event.left) {
+            for socket in io.to(left_rooms).sockets() {
+                if self.emit(&socket, LEFT_EVENT, left) {
+                    delivered += 1;
+                }
             }
         }
         self.set_last_seq(event.seq);
@@ -167,9 +240,13 @@ impl Hub {
         metrics::histogram!("gateway_event_delivery_duration_seconds").record(delay);
     }
 
-    /// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).
+    /// Emits `event` to one socket; a full queue evicts the socket (it resumes on reconnect).
     fn send(&self, socket: &SocketRef, event: &Outgoing) -> bool {
-        match socket.emit(event.name, &event.payload) {
+        self.emit(socket, event.name, &event.payload)
+    }
+
+    fn emit(&self, socket: &SocketRef, name: &'static str, payload: &RawValue) -> bool {
+        match socket.emit(name, payload) {
             Ok(()) => true,
             Err(err) => {
                 evict(socket.clone(), &err);
@@ -203,7 +280,11 @@ impl Hub {
                 continue;
             };
             if viewer.sees_change(&event.order, event.previous) {
-                if !self.send(socket, &event) {
+                let sent = match &event.left {
+                    Some((_, left)) if event.leaves(viewer) => self.emit(socket, LEFT_EVENT, left),
+                    _ => self.send(socket, &event),
+                };
+                if !sent {
                     return ReplayOutcome::Replayed { count };
                 }
                 count += 1;

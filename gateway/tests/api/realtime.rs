@@ -493,3 +493,13 @@ async fn a_password_reset_drops_old_sockets_and_a_new_sign_in_connects(pool: PgP
     });
     run_scenario("password_reset", input).await;
 }
+
+#[sqlx::test(migrations = false)]
+async fn an_order_reassigned_away_reaches_the_former_assignee_only_as_order_left(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let (agent2_id, agent2) = stack.user("agent").await;
+    let mut input = cast(&stack).await;
+    input["agent2"] = json!(agent2);
+    input["agent2_id"] = json!(agent2_id);
+    run_scenario("reassigned_away", input).await;
+}

@@ -421,6 +421,42 @@ const scenarios = {
     assert.equal(await refusal(input.gateway, { token: input.viewer }), "unauthorized");
   },
 
+  /** An order reassigned away from an agent reaches that agent as `order.left` (its id and
+   * version, nothing it may no longer read), live and on replay; the new assignee and the
+   * dispatchers get the full order. */
+  async reassigned_away() {
+    const dispatcher = await connect(input.gateway, input.dispatcher);
+    const before = await connect(input.gateway, input.agent);
+    const after = await connect(input.gateway, input.agent2);
+    const order = await createOrder(1);
+    const mine = await api("POST", `/api/v1/orders/${order.id}/assign`, input.dispatcher, {
+      assignee_id: input.agent_id,
+      version: order.version,
+    });
+    const assigned = await eventFor(before, "order.updated", order.id, mine.version);
+    const moved = await api("POST", `/api/v1/orders/${order.id}/assign`, input.dispatcher, {
+      assignee_id: input.agent2_id,
+      version: mine.version,
+    });
+    const left = await eventFor(before, "order.left", order.id, moved.version);
+    assert.deepEqual(Object.keys(left.payload).sort(), ["event_id", "occurred_at", "order", "seq", "type"]);
+    assert.equal(left.payload.type, "order.left");
+    assert.deepEqual(left.payload.order, { id: order.id, version: moved.version });
+    assert.equal(left.payload.seq, assigned.payload.seq + 1);
+    const full = await eventFor(after, "order.updated", order.id, moved.version);
+    assert.equal(full.payload.order.customer_name, "Realtime 1");
+    await eventFor(dispatcher, "order.updated", order.id, moved.version);
+    const leaked = before.received.filter((e) => e.name !== "order.left" && e.payload.order.assignee_id !== input.agent_id);
+    assert.deepEqual(leaked, [], "the former assignee received the order after it left");
+
+    // Replayed the same way to a socket that was away.
+    const back = await connect(input.gateway, input.agent, { auth: { last_seq: assigned.payload.seq } });
+    const replayed = await eventFor(back, "order.left", order.id, moved.version);
+    assert.deepEqual(replayed.payload.order, { id: order.id, version: moved.version });
+    assert.equal(back.received.filter((e) => e.name === "order.updated").length, 0);
+    for (const s of [dispatcher, before, after, back]) s.close();
+  },
+
   /** A password reset drops the sockets opened with older tokens and refuses those tokens;
    * a sign-in with the new password gets a socket that connects and stays. */
   async password_reset() {
