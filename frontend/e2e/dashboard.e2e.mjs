@@ -357,7 +357,7 @@ describe("dashboard against the real stack", () => {
       await signIn(newcomer, "newcomer@e2e.test", "newcomer-password-123");
       await newcomer.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();
     }));
-  test("a password reset by an admin: the open dashboard lands on the sign-in page and says why; the new password works and stays live", { timeout: 90_000 }, () =>
+  test("a password reset by an admin: the dashboard lands on the sign-in page and says why (open, or on the next load); the new password works and stays live", { timeout: 90_000 }, () =>
     withPages("password-reset", 1, async (page) => {
       const adminToken = await login(gatewayApi, stack.adminEmail, stack.password);
       const oldPassword = "reset-old-password-123";
@@ -393,6 +393,20 @@ describe("dashboard against the real stack", () => {
       const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("After Reset"));
       await row(page, order).waitFor({ timeout: 2_000 });
       assert.equal(new URL(page.url()).pathname, "/orders");
+
+      // Reset while no dashboard is open in the tab (it left for another page): coming back, the
+      // page load's refresh is refused, and the tab, which was signed in, says why too.
+      await page.goto("about:blank");
+      const thirdPassword = "reset-third-password-789";
+      await updateUser(gatewayApi, adminToken, account.id, { password: thirdPassword });
+      await page.goto(`${stack.webUrl}/orders`);
+      await page.waitForURL((url) => url.pathname === "/sign-in" && url.searchParams.get("reason") === "session-ended");
+      await page.getByRole("status").filter({ hasText: "You were signed out because your session ended" }).waitFor();
+      await page.getByLabel("Email").fill(account.email);
+      await page.getByLabel("Password").fill(thirdPassword);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL((url) => url.pathname === "/orders");
+      await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
 
       // Signing out oneself: no explanation.
       await page.getByRole("button", { name: "Sign out" }).click();

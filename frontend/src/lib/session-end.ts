@@ -34,3 +34,28 @@ export function signInPath(next: string, reason: SessionEndReason | null): strin
   if (reason) params.set("reason", reason);
   return `/sign-in?${params.toString()}`;
 }
+
+const TAB_SESSION_KEY = "lom.tab-had-session";
+
+/**
+ * Remembers, per tab (sessionStorage: a flag, never a token), that this tab holds a session, so
+ * that a page load whose refresh is refused can tell "your session ended" from "you were not
+ * signed in" (the gateway's 401 does not say).
+ */
+export function markTabSession(active: boolean): void {
+  try {
+    if (active) window.sessionStorage.setItem(TAB_SESSION_KEY, "1");
+    else window.sessionStorage.removeItem(TAB_SESSION_KEY);
+  } catch {
+    // No storage (private mode, SSR): the page load then shows no reason.
+  }
+}
+
+/** Whether this tab held a session before this page load (see `markTabSession`). */
+export function tabHadSession(): boolean {
+  try {
+    return window.sessionStorage.getItem(TAB_SESSION_KEY) === "1";
+  } catch {
+    return false;
+  }
+}

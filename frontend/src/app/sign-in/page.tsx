@@ -18,7 +18,7 @@ function SignIn() {
   const next = safeRedirectPath(params.get("next"));
   // Set by the dashboard when it ended the session itself; signing in moves on to `next`
   // (replacing this URL), so the explanation is not shown again.
-  const reason = parseSessionEndReason(params.get("reason"));
+  const reason = parseSessionEndReason(params.get("reason")) ?? auth.endReason;
 
   useEffect(() => {
     if (auth.status === "authenticated") router.replace(next);

@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { onSessionExpired } from "@/lib/api";
-import type { SessionEndReason } from "@/lib/session-end";
+import { markTabSession, tabHadSession, type SessionEndReason } from "@/lib/session-end";
 import { logout } from "../api/logout";
 import { restoreSession } from "../api/restore-session";
 import type { User } from "../types";
@@ -42,6 +42,9 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
     restoreSession().then(
       (restored) => {
         if (cancelled) return;
+        // Refused although this tab was signed in before the load: the session ended meanwhile.
+        if (!restored && tabHadSession()) setEndReason("session-ended");
+        markTabSession(restored !== null);
         setUser(restored);
         setStatus(restored ? "authenticated" : "anonymous");
       },
@@ -58,6 +61,7 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
     () =>
       onSessionExpired((reason) => {
         if (signingOut.current) return;
+        markTabSession(false);
         setEndReason(reason);
         setUser(null);
         setStatus("anonymous");
@@ -68,6 +72,7 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
 
   const signedIn = useCallback((next: User) => {
     signingOut.current = false;
+    markTabSession(true);
     setEndReason(null);
     setUser(next);
     setStatus("authenticated");
@@ -75,6 +80,7 @@ export function AuthProvider({ children, initialUser }: { children: ReactNode; i
 
   const signOut = useCallback(async () => {
     signingOut.current = true;
+    markTabSession(false);
     await logout();
     setEndReason(null);
     setUser(null);

@@ -8,7 +8,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, endSession } from "@/lib/api";
 import { I18nProvider } from "@/lib/i18n/i18n-provider";
-import { parseSessionEndReason, signInPath } from "@/lib/session-end";
+import { markTabSession, parseSessionEndReason, signInPath, tabHadSession } from "@/lib/session-end";
 import { renderWithProviders } from "@/test/render";
 import type { User } from "../types";
 import { AuthProvider, useAuth } from "./auth-provider";
@@ -38,7 +38,14 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllGlobals();
   api.tokens.set(null);
+  window.sessionStorage.clear();
 });
+
+const refused = () =>
+  new Response(JSON.stringify({ type: "/problems/unauthorized", title: "Unauthorized", status: 401 }), {
+    status: 401,
+    headers: { "content-type": "application/problem+json" },
+  });
 
 function Probe() {
   const auth = useAuth();
@@ -96,6 +103,46 @@ describe("session end reasons", () => {
     expect(String(fetchMock.mock.calls[0]?.[0])).toMatch(/\/auth\/logout$/);
     // A request that was still in flight finds the refresh refused after the sign-out: still ours.
     act(() => endSession("session-ended"));
+    expect(screen.getByTestId("reason")).toHaveTextContent("none");
+  });
+
+  it("a page load whose refresh is refused says why when this tab was signed in before it", async () => {
+    markTabSession(true);
+    fetchMock.mockImplementation(async () => refused());
+    renderWithProviders(
+      <AuthProvider>
+        <Probe />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId("status")).toHaveTextContent("anonymous"));
+    expect(screen.getByTestId("reason")).toHaveTextContent("session-ended");
+    expect(tabHadSession()).toBe(false);
+  });
+
+  it("a page load whose refresh is refused says nothing when this tab was not signed in, or signed out itself", async () => {
+    fetchMock.mockImplementation(async () => refused());
+    const first = renderWithProviders(
+      <AuthProvider>
+        <Probe />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId("status")).toHaveTextContent("anonymous"));
+    expect(screen.getByTestId("reason")).toHaveTextContent("none");
+
+    // Signed in, then signed out from this tab's button: the next load is a plain sign-in page.
+    const u = userEvent.setup();
+    await u.click(screen.getByRole("button", { name: "signed in" }));
+    expect(tabHadSession()).toBe(true);
+    fetchMock.mockImplementation(async (input: RequestInfo | URL) => (String(input).endsWith("/auth/logout") ? new Response(null, { status: 204 }) : refused()));
+    await u.click(screen.getByRole("button", { name: "sign out" }));
+    await waitFor(() => expect(screen.getByTestId("status")).toHaveTextContent("anonymous"));
+    first.unmount();
+    renderWithProviders(
+      <AuthProvider>
+        <Probe />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId("status")).toHaveTextContent("anonymous"));
     expect(screen.getByTestId("reason")).toHaveTextContent("none");
   });
 
