@@ -21,6 +21,7 @@ use crate::revocations::RevokedSessions;
 use super::{
     expiry::Expiries,
     history::{History, Missed},
+    replay_limit::ReplayLimiter,
     viewer::{Viewer, rooms_of},
 };
 
@@ -185,6 +186,8 @@ pub struct Hub {
     pub allowed_origins: Vec<axum::http::HeaderValue>,
     /// When each socket's token expires.
     pub expiries: Arc<Expiries>,
+    /// Replays each account may start.
+    pub replays: ReplayLimiter,
     /// The last `seq` this gateway delivered (0 before the first).
     last_seq: AtomicU64,
 }
@@ -202,6 +205,7 @@ impl Hub {
             revoked,
             allowed_origins,
             expiries: Arc::default(),
+            replays: ReplayLimiter::default(),
             last_seq: AtomicU64::new(0),
         }
     }

@@ -17,6 +17,7 @@ use socketioxide::{
 
 use super::{
     hub::{Hub, TokenIssuedAt, user_room},
+    replay_limit::Replaying,
     viewer::Viewer,
 };
 
@@ -97,6 +98,7 @@ async fn authenticate(
     socket.on("resume", on_resume);
     socket.extensions.insert(viewer);
     socket.extensions.insert(TokenIssuedAt(principal.issued_at));
+    socket.extensions.insert(Replaying::default());
     Ok(())
 }
 
@@ -117,8 +119,29 @@ async fn on_connect(
         hub.expiries.forget(sid, expires_at);
     });
     if let Some(last_seq) = auth.ok().and_then(|a| a.last_seq) {
-        hub.replay(&socket, &viewer, last_seq).await;
+        let replaying = socket.extensions.get::<Replaying>().unwrap_or_default();
+        match (hub.replays.check(viewer.user_id), replaying.start()) {
+            (Ok(()), Some(_running)) => {
+                hub.replay(&socket, &viewer, last_seq).await;
+            }
+            // Reconnecting faster than any dashboard does: refetch instead of replaying.
+            _ => hub.resync(&socket, "replay-limit"),
+        }
     }
+}
+
+/// A filter names each status at most once (so at most every status once).
+fn validated(request: SubscribeRequest) -> Result<SubscribeRequest, String> {
+    if let Some(statuses) = &request.statuses {
+        let mut seen = std::collections::HashSet::new();
+        if statuses.len() > OrderStatus::ALL.len() || !statuses.iter().all(|s| seen.insert(*s)) {
+            return Err(format!(
+                "statuses must name each status at most once ({} at most)",
+                OrderStatus::ALL.len()
+            ));
+        }
+    }
+    Ok(request)
 }
 
 /// Puts the socket in the rooms of its view and of its user.
@@ -136,7 +159,7 @@ async fn on_subscribe(
     let Some(viewer) = socket.extensions.get::<Viewer>() else {
         return;
     };
-    let request = match request {
+    let request = match request.map_err(|err| err.to_string()).and_then(validated) {
         Ok(request) => request,
         Err(err) => {
             let _ = ack.send(&json!({ "ok": false, "error": format!("invalid subscribe: {err}") }));
@@ -171,6 +194,20 @@ async fn on_resume(
         let _ = ack.send(&json!({ "ok": false, "error": "expected {last_seq: number}" }));
         return;
     };
+    let replaying = socket.extensions.get::<Replaying>().unwrap_or_default();
+    let Some(_running) = replaying.start() else {
+        let _ = ack.send(&json!({ "ok": false, "error": "a replay is already running on this socket; wait for its answer" }));
+        return;
+    };
+    if let Err(wait) = hub.replays.check(viewer.user_id) {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let _ = ack.send(&json!({
+            "ok": false,
+            "error": format!("too many replays for this account; try again in {seconds} s"),
+            "retry_after": seconds,
+        }));
+        return;
+    }
     let outcome = hub.replay(&socket, &viewer, request.last_seq).await;
     let _ = ack.send(&json!({ "ok": true, "outcome": outcome, "last_seq": hub.last_seq() }));
 }

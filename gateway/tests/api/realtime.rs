@@ -503,3 +503,9 @@ async fn an_order_reassigned_away_reaches_the_former_assignee_only_as_order_left
     input["agent2_id"] = json!(agent2_id);
     run_scenario("reassigned_away", input).await;
 }
+
+#[sqlx::test(migrations = false)]
+async fn replays_and_filters_are_bounded(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    run_scenario("replay_bounds", cast(&stack).await).await;
+}

@@ -421,6 +421,48 @@ const scenarios = {
     assert.equal(await refusal(input.gateway, { token: input.viewer }), "unauthorized");
   },
 
+  /** Replays and filters are bounded: a filter names each status once at most, one replay
+   * runs at a time per socket, and an account gets a burst of replays and then a steady rate;
+   * a reconnect past it is told to refetch. */
+  async replay_bounds() {
+    const observer = await connect(input.gateway, input.dispatcher);
+    const orders = [];
+    for (let n = 1; n <= 40; n++) orders.push(await createOrder(n));
+    await eventFor(observer, "order.created", orders[39].id);
+    const socket = await connect(input.gateway, input.viewer);
+
+    const many = await socket.timeout(5000).emitWithAck("subscribe", { statuses: Array(8000).fill("PENDING") });
+    assert.equal(many.ok, false);
+    assert.match(many.error, /at most once/);
+    const twice = await socket.timeout(5000).emitWithAck("subscribe", { statuses: ["PENDING", "PENDING"] });
+    assert.equal(twice.ok, false);
+    const fine = await socket.timeout(5000).emitWithAck("subscribe", { statuses: ["PENDING", "CONFIRMED"] });
+    assert.equal(fine.ok, true);
+
+    const together = await Promise.all(
+      [0, 1, 2, 3].map(() => socket.timeout(5000).emitWithAck("resume", { last_seq: 0 })),
+    );
+    assert.ok(together.some((a) => a.ok), JSON.stringify(together));
+    assert.ok(
+      together.some((a) => !a.ok && /already running/.test(a.error)),
+      `a second replay on one socket waits for the first: ${JSON.stringify(together)}`,
+    );
+
+    let limited;
+    for (let i = 0; i < 12 && !limited; i++) {
+      const ack = await socket.timeout(5000).emitWithAck("resume", { last_seq: 0 });
+      if (!ack.ok) limited = ack;
+    }
+    assert.ok(limited, "an account's replays are limited");
+    assert.match(limited.error, /too many replays/);
+    assert.ok(limited.retry_after >= 1);
+    const reconnect = await connect(input.gateway, input.viewer, { auth: { last_seq: 0 } });
+    const told = await waitFor("orders.resync", () => reconnect.received.find((e) => e.name === "orders.resync"));
+    assert.equal(told.payload.reason, "replay-limit");
+    assert.equal(reconnect.received.filter((e) => e.name.startsWith("order.")).length, 0);
+    for (const s of [observer, socket, reconnect]) s.close();
+  },
+
   /** An order reassigned away from an agent reaches that agent as `order.left` (its id and
    * version, nothing it may no longer read), live and on replay; the new assignee and the
    * dispatchers get the full order. */
