@@ -1,6 +1,6 @@
-//! Faults of the parts behind the gateway: PostgreSQL stopped under orders-service (F4) is a
-//! fast 503 problem through the gateway, never a 500 or a hang, and the service recovers by
-//! itself when the database is back.
+//! Faults of the parts behind the gateway: PostgreSQL stopped under orders-service (F4) and
+//! orders-service hung — accepting connections, answering nothing (F5) — are fast 503
+//! problems through the gateway, never a 500 or a hang, and everything recovers by itself.
 
 use std::{
     net::SocketAddr,
@@ -17,12 +17,21 @@ use tokio::{
 
 use crate::helpers::{Options, Stack, database_addr, problem};
 
-/// A TCP relay in front of PostgreSQL that can be stopped like the server itself: new
-/// connections are refused and open ones are cut; `resume` listens again on the same port.
+/// What a [`Relay`] does with its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Forward,
+    /// As if the server stopped: the port refuses connections and open ones are cut.
+    Stopped,
+    /// As if the server hung: connections are accepted (and kept) but nothing is answered.
+    Hung,
+}
+
+/// A TCP relay in front of a server (PostgreSQL, a service) that can make it stop or hang.
 struct Relay {
     addr: SocketAddr,
     upstream: String,
-    running: watch::Sender<bool>,
+    mode: watch::Sender<Mode>,
     acceptor: Option<JoinHandle<()>>,
 }
 
@@ -30,11 +39,11 @@ impl Relay {
     async fn start(upstream: String) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let (running, _) = watch::channel(true);
+        let (mode, _) = watch::channel(Mode::Forward);
         let mut relay = Self {
             addr,
             upstream,
-            running,
+            mode,
             acceptor: None,
         };
         relay.accept(listener);
@@ -43,37 +52,56 @@ impl Relay {
 
     fn accept(&mut self, listener: TcpListener) {
         let upstream = self.upstream.clone();
-        let running = self.running.clone();
+        let mode = self.mode.clone();
         self.acceptor = Some(tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let upstream = upstream.clone();
-                let mut stopped = running.subscribe();
+                let mut changes = mode.subscribe();
                 tokio::spawn(async move {
+                    let mut client = client;
+                    let hung = *changes.borrow_and_update() == Mode::Hung;
+                    if hung {
+                        // Hold the connection, answer nothing, until the server is back.
+                        let _ = changes.wait_for(|mode| *mode != Mode::Hung).await;
+                        return;
+                    }
                     let Ok(mut server) = TcpStream::connect(&upstream).await else {
                         return;
                     };
-                    let mut client = client;
                     tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                        _ = stopped.wait_for(|running| !running) => {}
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => return,
+                        () = async {
+                            let _ = changes.wait_for(|mode| *mode != Mode::Forward).await;
+                        } => {}
+                    }
+                    let hung = *changes.borrow() == Mode::Hung;
+                    if hung {
+                        let _ = changes.wait_for(|mode| *mode != Mode::Hung).await;
                     }
                 });
             }
         }));
     }
 
-    /// As if PostgreSQL stopped: the port refuses connections and every session is cut.
+    /// As if the server stopped: the port refuses connections and every session is cut.
     fn stop(&mut self) {
         if let Some(acceptor) = self.acceptor.take() {
             acceptor.abort();
         }
-        self.running.send_replace(false);
+        self.mode.send_replace(Mode::Stopped);
+    }
+
+    /// As if the server hung: every connection, open or new, stays open and silent.
+    fn hang(&self) {
+        self.mode.send_replace(Mode::Hung);
     }
 
     async fn resume(&mut self) {
-        self.running.send_replace(true);
-        let listener = TcpListener::bind(self.addr).await.unwrap();
-        self.accept(listener);
+        self.mode.send_replace(Mode::Forward);
+        if self.acceptor.is_none() {
+            let listener = TcpListener::bind(self.addr).await.unwrap();
+            self.accept(listener);
+        }
     }
 }
 
@@ -159,4 +187,51 @@ async fn postgres_stopped_is_a_fast_503_and_the_service_recovers_alone(pool: PgP
         "the refused create left nothing behind"
     );
     stack.create_order(&storefront, 3).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_hung_service_is_a_503_within_the_upstream_bound_and_recovers(pool: PgPool) {
+    let stack = Stack::start(pool.clone()).await;
+    let mut relay = Relay::start(stack.orders.trim_start_matches("http://").to_owned()).await;
+    let bound = Duration::from_millis(1500);
+    let gateway = stack
+        .spawn_gateway(&Options {
+            orders_url_override: Some(format!("http://{}", relay.addr)),
+            upstream_timeout: bound,
+            ..Options::default()
+        })
+        .await;
+    let (_, viewer) = stack.user("viewer").await;
+    let list = |token: String| {
+        let request = stack
+            .client
+            .get(format!("{gateway}/api/v1/orders"))
+            .bearer_auth(token);
+        async move { request.send().await.unwrap() }
+    };
+    assert_eq!(list(viewer.clone()).await.status(), StatusCode::OK);
+
+    relay.hang();
+    // Several at once, on the pooled connection and on new ones: each gets its answer in time.
+    let started = Instant::now();
+    let answers = futures_util::future::join_all((0..4).map(|_| list(viewer.clone()))).await;
+    let elapsed = started.elapsed();
+    for response in answers {
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            problem(response).await["type"],
+            "urn:lom:problem:service-unavailable"
+        );
+    }
+    assert!(
+        elapsed >= bound && elapsed < bound + Duration::from_secs(1),
+        "answered after {elapsed:?} (bound {bound:?})"
+    );
+
+    relay.resume().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while list(viewer.clone()).await.status() != StatusCode::OK {
+        assert!(Instant::now() < deadline, "did not recover");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

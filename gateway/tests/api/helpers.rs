@@ -45,6 +45,8 @@ pub struct Options {
     pub login_rate: LoginRate,
     /// The bearer token `/metrics` asks for.
     pub metrics_token: Option<String>,
+    /// How long the gateway waits for a service.
+    pub upstream_timeout: Duration,
 }
 
 impl Default for Options {
@@ -61,6 +63,7 @@ impl Default for Options {
                 burst: NonZeroU32::new(1000).unwrap(),
             },
             metrics_token: None,
+            upstream_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -153,7 +156,7 @@ impl Stack {
             audience: "lom".into(),
             allowed_origins: vec![HeaderValue::from_static(DASHBOARD_ORIGIN)],
             cookie_secure: false,
-            upstream_timeout: Duration::from_secs(5),
+            upstream_timeout: options.upstream_timeout,
             upstream_connect_timeout: Duration::from_millis(500),
             limits: StackLimits {
                 body_limit_bytes: 256 * 1024,
