@@ -232,7 +232,7 @@ describe("dashboard against the real stack", () => {
       const later = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Later"));
       const other = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Other"));
       await assignOrder(gatewayApi, tokens.dispatcher, other, users.agent2.id);
-      await assignOrder(gatewayApi, tokens.dispatcher, later, users.agent.id);
+      const laterAssigned = await assignOrder(gatewayApi, tokens.dispatcher, later, users.agent.id);
       await row(page, later).waitFor({ timeout: 2_000 });
       assert.equal(await row(page, other).count(), 0);
       assert.equal(await row(page, nobodys).count(), 0);
@@ -240,6 +240,13 @@ describe("dashboard against the real stack", () => {
       assert.deepEqual([...new Set(shown)], [users.agent.display_name]);
       assert.equal(await page.getByRole("link", { name: "Users" }).count(), 0);
       await screenshot(page, "agent-board");
+
+      // Reassigned away to someone else: the gateway sends only order.left, and the row goes, live.
+      const listFetches = countListFetches(page);
+      await assignOrder(gatewayApi, tokens.dispatcher, laterAssigned, users.agent2.id);
+      await row(page, later).waitFor({ state: "detached", timeout: 2_000 });
+      await row(page, mine).waitFor();
+      assert.equal(listFetches.count, 0, "the board refetched instead of applying order.left");
 
       // The drawer's timeline names the dispatcher who assigned it (GET /users/names), not an id tail.
       await row(page, mine).click();

@@ -126,6 +126,19 @@ export interface OrderEvent {
   order: OrderListItem;
 }
 
+/**
+ * `order.left`: sent instead of the full snapshot to a socket that follows only its own orders
+ * (an agent's) when a change took the order away from them (another assignee, or none). It says
+ * which order left and at which version, nothing the socket may no longer read.
+ */
+export interface OrderLeftEvent {
+  seq: number;
+  event_id: string;
+  type: "order.left";
+  occurred_at: string;
+  order: { id: string; version: number };
+}
+
 /** `orders.resync`: `history-unavailable`, `stream-restarted`, `events-lost`, `gateway-resubscribed`. */
 export interface ResyncEvent {
   reason: string;

@@ -45,7 +45,7 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
       onUnauthorized,
       onStateChange: (state) => connectionStore.set(navigator.onLine === false ? "offline" : state),
       onApplied: (type, order) => {
-        if (type === "order.deleted") return;
+        if (type === "order.deleted" || type === "order.left") return;
         markRecent(order.id, type === "order.created" ? "created" : "updated");
         if (type === "order.created" && order.assignee_id === null) notifyNewUnassignedOrder();
       },

@@ -49,6 +49,22 @@ describe("applySnapshot", () => {
     expect(row?.status).toBe("PROCESSING");
   });
 
+  it("an order taken away from an agent (order.left) leaves its lists and its open detail is read again, not rewritten", () => {
+    const { client, ledger } = setup();
+    const asAgent = viewerFor(ME, true);
+    const order = makeOrder({ version: 2, assignee_id: ME });
+    client.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [order] }));
+    const detail = makeDetail(order);
+    client.setQueryData(orderKeys.detail(order.id), detail);
+    ledger.observe([order]);
+    const left = { ...order, assignee_id: null, version: 3 };
+    expect(applySnapshot(client, ledger, { type: "order.left", order: left }, asAgent)).toBe(true);
+    expect(ids(client.getQueryData(orderKeys.list(DEFAULT_FILTERS)))).toEqual([]);
+    // Not "Unassigned": the agent does not know who has it now; the refetch answers (404).
+    expect(client.getQueryData(orderKeys.detail(order.id))).toBe(detail);
+    expect(client.getQueryState(orderKeys.detail(order.id))?.isInvalidated).toBe(true);
+  });
+
   it("does not resurrect a deleted order from a late update", () => {
     const { client, ledger } = setup();
     const order = makeOrder({ version: 2 });

@@ -64,7 +64,8 @@ export function applySnapshots(
     const detailKey = orderKeys.detail(id);
     const detail = queryClient.getQueryData<OrderDetail>(detailKey);
     if (!detail) continue;
-    if (change.type !== "order.deleted") {
+    // Deleted, or taken away from this viewer: nothing to merge, the refetch answers (404).
+    if (change.type !== "order.deleted" && change.type !== "order.left") {
       const next = applyToDetail(detail, change);
       if (next !== detail) queryClient.setQueryData(detailKey, next);
     }

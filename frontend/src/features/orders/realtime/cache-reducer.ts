@@ -9,8 +9,15 @@ import type { OrderLedger } from "./ledger";
 
 export type OrderListData = InfiniteData<OrderPage, string | null>;
 
+/**
+ * One order's new state. `order.left` (the order was taken away from this viewer, see
+ * `OrderLeftEvent`) carries the last snapshot this viewer knew, at the new version, with
+ * `assignee_id: null` ("not yours any more"): it then matches none of an agent's views, so every
+ * list drops it and the stats count it out, and no newer-looking copy can come back from a fetch
+ * that raced with it.
+ */
 export interface SnapshotChange {
-  type: OrderEventType;
+  type: OrderEventType | "order.left";
   order: OrderListItem;
 }
 

@@ -5,7 +5,8 @@
  * `orders.resync`, per-socket visibility (an agent only gets its orders; an order that leaves a
  * view is delivered once more so the view can drop it), a GLOBAL `seq` (so a filtered or agent
  * socket sees jumps), `subscribe` ack `{ok, statuses, assignee}`, `resume` ack
- * `{ok, outcome: {replayed: {count}} | "resync", last_seq}`, and `unauthorized`.
+ * `{ok, outcome: {replayed: {count}} | "resync", last_seq}`, `order.left` (instead of the full
+ * order, live and on replay) to an agent whose order was reassigned away, and `unauthorized`.
  */
 import { InfiniteQueryObserver, QueryClient } from "@tanstack/react-query";
 import { createServer, type Server as HttpServer } from "node:http";
@@ -70,6 +71,19 @@ async function startGateway(): Promise<FakeGateway> {
   const whoOf = (socket: ServerSocket) => socket.data as Who;
   const visible = (socket: ServerSocket, stored: Stored) =>
     sees(whoOf(socket), stored.event.order) || (stored.previous !== undefined && sees(whoOf(socket), stored.previous));
+  // What the gateway sends one socket for one stored event: `order.left {id, version}` to a
+  // socket that follows only its own orders when the change took the order away from it.
+  const emitTo = (socket: ServerSocket, stored: Stored) => {
+    const who = whoOf(socket);
+    const { event, previous } = stored;
+    const takenAway = who.assignedOnly && previous !== undefined && sees(who, previous) && !sees(who, event.order);
+    if (takenAway) {
+      const left = { seq: event.seq, event_id: event.event_id, type: "order.left", occurred_at: event.occurred_at, order: { id: event.order.id, version: event.order.version } };
+      socket.emit("order.left", left);
+    } else {
+      socket.emit(event.type, event);
+    }
+  };
   const gateway: FakeGateway = {
     url: "",
     io,
@@ -85,7 +99,7 @@ async function startGateway(): Promise<FakeGateway> {
       const event: OrderEvent = { seq, event_id: `e${seq}`, type, occurred_at: new Date().toISOString(), order };
       const stored = { event, previous: options.previous };
       gateway.history.push(stored);
-      if (!options.drop) for (const socket of gateway.sockets()) if (visible(socket, stored)) socket.emit(type, event);
+      if (!options.drop) for (const socket of gateway.sockets()) if (visible(socket, stored)) emitTo(socket, stored);
       return event;
     },
   };
@@ -105,7 +119,7 @@ async function startGateway(): Promise<FakeGateway> {
       }
       let count = 0;
       for (const stored of gateway.history.filter((s) => s.event.seq > after && visible(socket, s))) {
-        socket.emit(stored.event.type, stored.event);
+        emitTo(socket, stored);
         count += 1;
       }
       return count;
@@ -390,13 +404,40 @@ describe("order events connection", () => {
     await vi.waitFor(() => expect(last(states)).toBe("live"));
   });
 
-  it("drops an order from an agent's board when it is reassigned away (one more order.updated)", async () => {
+  it("drops an order from an agent's board when it is reassigned away (order.left), and counts it out", async () => {
+    const mine = makeOrder({ assignee_id: AGENT, created_at: "2026-11-26T10:00:01.000Z" });
+    const other = makeOrder({ assignee_id: AGENT, created_at: "2026-11-26T10:00:02.000Z" });
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [other, mine] }));
+    const statsKey = orderKeys.statsFor(DEFAULT_FILTERS);
+    queryClient.setQueryData(statsKey, { counts: { PENDING: 2 }, total: 2, created_last_hour: 0 });
+    const { sync, states } = connect({ agent: true });
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    sync.ledger.observe([mine, other]);
+    const received: string[] = [];
+    for (const socket of gateway.sockets()) socket.onAnyOutgoing((name: string) => received.push(name));
+    gateway.publish("order.updated", { ...mine, version: 2, assignee_id: "someone-else" }, { previous: { status: "PENDING", assignee_id: AGENT } });
+    await vi.waitFor(() => expect(listRows().map((o) => o.id)).toEqual([other.id]));
+    expect(received).toEqual(["order.left"]);
+    expect(queryClient.getQueryData(statsKey)).toEqual({ counts: { PENDING: 1 }, total: 1, created_last_hour: 0 });
+    expect(sync.tracker.lastSeq).toBe(1);
+  });
+
+  it("an order.left replayed after a reconnect drops the order too", async () => {
     const mine = makeOrder({ assignee_id: AGENT, created_at: "2026-11-26T10:00:01.000Z" });
     queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [mine] }));
-    const { states } = connect({ agent: true });
+    // The refresh after the server's disconnect keeps the agent's token (the default swaps in a dispatcher's).
+    const { sync, states } = connect({ agent: true, refresh: async () => {} });
     await vi.waitFor(() => expect(last(states)).toBe("live"));
-    gateway.publish("order.updated", { ...mine, version: 2, assignee_id: "someone-else" }, { previous: { status: "PENDING", assignee_id: AGENT } });
+    sync.ledger.observe([mine]);
+    gateway.publish("order.updated", { ...mine, version: 2, status: "CONFIRMED" }); // seq 1, still theirs
+    await vi.waitFor(() => expect(listRows()[0]?.status).toBe("CONFIRMED"));
+    // Lost on the way, then the socket drops: the reconnect's last_seq replays it as order.left.
+    gateway.publish("order.updated", { ...mine, version: 3, status: "CONFIRMED", assignee_id: null }, { drop: true, previous: { status: "CONFIRMED", assignee_id: AGENT } });
+    for (const socket of gateway.sockets()) socket.disconnect(false);
+    await vi.waitFor(() => expect(last(gateway.handshakes)?.last_seq).toBe(1));
     await vi.waitFor(() => expect(listRows()).toEqual([]));
+    expect(sync.tracker.lastSeq).toBe(2);
+    expect(gateway.handshakes.map((h) => h.token)).toEqual([AGENT_TOKEN, AGENT_TOKEN]);
   });
 
   it("a filtered list drops an order whose new status no longer matches", async () => {

@@ -10,7 +10,16 @@
 import type { Query, QueryClient } from "@tanstack/react-query";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { orderKeys } from "../keys";
-import type { OrderEvent, OrderEventType, OrderListItem, OrderStatus, ResumeAck, ResyncEvent, SubscribeAck } from "../types";
+import type {
+  OrderEvent,
+  OrderEventType,
+  OrderLeftEvent,
+  OrderListItem,
+  OrderStatus,
+  ResumeAck,
+  ResyncEvent,
+  SubscribeAck,
+} from "../types";
 import { applySnapshots } from "./apply-to-cache";
 import { toListItem, type SnapshotChange } from "./cache-reducer";
 import type { ConnectionState } from "./connection-store";
@@ -38,7 +47,7 @@ export interface OrderEventsOptions {
   /** What `subscribe` asks for; default `{}` (every order the user may read). */
   subscription?: { statuses?: OrderStatus[]; assignee?: "me" };
   /** Called for each event that changed the caches (for highlights and alerts). */
-  onApplied?(type: OrderEventType, order: OrderListItem): void;
+  onApplied?(type: SnapshotChange["type"], order: OrderListItem): void;
   onResync?(reason: string | undefined): void;
   ackTimeoutMs?: number;
   /**
@@ -65,6 +74,19 @@ function isReplayed(ack: ResumeAck | undefined): ack is Extract<ResumeAck, { ok:
 
 function isOrderEvent(value: unknown): value is OrderEvent {
   const event = value as OrderEvent | null;
+  return (
+    typeof event === "object" &&
+    event !== null &&
+    typeof event.seq === "number" &&
+    typeof event.order === "object" &&
+    event.order !== null &&
+    typeof event.order.id === "string" &&
+    typeof event.order.version === "number"
+  );
+}
+
+function isOrderLeft(value: unknown): value is OrderLeftEvent {
+  const event = value as OrderLeftEvent | null;
   return (
     typeof event === "object" &&
     event !== null &&
@@ -260,6 +282,19 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
       if (sync.tracker.hasGap) resumeGap();
     });
   }
+
+  // The order was taken away from this viewer (an agent's order reassigned): drop it from every
+  // view. Only what this viewer last knew is at hand; if it never knew the order, nothing shows it.
+  socket.on("order.left", (payload: unknown) => {
+    if (!isOrderLeft(payload)) return;
+    if (sync.tracker.observe(payload.seq) === "duplicate") return;
+    const known = pending.findLast((change) => change.order.id === payload.order.id)?.order ?? sync.ledger.get(payload.order.id);
+    if (known) {
+      pending.push({ type: "order.left", order: { ...known, assignee_id: null, version: payload.order.version } });
+      flushTimer ??= setTimeout(flush, options.batchMs ?? 16);
+    }
+    if (sync.tracker.hasGap) resumeGap();
+  });
 
   socket.on("orders.resync", (payload: ResyncEvent | undefined) => {
     options.onResync?.(payload?.reason);
