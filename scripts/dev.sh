@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make dev`: builds and runs the whole Live Order Monitor natively, in the foreground.
+# `make run` (scripts/dev.sh --release): the same, production-like: release binaries, the
+# dashboard's production (standalone) build, no demo order stream unless LOM_DEMO_RATE asks.
 #
 #  1. PostgreSQL and Redis: the ones at DATABASE_URL / REDIS_URL when they answer, otherwise
 #     private ones started from the installed binaries under .data/ (stopped again on exit).
@@ -17,10 +19,17 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 DATA=$ROOT/.data
 
+RELEASE=0
+case "${1:-}" in
+  --release) RELEASE=1 ;;
+  '') ;;
+  *) echo "usage: scripts/dev.sh [--release]" >&2; exit 2 ;;
+esac
+
 DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 LOM_ADMIN_EMAIL=${LOM_ADMIN_EMAIL:-admin@example.com}
-LOM_DEMO_RATE=${LOM_DEMO_RATE:-1}
+if [ "$RELEASE" = 1 ]; then LOM_DEMO_RATE=${LOM_DEMO_RATE:-0}; else LOM_DEMO_RATE=${LOM_DEMO_RATE:-1}; fi
 PRIVATE_PG_PORT=${LOM_PRIVATE_PG_PORT:-55432}
 PRIVATE_REDIS_PORT=${LOM_PRIVATE_REDIS_PORT:-56379}
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -273,14 +282,42 @@ chmod 700 "$DATA/keys"
 # ---------------------------------------------------------------------------------------
 # Build
 
-say "building the services (cargo build, debug profile)"
-cargo build --locked -p users-service -p orders-service -p gateway -p demo-storefront 2>&1 | prefix cargo 90
-BIN=$TARGET_DIR/debug
+if [ "$RELEASE" = 1 ]; then
+  say "building the services (cargo build --release)"
+  cargo build --release --locked -p users-service -p orders-service -p gateway -p demo-storefront 2>&1 | prefix cargo 90
+  BIN=$TARGET_DIR/release
+else
+  say "building the services (cargo build, debug profile)"
+  cargo build --locked -p users-service -p orders-service -p gateway -p demo-storefront 2>&1 | prefix cargo 90
+  BIN=$TARGET_DIR/debug
+fi
 
 if [ ! -d frontend/node_modules ]; then
   say "installing the dashboard's dependencies (npm ci)"
   (cd frontend && npm ci --no-audit --no-fund) 2>&1 | prefix npm 90
 fi
+
+# The production build of the dashboard, made again only when a source is newer than it.
+dashboard_build_current() {
+  [ -f frontend/.next/standalone/server.js ] && [ -f frontend/.next/BUILD_ID ] || return 1
+  [ -z "$(find frontend/src frontend/public frontend/package-lock.json frontend/next.config.ts \
+    -newer frontend/.next/BUILD_ID -print -quit 2>/dev/null)" ]
+}
+if [ "$RELEASE" = 1 ]; then
+  if dashboard_build_current; then
+    say "the dashboard's production build is current"
+  else
+    say "building the dashboard (next build, standalone)"
+    (cd frontend && NEXT_PUBLIC_API_URL=http://localhost:8080 npm run build) 2>&1 | prefix next 90
+  fi
+fi
+
+# The origins the dashboard is opened from: localhost, 127.0.0.1 and this machine's own
+# addresses (the dev server allows the same ones: frontend/next.config.ts).
+DASHBOARD_ORIGINS=http://localhost:3000,http://127.0.0.1:3000
+for address in $(hostname -I 2>/dev/null || true); do
+  [[ $address == *:* ]] || DASHBOARD_ORIGINS+=",http://$address:3000"
+done
 
 # ---------------------------------------------------------------------------------------
 # Run
@@ -323,11 +360,16 @@ start gateway 35 env \
   ORDERS_URL="$ORDERS_URL" \
   REDIS_URL="$REDIS_URL" \
   COOKIE_SECURE=false \
-  CORS_ALLOWED_ORIGINS=http://localhost:3000 \
+  CORS_ALLOWED_ORIGINS="$DASHBOARD_ORIGINS" \
   "$BIN/gateway"
 wait_until gateway 60 gateway ready http://127.0.0.1:8080/readyz
 
-start web 32 env -C frontend NEXT_PUBLIC_API_URL=http://localhost:8080 npm run dev
+if [ "$RELEASE" = 1 ]; then
+  # package.json's start: copies static assets into the standalone output, then node server.js.
+  start web 32 env -C frontend PORT=3000 npm start
+else
+  start web 32 env -C frontend NEXT_PUBLIC_API_URL=http://localhost:8080 npm run dev
+fi
 
 if [ "$LOM_DEMO_RATE" != 0 ] && [ "$DEMO_USERS_OK" = 1 ]; then
   start demo 34 "$BIN/demo-storefront" run --gateway http://127.0.0.1:8080 --rate "$LOM_DEMO_RATE"
@@ -338,8 +380,8 @@ wait_until "the dashboard" 300 web curl -sS --noproxy '*' --max-time 120 -o /dev
 
 cat <<EOF
 ${DIM}dev    |${RESET}
-${DIM}dev    |${RESET} ${BOLD}Live Order Monitor is running.${RESET} Ctrl-C stops all of it.
-${DIM}dev    |${RESET}   dashboard        http://localhost:3000
+${DIM}dev    |${RESET} ${BOLD}Live Order Monitor is running$( [ "$RELEASE" = 1 ] && echo " (release build, production dashboard)").${RESET} Ctrl-C stops all of it.
+${DIM}dev    |${RESET}   dashboard        http://localhost:3000$( [ "$RELEASE" = 1 ] && echo "  (http://127.0.0.1:3000)" || echo "  (also http://127.0.0.1:3000 and this machine's addresses)")
 ${DIM}dev    |${RESET}   API (gateway)    http://localhost:8080/api/v1   Swagger UI: http://localhost:8080/docs
 ${DIM}dev    |${RESET}   users-service    http://localhost:3002/docs
 ${DIM}dev    |${RESET}   orders-service   http://localhost:3001/docs
