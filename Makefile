@@ -7,12 +7,19 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help dev test test-rust lint-rust realtime-deps contract-deps postman-deps postman test-frontend test-e2e frontend-deps check-compose fmt bench bench-smoke
+.PHONY: help dev run backing-services test-prereqs test-compose test-compose-short scale-demo k8s-deps check-k8s test test-rust lint-rust realtime-deps contract-deps postman-deps postman test-frontend test-e2e frontend-deps check-compose fmt bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-test: check-compose lint-rust test-rust bench-smoke test-frontend test-e2e ## Every test (starts nothing itself: run scripts/ensure-backing-services.sh first)
+test: test-prereqs check-compose check-k8s lint-rust test-rust bench-smoke test-frontend test-e2e test-compose-short scale-demo ## Every test; starts (or reuses) PostgreSQL and Redis itself
+
+backing-services: ## Start (or reuse) PostgreSQL and Redis where the tests expect them
+	@scripts/ensure-backing-services.sh
+
+test-prereqs: backing-services ## What make test needs on the machine: PostgreSQL, Redis, the bench tools, Chromium
+	@scripts/ensure-bench-tools.sh
+	@scripts/ensure-chromium.sh
 
 lint-rust: ## cargo fmt --check and clippy with warnings denied
 	cargo fmt --all -- --check
@@ -62,5 +69,27 @@ test-e2e: frontend-deps ## Browser tests (playwright-core + Debian chromium) aga
 dev: ## Build and run everything natively in the foreground (Ctrl-C stops it): scripts/dev.sh
 	@scripts/dev.sh
 
+run: ## Production-like native run: release binaries, the dashboard's production build (Ctrl-C stops it)
+	@scripts/dev.sh --release
+
 check-compose: ## Validate docker-compose.yml (dclint) and that every env variable is documented and wired up
 	@scripts/check-compose.sh
+
+test-compose: realtime-deps ## docker compose up --build --wait from the Dockerfiles, checked through the published ports (about 30 min on 2 cores)
+	scripts/test-compose.sh
+
+test-compose-short: realtime-deps ## The same compose checks with the host's debug binaries and dashboard build in the real runtime stages (part of make test)
+	cargo build --locked -p users-service -p orders-service -p gateway
+	@if [ ! -f frontend/.next/standalone/server.js ]; then $(MAKE) frontend-deps && cd frontend && npm run build; fi
+	scripts/test-compose.sh --prebuilt
+
+scale-demo: realtime-deps ## HAProxy before 3 gateways and 2 orders-services: every event once, a killed gateway's dashboards move and catch up
+	@scripts/scale-demo.sh
+
+k8s-deps: ## kubernetes-validate and checkov, pinned, in deploy/checks/.venv (skipped when current)
+	@cd deploy/checks && if [ ! -f .venv/.installed ] || [ requirements.txt -nt .venv/.installed ]; then \
+		python3 -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt && touch .venv/.installed; \
+		else echo "deploy/checks/.venv is current"; fi
+
+check-k8s: k8s-deps ## Validate deploy/kubernetes (kubernetes-validate --strict, checkov, the project's own rules)
+	@scripts/check-k8s.sh
