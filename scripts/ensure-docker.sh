@@ -15,9 +15,10 @@
 #   docker-buildx 0.13) are fetched with a private apt configuration (the system's own mirror
 #   and keyring; the system's sources untouched) and installed with dpkg: they need nothing
 #   but libc6 >= 2.34.
-# - dockerd rewrites iptables (FORWARD policy DROP, the docker0 bridge) and turns on
-#   ip_forward. `stop` ends the dockerd this script started (and the containerd it started),
-#   and puts ip_forward and the FORWARD policy back as they were.
+# - dockerd rewrites iptables (its chains, NAT, the FORWARD policy), adds the docker0 bridge
+#   and turns on ip_forward. `stop` ends the dockerd this script started (and the containerd
+#   it started) and puts those back as they were before it started: the iptables rules it
+#   saved then (iptables-save), ip_forward, and no docker0 unless there was one.
 set -euo pipefail
 
 STATE_DIR=${LOM_DOCKERD_DIR:-/run/lom-dockerd}
@@ -48,10 +49,13 @@ stop_engine() {
   if [ -f "$STATE_DIR/ip_forward" ]; then
     cat "$STATE_DIR/ip_forward" > /proc/sys/net/ipv4/ip_forward || true
   fi
-  if command -v iptables >/dev/null && [ -f "$STATE_DIR/forward_policy" ]; then
-    iptables -P FORWARD "$(cat "$STATE_DIR/forward_policy")" 2>/dev/null || true
+  if command -v iptables-restore >/dev/null && [ -f "$STATE_DIR/iptables.rules" ]; then
+    iptables-restore < "$STATE_DIR/iptables.rules" 2>/dev/null || log "could not restore the iptables rules saved in $STATE_DIR/iptables.rules"
   fi
-  rm -f "$STATE_DIR/dockerd.pid"
+  if [ ! -f "$STATE_DIR/had_docker0" ] && ip link show docker0 >/dev/null 2>&1; then
+    ip link delete docker0 2>/dev/null || true
+  fi
+  rm -f "$STATE_DIR/dockerd.pid" "$STATE_DIR/iptables.rules" "$STATE_DIR/had_docker0"
   log "dockerd stopped"
 }
 
@@ -119,11 +123,14 @@ start_engine() {
   mkdir -p "$STATE_DIR"
   rm -f "$STATE_DIR/dockerd.docker.pid" # left by a dockerd that was killed
   cat /proc/sys/net/ipv4/ip_forward > "$STATE_DIR/ip_forward" 2>/dev/null || true
-  rm -f "$STATE_DIR/forward_policy"
-  if command -v iptables >/dev/null; then
-    iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}' > "$STATE_DIR/forward_policy" || true
-    [ -s "$STATE_DIR/forward_policy" ] || rm -f "$STATE_DIR/forward_policy"
+  rm -f "$STATE_DIR/iptables.rules" "$STATE_DIR/had_docker0"
+  if command -v iptables-save >/dev/null; then
+    # The rules as they are before dockerd adds its own; an empty table set is saved as the
+    # empty filter and nat tables, so that `stop` removes dockerd's chains.
+    { iptables-save 2>/dev/null | grep -q . && iptables-save; } > "$STATE_DIR/iptables.rules" ||
+      printf '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n' > "$STATE_DIR/iptables.rules"
   fi
+  ip link show docker0 >/dev/null 2>&1 && touch "$STATE_DIR/had_docker0"
   log "starting dockerd (log: $STATE_DIR/dockerd.log)"
   setsid dockerd --pidfile "$STATE_DIR/dockerd.docker.pid" > "$STATE_DIR/dockerd.log" 2>&1 < /dev/null &
   echo $! > "$STATE_DIR/dockerd.pid"
