@@ -308,16 +308,20 @@ if [ "$RELEASE" = 1 ]; then
     say "the dashboard's production build is current"
   else
     say "building the dashboard (next build, standalone)"
-    (cd frontend && NEXT_PUBLIC_API_URL=http://localhost:8080 npm run build) 2>&1 | prefix next 90
+    (cd frontend && npm run build) 2>&1 | prefix next 90
   fi
 fi
 
 # The origins the dashboard is opened from: localhost, 127.0.0.1 and this machine's own
-# addresses (the dev server allows the same ones: frontend/next.config.ts).
+# addresses (the dev server allows the same ones: frontend/next.config.ts). The dashboard has no
+# NEXT_PUBLIC_API_URL: it calls the gateway on the host name it was opened with, at port 8080,
+# so the refresh cookie (SameSite=Strict) stays same-site and a reload keeps the session.
+# `next dev` answers on every address, so in dev the gateway does too (make run: loopback only).
 DASHBOARD_ORIGINS=http://localhost:3000,http://127.0.0.1:3000
 for address in $(hostname -I 2>/dev/null || true); do
   [[ $address == *:* ]] || DASHBOARD_ORIGINS+=",http://$address:3000"
 done
+if [ "$RELEASE" = 1 ]; then GATEWAY_BIND=127.0.0.1:8080; else GATEWAY_BIND=0.0.0.0:8080; fi
 
 # ---------------------------------------------------------------------------------------
 # Run
@@ -355,7 +359,7 @@ start orders 33 env \
 wait_until orders-service 60 orders ready "$ORDERS_URL/readyz"
 
 start gateway 35 env \
-  GATEWAY_BIND=127.0.0.1:8080 \
+  GATEWAY_BIND="$GATEWAY_BIND" \
   USERS_URL="$USERS_URL" \
   ORDERS_URL="$ORDERS_URL" \
   REDIS_URL="$REDIS_URL" \
@@ -368,7 +372,7 @@ if [ "$RELEASE" = 1 ]; then
   # package.json's start: copies static assets into the standalone output, then node server.js.
   start web 32 env -C frontend PORT=3000 npm start
 else
-  start web 32 env -C frontend NEXT_PUBLIC_API_URL=http://localhost:8080 npm run dev
+  start web 32 env -C frontend npm run dev
 fi
 
 if [ "$LOM_DEMO_RATE" != 0 ] && [ "$DEMO_USERS_OK" = 1 ]; then

@@ -53,8 +53,8 @@ async function screenshot(page, name) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
-async function signIn(page, email, password = stack.password) {
-  await page.goto(`${stack.webUrl}/sign-in`);
+async function signIn(page, email, password = stack.password, webUrl = stack.webUrl) {
+  await page.goto(`${webUrl}/sign-in`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -147,6 +147,28 @@ describe("dashboard against the real stack", () => {
       await page.getByText(users.dispatcher.display_name, { exact: true }).waitFor();
       await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
     }));
+
+  test("opened at 127.0.0.1 or at localhost, the dashboard keeps its session over a reload (the gateway on the page's own host)", { timeout: TEST_TIMEOUT }, async () => {
+    // The refresh cookie is the gateway host's and SameSite=Strict: a page on one host name
+    // calling the gateway on another is cross-site, and a reload would lose the session.
+    for (const webUrl of [stack.webUrl, stack.webUrlByName]) {
+      await withPages(`same-site-${new URL(webUrl).hostname}`, 1, async (page) => {
+        const gatewayHosts = new Set();
+        page.on("request", (request) => {
+          const url = new URL(request.url());
+          if (url.pathname.startsWith("/api/v1/")) gatewayHosts.add(url.host);
+        });
+        await signIn(page, users.dispatcher.email, stack.password, webUrl);
+        await page.waitForURL((url) => url.pathname === "/orders");
+        await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+        await page.reload();
+        await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+        await page.getByText(users.dispatcher.display_name, { exact: true }).waitFor();
+        assert.equal(new URL(page.url()).pathname, "/orders", `${webUrl}: signed out by the reload`);
+        assert.deepEqual([...gatewayHosts], [`${new URL(webUrl).hostname}:${stack.ports.gateway}`]);
+      });
+    }
+  });
 
   test("an order created through the API appears on the board within a second, without reload", { timeout: TEST_TIMEOUT }, () =>
     withPages("live-create", 1, async (page) => {

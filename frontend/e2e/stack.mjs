@@ -142,6 +142,8 @@ export class Stack {
     this.ordersUrl = `http://127.0.0.1:${ordersPort}`;
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     this.webUrl = `http://127.0.0.1:${webPort}`;
+    /** The same dashboard by another host name (another site for the browser's cookies). */
+    this.webUrlByName = `http://localhost:${webPort}`;
 
     for (const name of Object.values(this.dbNames)) {
       psql(`CREATE DATABASE "${name}"`);
@@ -188,7 +190,8 @@ export class Stack {
     this.startGateway();
     const web = this.spawn("dashboard", "npm", ["start"], {
       cwd: FRONTEND,
-      env: { PORT: String(webPort), FRONTEND_HOST: "127.0.0.1", LOM_API_URL: this.gatewayUrl, NEXT_TELEMETRY_DISABLED: "1" },
+      // No gateway URL: the page reaches the gateway on its own host name, at this port.
+      env: { PORT: String(webPort), FRONTEND_HOST: "127.0.0.1", LOM_API_PORT: String(gatewayPort), NEXT_TELEMETRY_DISABLED: "1" },
     });
     await Promise.all([
       waitFor("orders-service", httpOk(`${this.ordersUrl}/readyz`), { process: orders }),
@@ -206,7 +209,7 @@ export class Stack {
         JWKS_URL: `${this.usersUrl}/.well-known/jwks.json`,
         REDIS_URL: this.redisUrl,
         COOKIE_SECURE: "false",
-        CORS_ALLOWED_ORIGINS: this.webUrl,
+        CORS_ALLOWED_ORIGINS: `${this.webUrl},${this.webUrlByName}`,
         JWT_ISSUER: "lom-users",
         JWT_AUDIENCE: "lom",
       },

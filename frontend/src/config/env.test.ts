@@ -3,9 +3,10 @@ import { parseEnv, publicEnvForBuild } from "./env";
 import { env } from "./public-env";
 
 describe("parseEnv", () => {
-  it("defaults the gateway URL and age thresholds", () => {
+  it("leaves the gateway URL unset (the page's host at port 8080) and defaults the age thresholds", () => {
     expect(parseEnv({})).toEqual({
-      NEXT_PUBLIC_API_URL: "http://localhost:8080",
+      NEXT_PUBLIC_API_URL: "",
+      NEXT_PUBLIC_API_PORT: 8080,
       NEXT_PUBLIC_AGE_WARN_MINUTES: 15,
       NEXT_PUBLIC_AGE_ALERT_MINUTES: 60,
     });
@@ -21,13 +22,16 @@ describe("parseEnv", () => {
   it("fails clearly on a bad value", () => {
     expect(() => parseEnv({ NEXT_PUBLIC_API_URL: "not a url" })).toThrow(/Invalid environment/);
     expect(() => parseEnv({ NEXT_PUBLIC_API_URL: "ftp://gw" })).toThrow(/NEXT_PUBLIC_API_URL/);
+    expect(() => parseEnv({ NEXT_PUBLIC_API_PORT: "80800" })).toThrow(/NEXT_PUBLIC_API_PORT/);
+    expect(() => parseEnv({ NEXT_PUBLIC_API_PORT: "http" })).toThrow(/NEXT_PUBLIC_API_PORT/);
     expect(() => parseEnv({ NEXT_PUBLIC_AGE_WARN_MINUTES: "-3" })).toThrow(/NEXT_PUBLIC_AGE_WARN_MINUTES/);
     expect(() => parseEnv({ NEXT_PUBLIC_AGE_WARN_MINUTES: "90" })).toThrow(/NEXT_PUBLIC_AGE_ALERT_MINUTES/);
   });
 
   it("gives next.config string values to inline", () => {
-    expect(publicEnvForBuild({ NEXT_PUBLIC_AGE_WARN_MINUTES: "10" })).toEqual({
-      NEXT_PUBLIC_API_URL: "http://localhost:8080",
+    expect(publicEnvForBuild({ NEXT_PUBLIC_AGE_WARN_MINUTES: "10", NEXT_PUBLIC_API_PORT: "18080" })).toEqual({
+      NEXT_PUBLIC_API_URL: "",
+      NEXT_PUBLIC_API_PORT: "18080",
       NEXT_PUBLIC_AGE_WARN_MINUTES: "10",
       NEXT_PUBLIC_AGE_ALERT_MINUTES: "60",
     });

@@ -10,7 +10,8 @@ const minutes = z.coerce.number().int().positive();
 
 const schema = z
   .object({
-    NEXT_PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).default(ENV_DEFAULTS.NEXT_PUBLIC_API_URL),
+    NEXT_PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    NEXT_PUBLIC_API_PORT: z.coerce.number().int().min(1).max(65_535).default(ENV_DEFAULTS.NEXT_PUBLIC_API_PORT),
     NEXT_PUBLIC_AGE_WARN_MINUTES: minutes.default(ENV_DEFAULTS.NEXT_PUBLIC_AGE_WARN_MINUTES),
     NEXT_PUBLIC_AGE_ALERT_MINUTES: minutes.default(ENV_DEFAULTS.NEXT_PUBLIC_AGE_ALERT_MINUTES),
   })
@@ -19,7 +20,10 @@ const schema = z
     path: ["NEXT_PUBLIC_AGE_ALERT_MINUTES"],
   });
 
-export type Env = z.infer<typeof schema>;
+export type Env = Omit<z.infer<typeof schema>, "NEXT_PUBLIC_API_URL"> & {
+  /** Empty when unset: the gateway is then on the page's own host (gateway-origin.ts). */
+  NEXT_PUBLIC_API_URL: string;
+};
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(
@@ -31,7 +35,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     throw new Error(`Invalid environment:\n${z.prettifyError(result.error)}`);
   }
-  return { ...result.data, NEXT_PUBLIC_API_URL: result.data.NEXT_PUBLIC_API_URL.replace(/\/+$/, "") };
+  return { ...result.data, NEXT_PUBLIC_API_URL: (result.data.NEXT_PUBLIC_API_URL ?? "").replace(/\/+$/, "") };
 }
 
 /** The validated values as strings, for next.config's `env` (inlined at build time). */
@@ -39,6 +43,7 @@ export function publicEnvForBuild(source: Record<string, string | undefined>): R
   const env = parseEnv(source);
   return {
     NEXT_PUBLIC_API_URL: env.NEXT_PUBLIC_API_URL,
+    NEXT_PUBLIC_API_PORT: String(env.NEXT_PUBLIC_API_PORT),
     NEXT_PUBLIC_AGE_WARN_MINUTES: String(env.NEXT_PUBLIC_AGE_WARN_MINUTES),
     NEXT_PUBLIC_AGE_ALERT_MINUTES: String(env.NEXT_PUBLIC_AGE_ALERT_MINUTES),
   };

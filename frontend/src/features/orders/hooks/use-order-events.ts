@@ -6,7 +6,7 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { env } from "@/config/public-env";
+import { API_ORIGIN } from "@/config/public-env";
 import { api } from "@/lib/api";
 import { isSessionRefused } from "@/lib/api-client";
 import { ANONYMOUS_VIEWER } from "../filters";
@@ -35,7 +35,7 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
     const sync = orderSyncFor(queryClient);
     sync.viewer = orderViewerOf(actor);
     const connection = connectOrderEvents({
-      url: env.NEXT_PUBLIC_API_URL,
+      url: API_ORIGIN,
       queryClient,
       sync,
       readsEveryOrder: seesWholeStream(actor),
