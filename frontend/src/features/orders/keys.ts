@@ -10,7 +10,6 @@ export const orderKeys = {
     [...orderKeys.stats(), statsFilters(normalizeFilters(filters))] as const,
   details: () => [...orderKeys.all, "detail"] as const,
   detail: (id: string) => [...orderKeys.details(), id] as const,
-  assignable: () => [...orderKeys.all, "assignable-users"] as const,
 };
 
 export type OrderListKey = ReturnType<typeof orderKeys.list>;

@@ -2,8 +2,8 @@
  * Order DTOs exactly as the gateway sends them. The Rust definitions are the source of truth:
  * - list row / event snapshot: `libs/contracts/src/order.rs` (`OrderRow`) and `event.rs`;
  * - detail, page, stats: `services/orders/src/views.rs`;
- * - request bodies: `services/orders/src/routes/orders/{update,assign}.rs`;
- * - assignable staff: `services/users/src/routes/views.rs` (`UserView`).
+ * - request bodies: `services/orders/src/routes/orders/{update,assign}.rs`.
+ * Accounts (the assign picker's staff) are the users feature's `UserAccount`.
  * Money is integer minor units of `currency`; statuses are upper-case, priorities lower-case.
  */
 
@@ -166,16 +166,4 @@ export interface UpdateOrderInput {
 export interface AssignOrderInput {
   assignee_id: string | null;
   version: number;
-}
-
-/** A staff account as `GET /users` and `GET /users/assignable` (a plain array) return it. */
-export interface StaffMember {
-  id: string;
-  email: string;
-  display_name: string;
-  roles: string[];
-  permissions: string[];
-  active: boolean;
-  created_at: string;
-  updated_at: string;
 }

@@ -5,4 +5,6 @@ export const userKeys = {
   roles: () => [...userKeys.all, "roles"] as const,
   /** Every account's display name (`GET /users/names`): the dashboard's one source of names. */
   names: () => [...userKeys.all, "names"] as const,
+  /** Who may be given an order (`GET /users/assignable`): the assign picker. */
+  assignable: () => [...userKeys.all, "assignable"] as const,
 };

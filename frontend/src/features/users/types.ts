@@ -1,4 +1,5 @@
 /** Accounts and roles as users-service sends them (`services/users/src/routes/views.rs`, `roles.rs`). */
+/** An account as `GET /users` and `GET /users/assignable` (a plain array) return it. */
 export interface UserAccount {
   id: string;
   email: string;

@@ -3,11 +3,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useAssignableUsers } from "@/features/users/api/get-assignable-users";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { MessageKey } from "@/lib/i18n/messages";
 import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
-import { useAssignableUsers } from "../api/get-assignable-users";
 import { handleOrderMutationError } from "../api/mutation-errors";
 import { useChangeOrderStatus } from "../api/update-order";
 import { allowedAssignActions, allowedStatusActions } from "../permissions";

@@ -1,7 +1,7 @@
-import type { UserName } from "@/features/users/types";
+import type { UserAccount, UserName } from "@/features/users/types";
 import type { OrderViewer } from "../filters";
 import type { OrderListData } from "../realtime/cache-reducer";
-import type { OrderDetail, OrderListItem, OrderPage, StaffMember } from "../types";
+import type { OrderDetail, OrderListItem, OrderPage } from "../types";
 
 let counter = 0;
 
@@ -59,7 +59,7 @@ export function makeDetail(row: OrderListItem, overrides: Partial<OrderDetail> =
 export const viewerFor = (userId: string | null, assignedOnly = false): OrderViewer => ({ userId, assignedOnly });
 
 /** An account as `GET /users` and `GET /users/assignable` return it. */
-export function makeStaff(id: string, display_name: string, roles: string[] = ["agent"]): StaffMember {
+export function makeStaff(id: string, display_name: string, roles: string[] = ["agent"]): UserAccount {
   return {
     id,
     email: `${display_name.split(" ")[0]?.toLowerCase() ?? id}@example.com`,

@@ -1,5 +1,4 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { orderKeys } from "@/features/orders/keys";
 import { api } from "@/lib/api";
 import { userKeys } from "../keys";
 import type { NewUser, Role, UserAccount, UserChanges } from "../types";
@@ -30,7 +29,7 @@ function useInvalidatePeople() {
     Promise.all([
       queryClient.invalidateQueries({ queryKey: userKeys.list() }),
       queryClient.invalidateQueries({ queryKey: userKeys.names() }),
-      queryClient.invalidateQueries({ queryKey: orderKeys.assignable() }),
+      queryClient.invalidateQueries({ queryKey: userKeys.assignable() }),
     ]);
 }
 
