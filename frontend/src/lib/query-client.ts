@@ -9,7 +9,8 @@ export function makeQueryClient(): QueryClient {
         retry: (failures, error) => failures < 3 && (!isApiError(error) || error.status === 0 || error.status >= 500),
         refetchOnWindowFocus: false,
       },
-      mutations: { retry: false },
+      // A change is sent now or not at all: never paused offline and sent later behind the user's back.
+      mutations: { retry: false, networkMode: "always" },
     },
   });
 }

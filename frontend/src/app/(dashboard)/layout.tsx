@@ -2,9 +2,10 @@
 
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect, type ReactNode } from "react";
+import { useEffect, type MouseEvent, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/error-message";
+import { OfflineNoticeBanner } from "@/components/ui/offline-notice";
 import { PreferencesMenu } from "@/components/ui/preferences-menu";
 import { useAuth, useCurrentUser } from "@/features/auth/components/auth-provider";
 import { ConnectionBadge } from "@/features/orders/components/connection-badge";
@@ -12,11 +13,17 @@ import { useOrderEvents } from "@/features/orders/hooks/use-order-events";
 import { canReadOrders } from "@/features/orders/permissions";
 import { endSession } from "@/lib/api";
 import { useI18n } from "@/lib/i18n/i18n-provider";
+import { refuseWhenOffline } from "@/lib/online";
 import { hasPermission, PERMISSIONS } from "@/lib/permissions";
 import { signInPath } from "@/lib/session-end";
 
 /** The socket's refresh was refused: the server ended the session (sign-in page says so). */
 const onUnauthorized = () => endSession("session-ended");
+
+/** A page change needs the server: offline, say so and stay (never the browser's error page). */
+const stayWhenOffline = (event: MouseEvent) => {
+  if (refuseWhenOffline("offline.navigate")) event.preventDefault();
+};
 
 /** Owns the live connection for everything under the dashboard. */
 function LiveOrders() {
@@ -36,11 +43,11 @@ function Shell({ children }: { children: ReactNode }) {
         <div className="flex items-center gap-4">
           <span className="font-semibold">{t("app.title")}</span>
           <nav aria-label="Main">
-            <Link href="/orders" className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
+            <Link href="/orders" onClick={stayWhenOffline} className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
               {t("nav.orders")}
             </Link>
             {hasPermission(user, PERMISSIONS.usersRead) ? (
-              <Link href="/users" className="ml-3 text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
+              <Link href="/users" onClick={stayWhenOffline} className="ml-3 text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
                 {t("nav.users")}
               </Link>
             ) : null}
@@ -57,6 +64,7 @@ function Shell({ children }: { children: ReactNode }) {
           </Button>
         </div>
       </header>
+      <OfflineNoticeBanner />
       <main className="relative min-h-0 flex-1 p-4">{children}</main>
     </div>
   );

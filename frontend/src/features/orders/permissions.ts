@@ -47,6 +47,22 @@ export interface AssignActions {
   unassign: boolean;
 }
 
+/** Whether "assign to me" exists for this user at all: they may assign, and may hold orders. */
+export function canTakeOrders(actor: Actor | null): boolean {
+  return hasPermission(actor, PERMISSIONS.ordersAssign) && canWorkOrders(actor);
+}
+
+/**
+ * What "assign to me" does on this order: nothing (not allowed, or already mine), assign at
+ * once (nobody holds it), or ask first (a colleague holds it: taking it must never be silent).
+ */
+export type AssignToMeStep = "none" | "assign" | "confirm";
+
+export function assignToMeStep(actor: Actor | null, order: Assigned): AssignToMeStep {
+  if (!allowedAssignActions(actor, order).assignToMe) return "none";
+  return order.assignee_id === null ? "assign" : "confirm";
+}
+
 export function allowedAssignActions(
   actor: Actor | null,
   order: Assigned,
@@ -55,7 +71,7 @@ export function allowedAssignActions(
   if (!actor || !mayAssign) return { assign: false, assignToMe: false, unassign: false };
   return {
     assign: true,
-    assignToMe: canWorkOrders(actor) && !isAssignedTo(order, actor),
+    assignToMe: canTakeOrders(actor) && !isAssignedTo(order, actor),
     unassign: order.assignee_id !== null,
   };
 }

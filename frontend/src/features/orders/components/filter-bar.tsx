@@ -6,7 +6,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { Actor } from "@/lib/permissions";
 import type { OrderFilters } from "../filters";
 import { usePersonLabel, type People } from "../people";
-import { orderViewerOf } from "../permissions";
+import { assigneeFilterChoices } from "../shortcuts";
 
 interface Props {
   filters: OrderFilters;
@@ -24,8 +24,9 @@ const fieldClass =
 export function FilterBar({ filters, actor, onChange, searchRef, people }: Props) {
   const { t } = useI18n();
   const label = usePersonLabel(people);
-  // An agent only ever sees orders assigned to them: an assignee filter means nothing there.
-  const assignedOnly = orderViewerOf(actor).assignedOnly;
+  // An agent only ever sees orders assigned to them: an assignee filter means nothing there;
+  // "Mine" only for someone who can hold orders (not a viewer).
+  const assigneeChoices = assigneeFilterChoices(actor);
   // Others by name, then the deactivated (they may still hold orders); "Mine" is the signed-in user.
   const others = people.all.filter((person) => person.id !== actor.id);
   const choices = [...others.filter((person) => person.active), ...others.filter((person) => !person.active)];
@@ -53,7 +54,7 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
 
   return (
     <div className="flex flex-wrap items-end gap-3">
-      {assignedOnly ? null : (
+      {!assigneeChoices.show ? null : (
         <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
           {t("orders.filters.assignee")}
           <select
@@ -62,7 +63,7 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
             onChange={(e) => onChange({ assignee: e.target.value })}
           >
             <option value="all">{t("orders.filters.assignee.all")}</option>
-            <option value="me">{t("orders.filters.assignee.me")}</option>
+            {assigneeChoices.mine ? <option value="me">{t("orders.filters.assignee.me")}</option> : null}
             <option value="unassigned">{t("orders.filters.assignee.unassigned")}</option>
             {choices.map((person) => (
               <option key={person.id} value={person.id}>

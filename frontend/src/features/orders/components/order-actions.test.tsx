@@ -7,6 +7,7 @@ import { orderKeys } from "../keys";
 import type { OrderListData } from "../realtime/cache-reducer";
 import { orderSyncFor } from "../realtime/order-sync";
 import { listData, makeDetail, makeOrder, makeStaff } from "../test/fixtures";
+import { peopleFrom } from "../people";
 import { OrderActions } from "./order-actions";
 
 const dispatcher = { id: "d1", display_name: "Dao Dispatcher", permissions: ["orders:read", "orders:update", "orders:assign", "orders:delete", "users:read"] };
@@ -14,6 +15,12 @@ const agent = { id: "g1", display_name: "Anan Agent", permissions: ["orders:read
 const viewer = { id: "v1", display_name: "Wan Viewer", permissions: ["orders:read"] };
 // `GET /users/assignable` answers a plain array of accounts.
 const people = [makeStaff("d1", "Dao Dispatcher", ["dispatcher"]), makeStaff("g1", "Anan Agent")];
+
+const names = peopleFrom([
+  { id: "d1", display_name: "Dao Dispatcher", active: true },
+  { id: "g1", display_name: "Anan Agent", active: true },
+  { id: "g2", display_name: "Mali Agent", active: true },
+]);
 
 let fetchMock: ReturnType<typeof vi.fn>;
 
@@ -32,7 +39,7 @@ const buttonNames = () => screen.queryAllByRole("button").map((b) => b.textConte
 
 describe("OrderActions shows only what the status machine and permissions allow", () => {
   it("dispatcher on a pending unassigned order: confirm, cancel, assign to me, picker", async () => {
-    renderWithProviders(<OrderActions order={makeOrder({ status: "PENDING" })} actor={dispatcher} />);
+    renderWithProviders(<OrderActions order={makeOrder({ status: "PENDING" })} actor={dispatcher} people={names} />);
     expect(buttonNames()).toEqual(["Confirm", "Cancel order", "Assign to me"]);
     const picker = screen.getByRole("combobox", { name: "Assign to" });
     await waitFor(() => expect(within(picker).getAllByRole("option")).toHaveLength(3));
@@ -40,18 +47,18 @@ describe("OrderActions shows only what the status machine and permissions allow"
 
   it("dispatcher on their own shipped order: deliver and unassign, no 'assign to me'", () => {
     const order = makeOrder({ status: "SHIPPED", assignee_id: "d1" });
-    renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    renderWithProviders(<OrderActions order={order} actor={dispatcher} people={names} />);
     expect(buttonNames()).toEqual(["Mark delivered", "Unassign"]);
   });
 
   it("a delivered order has no status actions, only assignment", () => {
-    renderWithProviders(<OrderActions order={makeOrder({ status: "DELIVERED" })} actor={dispatcher} />);
+    renderWithProviders(<OrderActions order={makeOrder({ status: "DELIVERED" })} actor={dispatcher} people={names} />);
     expect(buttonNames()).toEqual(["Assign to me"]);
   });
 
   it("agent on an order assigned to them: status actions, no assignment", () => {
     const order = makeOrder({ status: "PROCESSING", assignee_id: "g1" });
-    renderWithProviders(<OrderActions order={order} actor={agent} />);
+    renderWithProviders(<OrderActions order={order} actor={agent} people={names} />);
     expect(buttonNames()).toEqual(["Mark shipped", "Cancel order"]);
     expect(screen.queryByRole("combobox")).toBeNull();
     expect(fetchMock).not.toHaveBeenCalled();
@@ -59,11 +66,11 @@ describe("OrderActions shows only what the status machine and permissions allow"
 
   it("agent on someone else's order, and a viewer: nothing to do", () => {
     const other = makeOrder({ status: "PENDING", assignee_id: "x" });
-    const { unmount } = renderWithProviders(<OrderActions order={other} actor={agent} />);
+    const { unmount } = renderWithProviders(<OrderActions order={other} actor={agent} people={names} />);
     expect(buttonNames()).toEqual([]);
     expect(screen.getByText("You cannot change this order.")).toBeInTheDocument();
     unmount();
-    renderWithProviders(<OrderActions order={makeOrder()} actor={viewer} />);
+    renderWithProviders(<OrderActions order={makeOrder()} actor={viewer} people={names} />);
     expect(buttonNames()).toEqual([]);
   });
 });
@@ -74,7 +81,7 @@ describe("OrderActions requests", () => {
     fetchMock.mockImplementation(async (url: string, init?: RequestInit) =>
       init?.method === "PATCH" ? respond(200, { ...order, status: "CONFIRMED", version: 8 }) : respond(200, people),
     );
-    renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    renderWithProviders(<OrderActions order={order} actor={dispatcher} people={names} />);
     await userEvent.setup().click(screen.getByRole("button", { name: "Confirm" }));
     await waitFor(() => expect(fetchMock.mock.calls.some(([, init]) => init?.method === "PATCH")).toBe(true));
     const [url, init] = fetchMock.mock.calls.find(([, i]) => i?.method === "PATCH") as [string, RequestInit];
@@ -95,7 +102,7 @@ describe("OrderActions requests", () => {
         { status: 409, headers: { "content-type": "application/problem+json" } },
       );
     });
-    const { queryClient } = renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    const { queryClient } = renderWithProviders(<OrderActions order={order} actor={dispatcher} people={names} />);
     orderSyncFor(queryClient).ledger.record(order);
     queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [order] }));
     const row = () => queryClient.getQueryData<OrderListData>(orderKeys.list(DEFAULT_FILTERS))?.pages[0]?.items[0];
@@ -115,7 +122,7 @@ describe("OrderActions requests", () => {
         ? respond(422, { type: "urn:lom:problem:validation-failed", title: "Invalid", status: 422 })
         : respond(200, people),
     );
-    const { queryClient } = renderWithProviders(<OrderActions order={order} actor={dispatcher} />);
+    const { queryClient } = renderWithProviders(<OrderActions order={order} actor={dispatcher} people={names} />);
     orderSyncFor(queryClient).ledger.record(order);
     queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [order] }));
     const user = userEvent.setup();
@@ -124,5 +131,70 @@ describe("OrderActions requests", () => {
     await user.selectOptions(picker, "g1");
     expect(await screen.findByRole("alert")).toHaveTextContent("That person cannot be assigned orders.");
     expect(queryClient.getQueryData<OrderListData>(orderKeys.list(DEFAULT_FILTERS))?.pages[0]?.items[0]?.assignee_id).toBeNull();
+  });
+});
+
+describe("OrderActions on a finished order says it is final, not that the user lacks a permission", () => {
+  it("agent on their delivered order, and on their cancelled one", () => {
+    const { unmount } = renderWithProviders(<OrderActions order={makeOrder({ status: "DELIVERED", assignee_id: "g1" })} actor={agent} people={names} />);
+    expect(screen.getByText("Delivered orders cannot change.")).toBeInTheDocument();
+    expect(screen.queryByText("You cannot change this order.")).toBeNull();
+    unmount();
+    renderWithProviders(<OrderActions order={makeOrder({ status: "CANCELLED", assignee_id: "g1" })} actor={agent} people={names} />);
+    expect(screen.getByText("Cancelled orders cannot change.")).toBeInTheDocument();
+  });
+
+  it("a viewer on a delivered order is told it is final too", () => {
+    renderWithProviders(<OrderActions order={makeOrder({ status: "DELIVERED" })} actor={viewer} people={names} />);
+    expect(screen.getByText("Delivered orders cannot change.")).toBeInTheDocument();
+  });
+
+  it("a dispatcher, who can still reassign it, is told its status is final", () => {
+    renderWithProviders(<OrderActions order={makeOrder({ status: "DELIVERED" })} actor={dispatcher} people={names} />);
+    expect(screen.getByText("Delivered orders cannot change status.")).toBeInTheDocument();
+  });
+});
+
+describe("assign to me on an order a colleague holds asks first", () => {
+  const posts = () => fetchMock.mock.calls.filter(([, init]) => init?.method === "POST");
+
+  it("names the colleague; leaving it sends nothing", async () => {
+    const order = makeOrder({ status: "PENDING", assignee_id: "g2", version: 5 });
+    renderWithProviders(<OrderActions order={order} actor={dispatcher} people={names} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("button", { name: "Assign to me" }));
+    const dialog = screen.getByRole("alertdialog", { name: `Take over ${order.number}?` });
+    expect(dialog).toHaveTextContent(`${order.number} is assigned to Mali Agent.`);
+    // The safe choice has the focus: Enter does not take the order.
+    expect(within(dialog).getByRole("button", { name: "Leave it with Mali Agent" })).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(posts()).toHaveLength(0);
+  });
+
+  it("taking it over sends the assignment with the version the user saw", async () => {
+    const order = makeOrder({ status: "PENDING", assignee_id: "g2", version: 5 });
+    fetchMock.mockImplementation(async (url: string, init?: RequestInit) =>
+      init?.method === "POST" ? respond(200, makeDetail({ ...order, assignee_id: "d1", version: 6 })) : respond(200, people),
+    );
+    renderWithProviders(<OrderActions order={order} actor={dispatcher} people={names} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("button", { name: "Assign to me" }));
+    await user.click(screen.getByRole("button", { name: "Take it over" }));
+    await waitFor(() => expect(posts()).toHaveLength(1));
+    const [url, init] = posts()[0] as [string, RequestInit];
+    expect(url).toBe(`http://localhost:8080/api/v1/orders/${order.id}/assign`);
+    expect(JSON.parse(String(init.body))).toEqual({ assignee_id: "d1", version: 5 });
+  });
+
+  it("an unassigned order stays one click", async () => {
+    const order = makeOrder({ status: "PENDING", version: 2 });
+    fetchMock.mockImplementation(async (url: string, init?: RequestInit) =>
+      init?.method === "POST" ? respond(200, makeDetail({ ...order, assignee_id: "d1", version: 3 })) : respond(200, people),
+    );
+    renderWithProviders(<OrderActions order={order} actor={dispatcher} people={names} />);
+    await userEvent.setup().click(screen.getByRole("button", { name: "Assign to me" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    await waitFor(() => expect(posts()).toHaveLength(1));
   });
 });

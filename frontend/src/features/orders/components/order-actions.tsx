@@ -6,21 +6,27 @@ import { Button } from "@/components/ui/button";
 import { useAssignableUsers } from "@/features/users/api/get-assignable-users";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { MessageKey } from "@/lib/i18n/messages";
+import { isOffline } from "@/lib/online";
 import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
 import { handleOrderMutationError } from "../api/mutation-errors";
 import { useChangeOrderStatus } from "../api/update-order";
-import { allowedAssignActions, allowedStatusActions } from "../permissions";
+import { usePersonLabel, type People } from "../people";
+import { allowedAssignActions, allowedStatusActions, assignToMeStep } from "../permissions";
+import { isTerminal } from "../status-machine";
 import type { OrderListItem, OrderStatus } from "../types";
+import { TakeOverDialog } from "./take-over-dialog";
 
 interface Props {
   /** A list row or a full order: only these fields matter here. */
-  order: Pick<OrderListItem, "id" | "status" | "assignee_id" | "version">;
+  order: Pick<OrderListItem, "id" | "number" | "status" | "assignee_id" | "version">;
   actor: Actor & { display_name: string };
+  /** Names for ids (the colleague an order would be taken from). */
+  people: People;
 }
 
 /** Only what the status machine allows and the user's permissions permit. */
-export function OrderActions({ order, actor }: Props) {
+export function OrderActions({ order, actor, people: names }: Props) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
   const changeStatus = useChangeOrderStatus();
@@ -29,31 +35,53 @@ export function OrderActions({ order, actor }: Props) {
   const statusActions = allowedStatusActions(actor, order);
   const assignActions = allowedAssignActions(actor, order);
   const people = useAssignableUsers(assignActions.assign);
+  const label = usePersonLabel(names);
+  const [asking, setAsking] = useState(false);
   const busy = changeStatus.isPending || assign.isPending;
+  const final = isTerminal(order.status);
 
   const onError = (error: unknown) => {
     const key = handleOrderMutationError(queryClient, order.id, error);
     setProblem(key ? { key } : { text: error instanceof Error ? error.message : t("common.unexpectedError") });
   };
 
+  /** Offline, nothing is sent (or queued to be sent later): the user is told so. */
+  const refusedOffline = () => {
+    if (!isOffline()) return false;
+    setProblem({ key: "offline.action" });
+    return true;
+  };
+
   const toStatus = (status: OrderStatus) => {
     setProblem(null);
+    if (refusedOffline()) return;
     changeStatus.mutate({ orderId: order.id, status, version: order.version }, { onError });
   };
 
   const assignTo = (assigneeId: string | null) => {
     setProblem(null);
+    if (refusedOffline()) return;
     assign.mutate({ orderId: order.id, assigneeId, version: order.version }, { onError });
   };
 
+  const assignToMe = () => {
+    const step = assignToMeStep(actor, order);
+    if (step === "confirm") setAsking(true);
+    else if (step === "assign") assignTo(actor.id);
+  };
+
   if (statusActions.length === 0 && !assignActions.assign) {
-    return <p className="text-sm text-slate-500 dark:text-slate-400">{t("action.noActions")}</p>;
+    // A finished order is final for everyone: say that, not that the user lacks a permission.
+    return <p className="text-sm text-slate-500 dark:text-slate-400">{t(final ? `action.final.${order.status as "DELIVERED" | "CANCELLED"}` : "action.noActions")}</p>;
   }
 
   const message = problem === null ? null : "key" in problem ? t(problem.key) : problem.text;
 
   return (
     <div className="space-y-3">
+      {final ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400">{t(`action.finalStatus.${order.status as "DELIVERED" | "CANCELLED"}`)}</p>
+      ) : null}
       {statusActions.length > 0 ? (
         <div className="flex flex-wrap gap-2" role="group" aria-label={t("orders.col.status")}>
           {statusActions.map((status) => (
@@ -73,7 +101,7 @@ export function OrderActions({ order, actor }: Props) {
           {assignActions.assignToMe ? (
             <Button
               disabled={busy}
-              onClick={() => assignTo(actor.id)}
+              onClick={assignToMe}
               aria-keyshortcuts="a"
             >
               {t("action.assignToMe")}
@@ -107,6 +135,17 @@ export function OrderActions({ order, actor }: Props) {
             </Button>
           ) : null}
         </div>
+      ) : null}
+      {asking && order.assignee_id !== null ? (
+        <TakeOverDialog
+          number={order.number}
+          holder={label(order.assignee_id)}
+          onCancel={() => setAsking(false)}
+          onConfirm={() => {
+            setAsking(false);
+            assignTo(actor.id);
+          }}
+        />
       ) : null}
       {message ? (
         <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">

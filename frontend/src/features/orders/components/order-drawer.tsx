@@ -8,7 +8,8 @@ import type { Actor } from "@/lib/permissions";
 import { isApiError } from "@/lib/problem";
 import { useOrder } from "../api/get-order";
 import { usePersonLabel, type People } from "../people";
-import type { OrderDetail, OrderHistoryEntry } from "../types";
+import { useDeparture } from "../realtime/departures";
+import type { OrderDetail, OrderHistoryEntry, OrderListItem } from "../types";
 import { OrderActions } from "./order-actions";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
@@ -16,6 +17,8 @@ interface Props {
   orderId: string;
   actor: Actor & { display_name: string };
   people: People;
+  /** The list row, when the order was opened from the list: named in the title before the order loads. */
+  summary?: Pick<OrderListItem, "number">;
   onClose(): void;
 }
 
@@ -57,7 +60,7 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
           {order.assignee_id !== null ? name(order.assignee_id) : t("orders.unassigned")}
         </span>
       </div>
-      <OrderActions order={order} actor={actor} />
+      <OrderActions order={order} actor={actor} people={people} />
       <section>
         <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.customer")}</h3>
         <p className="text-sm font-medium">{order.customer.name}</p>
@@ -114,7 +117,7 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
 }
 
 /** Side panel with the full order; it updates live (events patch it, the timeline refetches). */
-export function OrderDrawer({ orderId, actor, people, onClose }: Props) {
+export function OrderDrawer({ orderId, actor, people, summary, onClose }: Props) {
   const { t } = useI18n();
   const query = useOrder(orderId);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -123,7 +126,13 @@ export function OrderDrawer({ orderId, actor, people, onClose }: Props) {
     headingRef.current?.focus();
   }, [orderId]);
 
+  const departure = useDeparture(orderId);
   const notFound = isApiError(query.error) && query.error.status === 404;
+  // Offline: the fetch waits for the connection (TanStack Query pauses it); say so, not "Loading…".
+  const waitingForNetwork = !query.data && query.fetchStatus === "paused";
+  const number = query.data?.number ?? summary?.number;
+  const title = notFound ? t("drawer.unavailable") : number ? t("drawer.title", { number }) : waitingForNetwork ? t("drawer.unavailable") : t("common.loading");
+  const gone = departure === "deleted" ? t("drawer.deletedKnown") : departure === "left" ? t("drawer.left") : t("drawer.deleted");
 
   return (
     <aside
@@ -134,7 +143,7 @@ export function OrderDrawer({ orderId, actor, people, onClose }: Props) {
     >
       <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3 dark:border-slate-700">
         <h2 id="order-drawer-title" ref={headingRef} tabIndex={-1} className="text-lg font-semibold outline-none">
-          {query.data ? t("drawer.title", { number: query.data.number }) : t("common.loading")}
+          {title}
         </h2>
         <Button variant="ghost" onClick={onClose} aria-label={t("common.close")} aria-keyshortcuts="Escape">
           ✕
@@ -144,7 +153,9 @@ export function OrderDrawer({ orderId, actor, people, onClose }: Props) {
         {query.data ? (
           <Details order={query.data} actor={actor} people={people} />
         ) : notFound ? (
-          <p className="text-sm">{t("drawer.deleted")}</p>
+          <p className="text-sm">{gone}</p>
+        ) : waitingForNetwork ? (
+          <p role="status" className="text-sm">{t("drawer.offline")}</p>
         ) : query.isError ? (
           <ErrorMessage error={query.error} fallback={t("drawer.loadError")} />
         ) : (

@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { userKeys } from "@/features/users/keys";
 import type { UserName } from "@/features/users/types";
@@ -171,5 +172,58 @@ describe("OrdersBoard names people from GET /users/names", () => {
     expect(assigneeCell(theirs)).toHaveTextContent("User …1c2d3e");
     // The signed-in user is always known.
     expect(assigneeCell(mine)).toHaveTextContent("Wan Viewer");
+  });
+});
+
+describe("OrdersBoard words fit the person and the moment", () => {
+  it("an order that is gone says so, in the title too, instead of Loading…", async () => {
+    const gone = makeOrder();
+    currentSearch = `order=${gone.id}`;
+    renderWithProviders(<OrdersBoard actor={dispatcher} />);
+    const drawer = await screen.findByRole("dialog");
+    await within(drawer).findByText("This order was deleted, or is no longer visible to you.");
+    expect(within(drawer).getByRole("heading", { level: 2 })).toHaveTextContent("Order not available");
+    expect(within(drawer).queryByText("Loading…")).toBeNull();
+  });
+
+  it("an agent's order reassigned away (order.left) says it went to someone else", async () => {
+    const { markDeparted } = await import("../realtime/departures");
+    const left = makeOrder({ assignee_id: AGENT });
+    markDeparted(left.id, "left");
+    currentSearch = `order=${left.id}`;
+    renderWithProviders(<OrdersBoard actor={agent} />);
+    const drawer = await screen.findByRole("dialog");
+    await within(drawer).findByText("This order was reassigned to someone else and is no longer visible to you.");
+  });
+
+  it("the hint line and the ? help offer 'assign to me' to a dispatcher, not to a viewer", async () => {
+    backend.rows = [makeOrder()];
+    const { unmount } = renderWithProviders(<OrdersBoard actor={viewer} />);
+    expect(screen.getByTestId("shortcut-hints")).not.toHaveTextContent("assign to me");
+    await userEvent.setup().keyboard("?");
+    const help = screen.getByRole("dialog", { name: "Keyboard shortcuts" });
+    expect(within(help).queryByText("assign to me")).toBeNull();
+    expect(within(help).getByText("search")).toBeInTheDocument();
+    await userEvent.setup().keyboard("{Escape}");
+    expect(screen.queryByRole("dialog", { name: "Keyboard shortcuts" })).toBeNull();
+    unmount();
+    renderWithProviders(<OrdersBoard actor={dispatcher} />);
+    expect(screen.getByTestId("shortcut-hints")).toHaveTextContent("assign to me");
+  });
+
+  it("'a' on an order a colleague holds names them and asks; leaving it sends nothing", async () => {
+    const held = makeOrder({ assignee_id: BACKUP });
+    backend.rows = [held];
+    renderWithProviders(<OrdersBoard actor={dispatcher} />);
+    await screen.findByText(held.number);
+    const user = userEvent.setup();
+    await user.keyboard("ja");
+    const ask = await screen.findByRole("alertdialog", { name: `Take over ${held.number}?` });
+    await within(ask).findByText(`${held.number} is assigned to Bea Backup. Taking it moves it to you, and Bea Backup no longer has it.`);
+    // j/k behind the dialog do nothing; Escape leaves the order with Bea.
+    await user.keyboard("k{Escape}");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    const sent = (fetch as ReturnType<typeof vi.fn>).mock.calls.filter(([, init]) => (init as RequestInit | undefined)?.method === "POST");
+    expect(sent).toHaveLength(0);
   });
 });

@@ -6,6 +6,7 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { Button } from "@/components/ui/button";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { MessageKey } from "@/lib/i18n/messages";
+import { isOffline } from "@/lib/online";
 import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
 import { useOrderStats } from "../api/get-order-stats";
@@ -13,13 +14,16 @@ import { useOrders } from "../api/get-orders";
 import { handleOrderMutationError } from "../api/mutation-errors";
 import { useBoardShortcuts } from "../hooks/use-board-shortcuts";
 import { useOrderFilters } from "../hooks/use-order-filters";
-import { usePeople } from "../people";
-import { allowedAssignActions } from "../permissions";
-import type { OrderStatus } from "../types";
+import { usePeople, usePersonLabel } from "../people";
+import { assignToMeStep } from "../permissions";
+import { shortcutsFor } from "../shortcuts";
+import type { OrderListItem, OrderStatus } from "../types";
 import { FilterBar } from "./filter-bar";
 import { OrderDrawer } from "./order-drawer";
 import { OrdersList } from "./orders-list";
+import { ShortcutHelp, ShortcutKeys } from "./shortcut-help";
 import { StatusTabs } from "./status-tabs";
+import { TakeOverDialog } from "./take-over-dialog";
 
 export function OrdersBoard({ actor }: { actor: Actor & { display_name: string } }) {
   const { t } = useI18n();
@@ -32,6 +36,11 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   const searchRef = useRef<HTMLInputElement>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [assignProblem, setAssignProblem] = useState<MessageKey | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  /** The order `a` would take from a colleague, as it was when asked (its version guards the take). */
+  const [takeOver, setTakeOver] = useState<OrderListItem | null>(null);
+  const label = usePersonLabel(people);
+  const shortcuts = useMemo(() => shortcutsFor(actor), [actor]);
 
   const rows = useMemo(() => orders.data?.pages.flatMap((page) => page.items) ?? [], [orders.data]);
   const selectedIndex = selectedId ? rows.findIndex((row) => row.id === selectedId) : -1;
@@ -52,21 +61,32 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
     setSelectedId(rows[next]?.id ?? null);
   };
 
+  const assignToMe = (order: OrderListItem) => {
+    setAssignProblem(null);
+    if (isOffline()) {
+      setAssignProblem("offline.action");
+      return;
+    }
+    assign.mutate(
+      { orderId: order.id, assigneeId: actor.id, version: order.version },
+      { onError: (error) => setAssignProblem(handleOrderMutationError(queryClient, order.id, error) ?? "common.unexpectedError") },
+    );
+  };
+
   useBoardShortcuts({
     next: () => move(1),
     previous: () => move(-1),
     open: () => selectedId && setOpenOrder(selectedId),
     assignToMe: () => {
       const order = rows[selectedIndex];
-      if (!order || !allowedAssignActions(actor, order).assignToMe) return;
-      setAssignProblem(null);
-      assign.mutate(
-        { orderId: order.id, assigneeId: actor.id, version: order.version },
-        { onError: (error) => setAssignProblem(handleOrderMutationError(queryClient, order.id, error) ?? "common.unexpectedError") },
-      );
+      if (!order) return;
+      const step = assignToMeStep(actor, order);
+      if (step === "assign") assignToMe(order);
+      else if (step === "confirm") setTakeOver(order);
     },
     focusSearch: () => searchRef.current?.focus(),
-    close: () => openOrderId && setOpenOrder(null),
+    close: () => (openOrderId ? setOpenOrder(null) : setSelectedId(null)),
+    help: () => setHelpOpen(true),
   });
 
   const { fetchNextPage } = orders;
@@ -78,7 +98,14 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
         <h1 className="text-xl font-semibold">{t("orders.title")}</h1>
         <p className="text-xs text-slate-500 dark:text-slate-400">
           {stats.data ? t("orders.lastHour", { count: stats.data.created_last_hour }) : null}
-          <span className="ml-3 hidden md:inline">{t("shortcuts.hint")}</span>
+          <span className="ml-3 hidden md:inline" data-testid="shortcut-hints">
+            {shortcuts.map((shortcut, i) => (
+              <span key={shortcut.id}>
+                {i > 0 ? " · " : null}
+                <ShortcutKeys shortcut={shortcut} /> {t(shortcut.label)}
+              </span>
+            ))}
+          </span>
         </p>
       </div>
       <StatusTabs selected={selectedTab} stats={stats.data} onSelect={(status) => setFilters({ statuses: status ? [status] : [] })} />
@@ -102,7 +129,19 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           onOpen={onOpen}
         />
       )}
-      {openOrderId ? <OrderDrawer orderId={openOrderId} actor={actor} people={people} onClose={() => setOpenOrder(null)} /> : null}
+      {helpOpen ? <ShortcutHelp shortcuts={shortcuts} onClose={() => setHelpOpen(false)} /> : null}
+      {takeOver && takeOver.assignee_id !== null ? (
+        <TakeOverDialog
+          number={takeOver.number}
+          holder={label(takeOver.assignee_id)}
+          onCancel={() => setTakeOver(null)}
+          onConfirm={() => {
+            setTakeOver(null);
+            assignToMe(takeOver);
+          }}
+        />
+      ) : null}
+      {openOrderId ? <OrderDrawer orderId={openOrderId} actor={actor} people={people} summary={rows.find((row) => row.id === openOrderId)} onClose={() => setOpenOrder(null)} /> : null}
     </div>
   );
 }

@@ -15,20 +15,22 @@ const make = (): BoardShortcuts => ({
   assignToMe: vi.fn(),
   focusSearch: vi.fn(),
   close: vi.fn(),
+  help: vi.fn(),
 });
 
 describe("board shortcuts", () => {
-  it("maps j/k/Enter/a/'/'/Esc", async () => {
+  it("maps j/k/Enter/a/'/'/?/Esc", async () => {
     const h = make();
     render(<Harness handlers={h} />);
     const user = userEvent.setup();
-    await user.keyboard("jjk{Enter}a/{Escape}");
+    await user.keyboard("jjk{Enter}a/?{Escape}");
     expect(h.next).toHaveBeenCalledTimes(2);
     expect(h.previous).toHaveBeenCalledTimes(1);
     expect(h.open).toHaveBeenCalledTimes(1);
     expect(h.assignToMe).toHaveBeenCalledTimes(1);
     expect(h.focusSearch).toHaveBeenCalledTimes(1);
     expect(h.close).toHaveBeenCalledTimes(1);
+    expect(h.help).toHaveBeenCalledTimes(1);
   });
 
   it("does nothing while typing, and Escape leaves the field", async () => {

@@ -9,6 +9,7 @@ export interface BoardShortcuts {
   assignToMe(): void;
   focusSearch(): void;
   close(): void;
+  help(): void;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -16,7 +17,7 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-/** j/k move, Enter opens, a assigns to me, / searches, Esc closes (not while typing). */
+/** j/k move, Enter opens, a assigns to me, / searches, ? shows them all, Esc closes (not while typing). */
 export function useBoardShortcuts(handlers: BoardShortcuts): void {
   const ref = useRef(handlers);
   useEffect(() => {
@@ -40,6 +41,7 @@ export function useBoardShortcuts(handlers: BoardShortcuts): void {
         Enter: h.open,
         a: h.assignToMe,
         "/": h.focusSearch,
+        "?": h.help,
       };
       const action = actions[event.key];
       if (!action) return;

@@ -11,6 +11,7 @@ import { api } from "@/lib/api";
 import { isSessionRefused } from "@/lib/api-client";
 import { ANONYMOUS_VIEWER } from "../filters";
 import { connectionStore } from "../realtime/connection-store";
+import { clearDepartures, markDeparted, markPresent } from "../realtime/departures";
 import { notifyNewUnassignedOrder, watchVisibility } from "../realtime/new-order-alerts";
 import { connectOrderEvents } from "../realtime/order-events-connection";
 import { orderSyncFor } from "../realtime/order-sync";
@@ -45,7 +46,11 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
       onUnauthorized,
       onStateChange: (state) => connectionStore.set(navigator.onLine === false ? "offline" : state),
       onApplied: (type, order) => {
-        if (type === "order.deleted" || type === "order.left") return;
+        if (type === "order.deleted" || type === "order.left") {
+          markDeparted(order.id, type === "order.deleted" ? "deleted" : "left");
+          return;
+        }
+        markPresent(order.id);
         markRecent(order.id, type === "order.created" ? "created" : "updated");
         if (type === "order.created" && order.assignee_id === null) notifyNewUnassignedOrder();
       },
@@ -62,6 +67,7 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
       sync.tracker.reset();
       sync.ledger.clear();
       sync.viewer = ANONYMOUS_VIEWER;
+      clearDepartures();
     };
   }, [queryClient, userId, grants, onUnauthorized]);
 }

@@ -1,14 +1,17 @@
 import { act, renderHook } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 let currentSearch = "";
-const replace = vi.fn((url: string) => {
-  currentSearch = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
+// The History API, which Next's router follows; the router itself is never asked (no server round trip).
+const replace = vi.fn((_state: unknown, _unused: string, url?: string | URL | null) => {
+  const href = String(url ?? "");
+  currentSearch = href.includes("?") ? href.slice(href.indexOf("?") + 1) : "";
 });
+const routerReplace = vi.fn();
 
 vi.mock("next/navigation", () => ({
   useSearchParams: () => new URLSearchParams(currentSearch),
-  useRouter: () => ({ replace }),
+  useRouter: () => ({ replace: routerReplace, push: routerReplace }),
   usePathname: () => "/orders",
 }));
 
@@ -16,6 +19,12 @@ const { useOrderFilters } = await import("./use-order-filters");
 
 beforeEach(() => {
   replace.mockClear();
+  vi.spyOn(window.history, "replaceState").mockImplementation(replace);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  expect(routerReplace).not.toHaveBeenCalled();
 });
 
 describe("useOrderFilters", () => {
@@ -30,7 +39,7 @@ describe("useOrderFilters", () => {
     currentSearch = "order=o1";
     const { result } = renderHook(() => useOrderFilters());
     act(() => result.current.setFilters({ statuses: ["SHIPPED"] }));
-    expect(replace).toHaveBeenLastCalledWith("/orders?order=o1&status=SHIPPED", { scroll: false });
+    expect(replace.mock.lastCall?.[2]).toBe("/orders?order=o1&status=SHIPPED");
   });
 
   it("chains quick changes made before the URL re-renders", () => {
@@ -40,13 +49,13 @@ describe("useOrderFilters", () => {
       result.current.setOpenOrder(null);
       result.current.setFilters({ statuses: ["PENDING"] });
     });
-    expect(replace).toHaveBeenLastCalledWith("/orders?status=PENDING&q=x", { scroll: false });
+    expect(replace.mock.lastCall?.[2]).toBe("/orders?status=PENDING&q=x");
   });
 
   it("drops back to the bare path when everything is default", () => {
     currentSearch = "assignee=unassigned";
     const { result } = renderHook(() => useOrderFilters());
     act(() => result.current.setFilters({ assignee: "all" }));
-    expect(replace).toHaveBeenLastCalledWith("/orders", { scroll: false });
+    expect(replace.mock.lastCall?.[2]).toBe("/orders");
   });
 });

@@ -1,13 +1,16 @@
 "use client";
 
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import { filtersFromSearchParams, filtersToSearchParams, type OrderFilters } from "../filters";
 
-/** The board's filters and open order, kept in the URL (shareable, back/forward friendly). */
+/**
+ * The board's filters and open order, kept in the URL (shareable, back/forward friendly). Written
+ * with the History API, which Next's router follows: no server round trip, so opening an order
+ * or changing a filter works offline too.
+ */
 export function useOrderFilters() {
   const searchParams = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
 
   const filters = useMemo(() => filtersFromSearchParams(searchParams), [searchParams]);
@@ -24,9 +27,10 @@ export function useOrderFilters() {
     (params: URLSearchParams) => {
       const search = params.toString();
       latest.current = search;
-      router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+      // `null` state: Next copies its own into it and follows the URL (its own states are passed through untouched).
+      window.history.replaceState(null, "", search ? `${pathname}?${search}` : pathname);
     },
-    [router, pathname],
+    [pathname],
   );
 
   const setFilters = useCallback(

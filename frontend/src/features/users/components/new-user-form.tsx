@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useCreateUser } from "../api/users";
+import { isEmailAddress } from "../email";
 import { accountProblemKey, fieldErrorsOf } from "../errors";
 import type { Role } from "../types";
 
@@ -34,6 +35,7 @@ export function NewUserForm({ roles }: { roles: Role[] }) {
     setCreated(null);
     const missing: Partial<Record<Field, string>> = {};
     if (!email.trim()) missing.email = t("users.field.required");
+    else if (!isEmailAddress(email.trim())) missing.email = t("users.email.invalid");
     if (!password) missing.password = t("users.field.required");
     if (chosen.length === 0) missing.roles = t("users.roles.required");
     setLocalErrors(missing);

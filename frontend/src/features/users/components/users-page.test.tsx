@@ -129,6 +129,23 @@ describe("UsersPage", () => {
     await waitFor(() => expect(namesStale()).toBe(true));
   });
 
+  it("checks the email before sending, and says what is wrong with it", async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<UsersPage actor={admin} />);
+    const form = await screen.findByRole("form", { name: "New account" });
+    await user.type(within(form).getByLabelText("Email"), "nok@example");
+    await user.type(within(form).getByLabelText("Password"), "a-long-password");
+    await user.click(within(form).getByLabelText("agent"));
+    await user.click(within(form).getByRole("button", { name: "Create account" }));
+    expect(within(form).getByLabelText("Email")).toHaveAttribute("aria-invalid", "true");
+    expect(within(form).getByText("Enter a valid email address, like name@example.com.")).toBeInTheDocument();
+    expect(writes()).toHaveLength(0);
+
+    await user.type(within(form).getByLabelText("Email"), ".com");
+    await user.click(within(form).getByRole("button", { name: "Create account" }));
+    await waitFor(() => expect(writes()).toHaveLength(1));
+  });
+
   it("asks for the missing fields and a role before sending anything", async () => {
     const user = userEvent.setup();
     renderWithProviders(<UsersPage actor={admin} />);
