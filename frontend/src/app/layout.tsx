@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { THEME_BOOT_SCRIPT } from "@/lib/preferences";
 import { Providers } from "./providers";
+import "./thai-font.css";
 import "./globals.css";
 
 export const metadata: Metadata = {
