@@ -5,6 +5,7 @@ import { env } from "@/config/public-env";
 import { ageLevel, formatAge } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { recentChanges } from "../realtime/recent-changes";
+import { useIsUnseen } from "../realtime/unseen-orders";
 import { isTerminal } from "../status-machine";
 import { usePersonLabel, type People } from "../people";
 import type { OrderListItem } from "../types";
@@ -37,6 +38,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
   const level = isTerminal(order.status)
     ? "normal"
     : ageLevel(ageMs, env.NEXT_PUBLIC_AGE_WARN_MINUTES, env.NEXT_PUBLIC_AGE_ALERT_MINUTES);
+  const unseen = useIsUnseen(order.id);
   const highlight = recent === "created" ? "row-new" : recent === "updated" ? "row-flash" : "";
 
   return (
@@ -51,8 +53,13 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
         selected ? "bg-blue-50 ring-2 ring-inset ring-blue-500 dark:bg-blue-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"
       }`}
     >
-      <span role="gridcell" className="font-mono text-xs font-semibold">
+      <span role="gridcell" className="flex items-center gap-1 font-mono text-xs font-semibold">
         {order.number}
+        {unseen ? (
+          <span data-testid="unseen-mark" className="rounded bg-blue-600 px-1 font-sans text-[10px] font-semibold leading-4 text-white dark:bg-blue-400 dark:text-slate-950">
+            {t("orders.new")}
+          </span>
+        ) : null}
       </span>
       <span role="gridcell" className="truncate" title={order.customer_email}>
         {order.customer_name}

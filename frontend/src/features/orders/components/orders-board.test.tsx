@@ -227,3 +227,32 @@ describe("OrdersBoard words fit the person and the moment", () => {
     expect(sent).toHaveLength(0);
   });
 });
+
+describe("OrdersBoard holds the list still while a row is selected", () => {
+  it("new orders wait behind the pill (and count in the title) until 'show'", async () => {
+    const first = makeOrder({ created_at: "2026-11-26T10:00:00.000Z" });
+    const second = makeOrder({ created_at: "2026-11-26T09:00:00.000Z" });
+    backend.rows = [first, second];
+    document.title = "Live Order Monitor";
+    const { queryClient } = renderWithProviders(<OrdersBoard actor={dispatcher} />);
+    await screen.findByText(first.number);
+    const shownNumbers = () => screen.getAllByRole("row").flatMap((row) => (row.dataset.orderId ? [within(row).getAllByRole("gridcell")[0]!.textContent] : []));
+    const user = userEvent.setup();
+    await user.keyboard("j"); // a row selected: the user is working in the list
+
+    const arrival = makeOrder({ created_at: "2026-11-26T11:00:00.000Z" });
+    const { DEFAULT_FILTERS } = await import("../filters");
+    const { orderKeys } = await import("../keys");
+    const { listData } = await import("../test/fixtures");
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [arrival, first, second] }));
+
+    const pill = await screen.findByRole("button", { name: "1 new order — show" });
+    expect(shownNumbers()).toEqual([first.number, second.number]);
+    expect(document.title).toBe("(1) Live Order Monitor");
+
+    await user.click(pill);
+    await waitFor(() => expect(shownNumbers()).toEqual([arrival.number, first.number, second.number]));
+    expect(screen.queryByRole("button", { name: /new order/ })).toBeNull();
+    expect(document.title).toBe("Live Order Monitor");
+  });
+});

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { Button } from "@/components/ui/button";
 import { useI18n } from "@/lib/i18n/i18n-provider";
@@ -9,6 +9,7 @@ import type { MessageKey } from "@/lib/i18n/messages";
 import { isOffline } from "@/lib/online";
 import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
+import { nextAnchor, splitArrivals, titleWithCount, unseenCount, type Anchor } from "../arrivals";
 import { useOrderStats } from "../api/get-order-stats";
 import { useOrders } from "../api/get-orders";
 import { handleOrderMutationError } from "../api/mutation-errors";
@@ -16,6 +17,7 @@ import { useBoardShortcuts } from "../hooks/use-board-shortcuts";
 import { useOrderFilters } from "../hooks/use-order-filters";
 import { usePeople, usePersonLabel } from "../people";
 import { assignToMeStep } from "../permissions";
+import { useUnseenOrders } from "../realtime/unseen-orders";
 import { shortcutsFor } from "../shortcuts";
 import type { OrderListItem, OrderStatus } from "../types";
 import { FilterBar } from "./filter-bar";
@@ -42,7 +44,31 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   const label = usePersonLabel(people);
   const shortcuts = useMemo(() => shortcutsFor(actor), [actor]);
 
-  const rows = useMemo(() => orders.data?.pages.flatMap((page) => page.items) ?? [], [orders.data]);
+  const allRows = useMemo(() => orders.data?.pages.flatMap((page) => page.items) ?? [], [orders.data]);
+
+  // Away from the top (scrolled down, or a row selected) the list holds still: new orders wait
+  // behind the pill. The anchor belongs to one filter: another list starts again from its top.
+  const [scrolledAway, setScrolledAway] = useState(false);
+  const [scrollToTop, setScrollToTop] = useState(0);
+  const filtersKey = JSON.stringify(filters);
+  const [hold, setHold] = useState<{ key: string; anchor: Anchor | null }>({ key: filtersKey, anchor: null });
+  const holding = scrolledAway || selectedId !== null;
+  const anchor = nextAnchor(hold.key === filtersKey ? hold.anchor : null, holding, allRows);
+  if (hold.key !== filtersKey || hold.anchor !== anchor) setHold({ key: filtersKey, anchor });
+  const { shown: rows, held } = useMemo(() => splitArrivals(allRows, anchor), [allRows, anchor]);
+  const showHeld = () => {
+    setHold({ key: filtersKey, anchor: null });
+    setScrollToTop((n) => n + 1);
+  };
+
+  // The tab title counts what the user has not seen: held orders and those that came while hidden.
+  const arrivedUnseen = useUnseenOrders();
+  const listed = useMemo(() => new Set(allRows.map((row) => row.id)), [allRows]);
+  const unseen = unseenCount(held, arrivedUnseen, listed);
+  useEffect(() => {
+    document.title = titleWithCount(document.title, unseen);
+  }, [unseen]);
+  useEffect(() => () => void (document.title = titleWithCount(document.title, 0)), []);
   const selectedIndex = selectedId ? rows.findIndex((row) => row.id === selectedId) : -1;
   const selectedTab: OrderStatus | null = filters.statuses.length === 1 ? (filters.statuses[0] ?? null) : null;
 
@@ -119,7 +145,17 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
       ) : orders.isPending ? (
         <p className="text-sm text-slate-500">{t("common.loading")}</p>
       ) : (
-        <OrdersList
+        <div className="relative flex min-h-0 flex-1 flex-col">
+          {held.length > 0 ? (
+            <button
+              type="button"
+              onClick={showHeld}
+              className="absolute left-1/2 top-10 z-10 -translate-x-1/2 rounded-full bg-blue-600 px-4 py-1.5 text-sm font-medium text-white shadow-lg hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:bg-blue-500 dark:text-slate-950"
+            >
+              {held.length === 1 ? t("arrivals.pillOne") : t("arrivals.pill", { count: held.length })}
+            </button>
+          ) : null}
+          <OrdersList
           orders={rows}
           hasNextPage={orders.hasNextPage}
           isFetchingNextPage={orders.isFetchingNextPage}
@@ -127,7 +163,10 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           selectedIndex={selectedIndex}
           people={people}
           onOpen={onOpen}
+          onScrolledAway={setScrolledAway}
+          scrollToTop={scrollToTop}
         />
+        </div>
       )}
       {helpOpen ? <ShortcutHelp shortcuts={shortcuts} onClose={() => setHelpOpen(false)} /> : null}
       {takeOver && takeOver.assignee_id !== null ? (

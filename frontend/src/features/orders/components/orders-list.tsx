@@ -2,9 +2,11 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
+import { useDocumentVisible } from "@/lib/use-document-visible";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useNow } from "@/lib/use-now";
 import type { People } from "../people";
+import { markSeen, unseenOrders } from "../realtime/unseen-orders";
 import type { OrderListItem } from "../types";
 import { GRID_COLUMNS, OrderRow, ROW_HEIGHT } from "./order-row";
 
@@ -16,12 +18,23 @@ interface Props {
   selectedIndex: number;
   people: People;
   onOpen(id: string, index: number): void;
+  /** Told when the list leaves its top or comes back to it. */
+  onScrolledAway(away: boolean): void;
+  /** Changing it scrolls back to the top. */
+  scrollToTop: number;
 }
 
+/** How far down counts as "away from the top" (less than a row: a nudge is not leaving). */
+const AWAY_PX = 8;
+/** A "new" row counts as seen once it has been on screen this long in a visible tab. */
+const SEEN_AFTER_MS = 2_000;
+
 /** Only the visible rows are in the DOM, so ten thousand loaded orders scroll smoothly. */
-export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen }: Props) {
+export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen, onScrolledAway, scrollToTop }: Props) {
   const { t } = useI18n();
-  const now = useNow(15_000);
+  // Ages under a minute count seconds: tick every second (only the visible rows re-render).
+  const now = useNow(1_000);
+  const visible = useDocumentVisible();
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = orders.length + 1; // the last row says "loading more" or "end of list"
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns functions on purpose
@@ -43,6 +56,30 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
   }, [selectedIndex, virtualizer]);
 
+  useEffect(() => {
+    if (scrollToTop > 0) virtualizer.scrollToOffset(0);
+  }, [scrollToTop, virtualizer]);
+
+  const away = useRef(false);
+  const onScroll = () => {
+    const isAway = (scrollRef.current?.scrollTop ?? 0) > AWAY_PX;
+    if (isAway === away.current) return;
+    away.current = isAway;
+    onScrolledAway(isAway);
+  };
+
+  // Rows on screen (not the overscan) in a visible tab are seen after a moment.
+  const range = virtualizer.range;
+  const onScreen = range ? orders.slice(range.startIndex, range.endIndex + 1).map((order) => order.id).join(" ") : "";
+  useEffect(() => {
+    if (!visible || !onScreen) return;
+    const ids = onScreen.split(" ");
+    const pending = ids.filter((id) => unseenOrders.get().has(id));
+    if (pending.length === 0) return;
+    const timer = window.setTimeout(() => markSeen(pending), SEEN_AFTER_MS);
+    return () => window.clearTimeout(timer);
+  }, [visible, onScreen]);
+
   return (
     <div role="grid" aria-rowcount={hasNextPage ? -1 : orders.length + 1} aria-label={t("orders.title")} className="flex min-h-0 flex-1 flex-col rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
       <div role="row" aria-rowindex={1} className={`${GRID_COLUMNS} border-b border-slate-200 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:border-slate-700 dark:text-slate-400`}>
@@ -55,7 +92,7 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
         <span role="columnheader">{t("orders.col.assignee")}</span>
         <span role="columnheader" className="text-right">{t("orders.col.age")}</span>
       </div>
-      <div ref={scrollRef} className="min-h-0 flex-1 overflow-auto" data-testid="orders-scroll">
+      <div ref={scrollRef} onScroll={onScroll} className="min-h-0 flex-1 overflow-auto" data-testid="orders-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {items.map((item) => {
             const style = { position: "absolute", top: 0, left: 0, width: "100%", height: item.size, transform: `translateY(${item.start}px)` } as const;

@@ -10,12 +10,13 @@ import { API_ORIGIN } from "@/config/public-env";
 import { api } from "@/lib/api";
 import { isSessionRefused } from "@/lib/api-client";
 import { ANONYMOUS_VIEWER } from "../filters";
-import { connectionStore } from "../realtime/connection-store";
+import { connectionStore, type ConnectionState } from "../realtime/connection-store";
 import { clearDepartures, markDeparted, markPresent } from "../realtime/departures";
-import { notifyNewUnassignedOrder, watchVisibility } from "../realtime/new-order-alerts";
+import { notifyNewUnassignedOrder } from "../realtime/new-order-alerts";
 import { connectOrderEvents } from "../realtime/order-events-connection";
 import { orderSyncFor } from "../realtime/order-sync";
 import { markRecent } from "../realtime/recent-changes";
+import { clearUnseen, noteArrival } from "../realtime/unseen-orders";
 import { orderViewerOf, seesWholeStream } from "../permissions";
 import type { Actor } from "@/lib/permissions";
 
@@ -35,6 +36,9 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
     const actor: Actor = { id: userId, permissions: grants.split(" ") };
     const sync = orderSyncFor(queryClient);
     sync.viewer = orderViewerOf(actor);
+    // What the connection last said: shown again when the browser is back online (the socket
+    // may have stayed up through a short blip, and then says nothing new).
+    let lastState: ConnectionState = "connecting";
     const connection = connectOrderEvents({
       url: API_ORIGIN,
       queryClient,
@@ -44,7 +48,10 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
       refreshToken: () => api.refresh(),
       isSessionRefused,
       onUnauthorized,
-      onStateChange: (state) => connectionStore.set(navigator.onLine === false ? "offline" : state),
+      onStateChange: (state) => {
+        lastState = state;
+        connectionStore.set(navigator.onLine === false ? "offline" : state);
+      },
       onApplied: (type, order) => {
         if (type === "order.deleted" || type === "order.left") {
           markDeparted(order.id, type === "order.deleted" ? "deleted" : "left");
@@ -52,15 +59,17 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
         }
         markPresent(order.id);
         markRecent(order.id, type === "order.created" ? "created" : "updated");
+        if (type === "order.created") noteArrival(order.id);
         if (type === "order.created" && order.assignee_id === null) notifyNewUnassignedOrder();
       },
     });
     const onOffline = () => connectionStore.set("offline");
+    const onOnline = () => connectionStore.set(lastState);
     window.addEventListener("offline", onOffline);
-    const stopVisibility = watchVisibility();
+    window.addEventListener("online", onOnline);
     return () => {
       window.removeEventListener("offline", onOffline);
-      stopVisibility();
+      window.removeEventListener("online", onOnline);
       connection.close();
       connectionStore.set("connecting");
       // Signed out or another user: the next stream starts from scratch (and refetches).
@@ -68,6 +77,7 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
       sync.ledger.clear();
       sync.viewer = ANONYMOUS_VIEWER;
       clearDepartures();
+      clearUnseen();
     };
   }, [queryClient, userId, grants, onUnauthorized]);
 }

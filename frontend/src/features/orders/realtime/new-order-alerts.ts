@@ -1,18 +1,10 @@
 /**
- * Optional attention signals for new unassigned orders: a count in the tab title while the tab
- * is hidden, and a short tone made with Web Audio (no sound file to fetch).
+ * Optional sound for new unassigned orders: a short tone made with Web Audio (no sound file to
+ * fetch). The tab title's unseen count is the board's (see `arrivals.ts`).
  */
 import { preferencesStore } from "@/lib/preferences";
 
-let unseen = 0;
-let baseTitle: string | null = null;
 let audio: AudioContext | null = null;
-
-function renderTitle() {
-  if (typeof document === "undefined") return;
-  if (baseTitle === null) baseTitle = document.title.replace(/^\(\d+\)\s*/, "");
-  document.title = unseen > 0 ? `(${unseen}) ${baseTitle}` : baseTitle;
-}
 
 function beep() {
   try {
@@ -34,21 +26,5 @@ function beep() {
 
 export function notifyNewUnassignedOrder(): void {
   if (typeof document === "undefined") return;
-  if (document.visibilityState === "hidden") {
-    unseen += 1;
-    renderTitle();
-  }
   if (preferencesStore.get().sound) beep();
-}
-
-/** Resets the title count when the tab becomes visible; returns the cleanup. */
-export function watchVisibility(): () => void {
-  const onVisible = () => {
-    if (document.visibilityState === "visible" && unseen > 0) {
-      unseen = 0;
-      renderTitle();
-    }
-  };
-  document.addEventListener("visibilitychange", onVisible);
-  return () => document.removeEventListener("visibilitychange", onVisible);
 }
