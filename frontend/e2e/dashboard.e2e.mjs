@@ -472,4 +472,137 @@ describe("dashboard against the real stack", () => {
       assert.equal(new URL(page.url()).pathname, "/orders", "the session did not survive a reload after the re-seeding");
       await row(page, order).waitFor();
     }));
+
+  test("'a' on an order a colleague holds names them and asks; leaving it changes nothing, an unassigned order stays one key", { timeout: TEST_TIMEOUT }, () =>
+    withPages("take-over", 1, async (page) => {
+      const held = await assignOrder(gatewayApi, tokens.dispatcher, await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Held By Bea")), users.agent2.id);
+      const free = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Nobody Holds"));
+      await openBoard(page, users.dispatcher.email);
+      const selectRow = async (order) => {
+        await row(page, order).click(); // selects it (and opens the drawer)
+        await page.getByRole("dialog").waitFor();
+        await page.keyboard.press("Escape"); // the drawer closes, the row stays selected
+        await page.getByRole("dialog").waitFor({ state: "detached" });
+      };
+
+      await selectRow(held);
+      await page.keyboard.press("a");
+      const ask = page.getByRole("alertdialog", { name: `Take over ${held.number}?` });
+      await ask.getByText(`${held.number} is assigned to ${users.agent2.display_name}.`, { exact: false }).waitFor();
+      await ask.getByRole("button", { name: `Leave it with ${users.agent2.display_name}` }).click();
+      await ask.waitFor({ state: "detached" });
+      await page.waitForTimeout(500);
+      assert.equal(await cell(page, held, 6).innerText(), users.agent2.display_name);
+
+      await page.keyboard.press("a");
+      await ask.getByRole("button", { name: "Take it over" }).click();
+      await page.waitForFunction(
+        ({ id, name }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(7)`)?.textContent === name,
+        { id: held.id, name: users.dispatcher.display_name },
+      );
+
+      await selectRow(free);
+      await page.keyboard.press("a");
+      await page.waitForFunction(
+        ({ id, name }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(7)`)?.textContent === name,
+        { id: free.id, name: users.dispatcher.display_name },
+      );
+      assert.equal(await page.getByRole("alertdialog").count(), 0, "an unassigned order asked before assigning");
+    }));
+
+  test("scrolled down, arriving orders do not move the rows: a pill counts them (and the tab title), 'show' brings them", { timeout: 90_000 }, () =>
+    withPages("hold-still", 1, async (page) => {
+      for (let i = 0; i < 30; i++) await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Filler"));
+      await openBoard(page, users.dispatcher.email);
+      const scroller = page.getByTestId("orders-scroll");
+      await scroller.evaluate((el) => el.scrollTo(0, 10 * 44));
+      await page.waitForTimeout(300);
+      // The first row fully in view, and where it is.
+      const anchorId = await scroller.evaluate((el) => {
+        const top = el.getBoundingClientRect().top;
+        const rows = [...el.querySelectorAll('[role="row"][data-order-id]')];
+        return rows.find((r) => r.getBoundingClientRect().top >= top)?.getAttribute("data-order-id");
+      });
+      const y = async () => (await page.locator(`[role="row"][data-order-id="${anchorId}"]`).boundingBox())?.y;
+      const before = await y();
+
+      const arrivals = [];
+      for (const label of ["Arrival One", "Arrival Two", "Arrival Three"]) arrivals.push(await createOrder(gatewayApi, tokens.storefront, uniqueCustomer(label)));
+      await page.getByRole("button", { name: "3 new orders — show" }).waitFor({ timeout: 3_000 });
+      assert.equal(await y(), before, "the rows moved when orders arrived");
+      assert.match(await page.title(), /^\(3\) /);
+      for (const order of arrivals) assert.equal(await row(page, order).count(), 0);
+      await screenshot(page, "board-new-orders-pill");
+
+      await page.getByRole("button", { name: "3 new orders — show" }).click();
+      for (const order of arrivals) await row(page, order).waitFor();
+      assert.equal(await scroller.evaluate((el) => el.scrollTop), 0);
+      await page.waitForFunction(() => !/^\(\d+\)/.test(document.title));
+    }));
+
+  test("offline: opening an order keeps the app and says it is offline, actions and page changes are refused; back online the board never blanks", { timeout: TEST_TIMEOUT }, () =>
+    withPages("offline", 1, async (page) => {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Offline Click"));
+      await openBoard(page, users.dispatcher.email);
+      await row(page, order).waitFor();
+      await page.evaluate(() => {
+        window.__e2eSamePage = true;
+      });
+      await page.context().setOffline(true);
+      await page.locator('[role="status"][data-state="offline"]').waitFor();
+
+      await row(page, order).click();
+      const drawer = page.getByRole("dialog");
+      await drawer.getByText("You are offline. This order opens when the connection is back.").waitFor();
+      await drawer.getByRole("heading", { name: `Order ${order.number}` }).waitFor();
+      assert.equal(new URL(page.url()).searchParams.get("order"), order.id);
+      await page.keyboard.press("Escape");
+
+      // "assign to me" on the (selected) unassigned order: refused on the spot, nothing queued.
+      await page.keyboard.press("a");
+      await page.getByText("You are offline: nothing was changed. Try again when the connection is back.").waitFor();
+      await page.getByRole("link", { name: "Users" }).click();
+      await page.getByRole("alert").filter({ hasText: "You are offline: this page opens when the connection is back." }).waitFor();
+      assert.equal(new URL(page.url()).pathname, "/orders");
+      assert.equal(await page.evaluate(() => window.__e2eSamePage), true, "the page was replaced");
+
+      // Back online: the grid and the counts stay on screen while the board catches up.
+      await page.evaluate(() => {
+        window.__e2eBlanked = [];
+        const check = () => {
+          if (!document.querySelector('[role="grid"]')) window.__e2eBlanked.push("grid gone");
+          if (document.querySelector('[role="tablist"]')?.textContent?.includes("–")) window.__e2eBlanked.push("counts gone");
+        };
+        window.__e2eObserver = new MutationObserver(check);
+        window.__e2eObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await page.context().setOffline(false);
+      await page.locator('[role="status"][data-state="live"]').waitFor({ timeout: 20_000 });
+      await row(page, order).click();
+      await drawer.getByRole("button", { name: "Confirm" }).waitFor();
+      assert.deepEqual(await page.evaluate(() => window.__e2eBlanked), []);
+      const sent = await (await fetch(`${gatewayApi}/orders/${order.id}`, { headers: { authorization: `Bearer ${tokens.dispatcher}` } })).json();
+      assert.equal(sent.assignee_id, null, "an action refused offline was sent later");
+    }));
+
+  test("a Thai name renders with the bundled Thai font (no Thai system font here)", { timeout: TEST_TIMEOUT }, () =>
+    withPages("thai-font", 1, async (page) => {
+      const name = "สมชาย ใจดี";
+      const order = await createOrder(gatewayApi, tokens.storefront, name, { customer: { name, email: `somchai.${Date.now()}@shop.test` } });
+      await openBoard(page, users.dispatcher.email);
+      await row(page, order).waitFor();
+      await page.evaluate(() => document.fonts.ready);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("DOM.enable");
+      await cdp.send("CSS.enable");
+      const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+      const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector: `[data-order-id="${order.id}"] [role="gridcell"]:nth-child(2)` });
+      const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+      const thai = fonts.find((font) => font.familyName === "Noto Sans Thai");
+      assert.ok(thai?.isCustomFont, `the Thai glyphs came from ${JSON.stringify(fonts)}`);
+      assert.equal(thai.glyphCount, [...name.replace(/\s/g, "")].length, `not every Thai glyph: ${JSON.stringify(fonts)}`);
+      // Served by the dashboard itself: no request left for another origin.
+      const foreign = await page.evaluate((origins) => performance.getEntriesByType("resource").map((e) => e.name).filter((url) => !origins.some((o) => url.startsWith(o))), [stack.webUrl, stack.gatewayUrl]);
+      assert.deepEqual(foreign, []);
+    }));
 });
