@@ -27,6 +27,7 @@ pub struct Stream {
     pub channel: String,
     pub seq_key: String,
     pub history_key: String,
+    pub ids_key: String,
 }
 
 impl Stream {
@@ -36,6 +37,7 @@ impl Stream {
             channel: lom_contracts::keys::EVENTS_CHANNEL.to_owned(),
             seq_key: lom_contracts::keys::EVENTS_SEQ_KEY.to_owned(),
             history_key: lom_contracts::keys::EVENTS_HISTORY_KEY.to_owned(),
+            ids_key: lom_contracts::keys::EVENTS_IDS_KEY.to_owned(),
         }
     }
 
@@ -45,6 +47,7 @@ impl Stream {
             channel: channel.to_owned(),
             seq_key: format!("{channel}:seq"),
             history_key: format!("{channel}:history"),
+            ids_key: format!("{channel}:ids"),
         }
     }
 }
@@ -98,7 +101,8 @@ impl Publisher {
     }
 
     async fn try_publish(&self, index: u64, stamp_ns: u64) -> anyhow::Result<u64> {
-        let json = serde_json::to_string(&event(index, stamp_ns))?;
+        let event = event(index, stamp_ns);
+        let json = serde_json::to_string(&event)?;
         let tail = json
             .strip_prefix(UNSEQUENCED_PREFIX)
             .context("the envelope does not start with seq")?;
@@ -107,9 +111,11 @@ impl Publisher {
             .script
             .key(&self.stream.seq_key)
             .key(&self.stream.history_key)
+            .key(&self.stream.ids_key)
             .arg(tail)
             .arg(HISTORY_CAP)
             .arg(&self.stream.channel)
+            .arg(event.event_id.to_string())
             .invoke_async(&mut connection)
             .await?;
         Ok(seq)

@@ -107,6 +107,7 @@ impl Stack {
                 channel: format!("{prefix}:orders.events"),
                 seq_key: format!("{prefix}:seq"),
                 history_key: format!("{prefix}:history"),
+                ids_key: format!("{prefix}:ids"),
                 history_cap: options.history_cap,
             }
         };

@@ -38,6 +38,7 @@ pub struct EventSettings {
     pub channel: String,
     pub seq_key: String,
     pub history_key: String,
+    pub ids_key: String,
     pub history_cap: usize,
 }
 
@@ -47,6 +48,7 @@ impl Default for EventSettings {
             channel: keys::EVENTS_CHANNEL.to_owned(),
             seq_key: keys::EVENTS_SEQ_KEY.to_owned(),
             history_key: keys::EVENTS_HISTORY_KEY.to_owned(),
+            ids_key: keys::EVENTS_IDS_KEY.to_owned(),
             history_cap: keys::DEFAULT_HISTORY_CAP,
         }
     }

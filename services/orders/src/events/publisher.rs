@@ -1,7 +1,7 @@
 //! Publishes each event by the one atomic Redis step of `lom_contracts::keys::PUBLISH_SCRIPT`:
-//! take the next `seq` (INCR), add the event to the bounded history (sorted set scored by
-//! `seq`, trimmed to the newest N) and PUBLISH it. The event JSON is built in Rust; the script
-//! only prepends `{"seq":N,` to it.
+//! unless its `event_id` was published already, take the next `seq` (INCR), add the event to the
+//! bounded history (sorted set scored by `seq`, trimmed to the newest N) and PUBLISH it. The
+//! event JSON is built in Rust; the script only prepends `{"seq":N,` to it.
 
 use std::time::Duration;
 
@@ -58,8 +58,9 @@ impl Publisher {
     }
 
     /// Publishes `events` in order, one atomic step each, in one round trip; returns the
-    /// `seq` each got. On error some may have been published: the caller retries them all
-    /// (at least once), and readers drop duplicates by `event_id`/`version`.
+    /// `seq` each got. On error some may have been published: the caller retries them all, and
+    /// the script gives an event published before its first `seq` back without publishing it
+    /// again.
     pub async fn publish(&self, events: &[&OrderEvent]) -> Result<Vec<i64>, PublishError> {
         let mut pipe = redis::pipe();
         pipe.load_script(&self.script).ignore();
@@ -70,9 +71,11 @@ impl Publisher {
                 self.script
                     .key(&self.settings.seq_key)
                     .key(&self.settings.history_key)
+                    .key(&self.settings.ids_key)
                     .arg(tail)
                     .arg(cap)
-                    .arg(&self.settings.channel),
+                    .arg(&self.settings.channel)
+                    .arg(event.event_id.to_string()),
             );
         }
         let mut connection = self.connection.clone();

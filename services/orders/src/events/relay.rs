@@ -2,7 +2,8 @@
 //! (sent by each change at commit), it takes the relay lock, publishes unpublished rows in id
 //! order and stamps them in the same transaction. If Redis or PostgreSQL fails it backs off
 //! and retries, so nothing committed is ever dropped; a crash after publishing and before
-//! stamping republishes (at least once). `orders_event_relay_duration_seconds` times each
+//! stamping publishes again, which the publish script turns into a no-op (same `event_id`, same
+//! `seq`), so each event reaches Redis once. `orders_event_relay_duration_seconds` times each
 //! event from its change (`occurred_at`, just before the commit) to its publication.
 
 use std::{convert::Infallible, time::Duration};

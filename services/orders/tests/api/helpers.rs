@@ -128,6 +128,24 @@ async fn create_database(prefix: &str) -> String {
     db_name
 }
 
+/// A free TCP port on the loopback interface (for a server that must keep its port across
+/// restarts).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// Drops its test database when dropped (for a database no [`TestApp`] owns).
+pub struct DropDatabase(pub String);
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        drop_database_blocking(self.0.clone());
+    }
+}
+
 /// Drops a test database from a thread of its own (usable in `Drop`).
 fn drop_database_blocking(db_name: String) {
     let cleanup = std::thread::spawn(move || {
@@ -172,6 +190,7 @@ pub async fn test_config(users: &Users) -> TestConfig {
         channel: format!("{prefix}:orders.events"),
         seq_key: format!("{prefix}:seq"),
         history_key: format!("{prefix}:history"),
+        ids_key: format!("{prefix}:ids"),
         history_cap: 10_000,
     };
     TestConfig { settings, db_name }
@@ -256,6 +275,7 @@ impl Drop for TestApp {
                     let _: Result<(), _> = redis::cmd("DEL")
                         .arg(&events.seq_key)
                         .arg(&events.history_key)
+                        .arg(&events.ids_key)
                         .query_async(&mut conn)
                         .await;
                 }
