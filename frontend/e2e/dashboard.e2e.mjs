@@ -268,6 +268,8 @@ describe("dashboard against the real stack", () => {
       await assignOrder(gatewayApi, tokens.dispatcher, laterAssigned, users.agent2.id);
       await row(page, later).waitFor({ state: "detached", timeout: 2_000 });
       await row(page, mine).waitFor();
+      // …and the agent is told (the event does not say to whom).
+      await page.getByRole("status").filter({ hasText: `${later.number} is no longer yours: it was reassigned to someone else.` }).waitFor();
       assert.equal(listFetches.count, 0, "the board refetched instead of applying order.left");
 
       // The drawer's timeline names the dispatcher who assigned it (GET /users/names), not an id tail.
@@ -564,6 +566,14 @@ describe("dashboard against the real stack", () => {
       await page.getByRole("link", { name: "Users" }).click();
       await page.getByRole("alert").filter({ hasText: "You are offline: this page opens when the connection is back." }).waitFor();
       assert.equal(new URL(page.url()).pathname, "/orders");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("alert").filter({ hasText: "You are offline: the session cannot be ended from here now." }).waitFor();
+      assert.equal(new URL(page.url()).pathname, "/orders");
+      // A list never read before (another tab) waits for the connection, and says so.
+      await page.getByRole("tab", { name: /^Shipped/ }).click();
+      await page.getByText("You are offline. These orders load when the connection is back.").waitFor();
+      await page.getByRole("tab", { name: /^All/ }).click();
+      await row(page, order).waitFor();
       assert.equal(await page.evaluate(() => window.__e2eSamePage), true, "the page was replaced");
 
       // Back online: the grid and the counts stay on screen while the board catches up.

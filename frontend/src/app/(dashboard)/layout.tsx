@@ -59,7 +59,7 @@ function Shell({ children }: { children: ReactNode }) {
           <span className="text-sm text-slate-600 dark:text-slate-300" title={user.email}>
             {user.display_name}
           </span>
-          <Button variant="ghost" onClick={() => void signOut()}>
+          <Button variant="ghost" onClick={() => refuseWhenOffline("offline.signOut") || void signOut()}>
             {t("nav.signOut")}
           </Button>
         </div>

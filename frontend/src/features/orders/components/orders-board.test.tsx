@@ -1,9 +1,10 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { userKeys } from "@/features/users/keys";
 import type { UserName } from "@/features/users/types";
 import { renderWithProviders } from "@/test/render";
+import { clearDepartures } from "../realtime/departures";
 import { makeDetail, makeName, makeOrder, makeStaff } from "../test/fixtures";
 import type { OrderDetail, OrderListItem } from "../types";
 import { OrdersBoard } from "./orders-board";
@@ -93,7 +94,10 @@ beforeEach(() => {
   );
 });
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  act(() => clearDepartures());
+});
 
 const userRequests = () => requests.filter((path) => path.startsWith("/users"));
 /** The grid cells of one row: number, customer, items, total, status, priority, assignee, age. */
@@ -189,11 +193,28 @@ describe("OrdersBoard words fit the person and the moment", () => {
   it("an agent's order reassigned away (order.left) says it went to someone else", async () => {
     const { markDeparted } = await import("../realtime/departures");
     const left = makeOrder({ assignee_id: AGENT });
-    markDeparted(left.id, "left");
+    markDeparted(left, "left");
     currentSearch = `order=${left.id}`;
     renderWithProviders(<OrdersBoard actor={agent} />);
     const drawer = await screen.findByRole("dialog");
     await within(drawer).findByText("This order was reassigned to someone else and is no longer visible to you.");
+  });
+
+  it("an agent is told when an open order of theirs was reassigned away, not when a finished one leaves", async () => {
+    const { markDeparted } = await import("../realtime/departures");
+    const open = makeOrder({ status: "PROCESSING", assignee_id: AGENT });
+    const done = makeOrder({ status: "DELIVERED", assignee_id: AGENT });
+    backend.rows = [open, done];
+    renderWithProviders(<OrdersBoard actor={agent} />);
+    await screen.findByText(open.number);
+    act(() => {
+      markDeparted(open, "left");
+      markDeparted(done, "left");
+    });
+    const notice = await screen.findByText(`${open.number} is no longer yours: it was reassigned to someone else.`);
+    expect(screen.queryByText(new RegExp(`${done.number} is no longer yours`))).toBeNull();
+    await userEvent.setup().click(within(notice).getByRole("button", { name: "Close" }));
+    expect(screen.queryByText(/is no longer yours/)).toBeNull();
   });
 
   it("the hint line and the ? help offer 'assign to me' to a dispatcher, not to a viewer", async () => {

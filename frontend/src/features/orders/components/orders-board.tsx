@@ -17,6 +17,7 @@ import { useBoardShortcuts } from "../hooks/use-board-shortcuts";
 import { useOrderFilters } from "../hooks/use-order-filters";
 import { usePeople, usePersonLabel } from "../people";
 import { assignToMeStep } from "../permissions";
+import { dismissLeftNotice, useLeftNotices } from "../realtime/departures";
 import { useUnseenOrders } from "../realtime/unseen-orders";
 import { shortcutsFor } from "../shortcuts";
 import type { OrderListItem, OrderStatus } from "../types";
@@ -63,6 +64,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
 
   // The tab title counts what the user has not seen: held orders and those that came while hidden.
   const arrivedUnseen = useUnseenOrders();
+  const leftNotices = useLeftNotices();
   const listed = useMemo(() => new Set(allRows.map((row) => row.id)), [allRows]);
   const unseen = unseenCount(held, arrivedUnseen, listed);
   useEffect(() => {
@@ -136,6 +138,18 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
       </div>
       <StatusTabs selected={selectedTab} stats={stats.data} onSelect={(status) => setFilters({ statuses: status ? [status] : [] })} />
       <FilterBar filters={filters} actor={actor} onChange={setFilters} searchRef={searchRef} people={people} />
+      {leftNotices.length > 0 ? (
+        <ul role="status" className="space-y-1">
+          {leftNotices.map((notice) => (
+            <li key={notice.id} className="flex items-center justify-between gap-3 rounded-md border border-sky-300 bg-sky-50 px-3 py-1.5 text-sm text-sky-900 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200">
+              {t("orders.leftYou", { number: notice.number })}
+              <button type="button" className="text-xs underline" onClick={() => dismissLeftNotice(notice.id)}>
+                {t("common.close")}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {assignProblem ? <ErrorMessage error={assign.error} fallback={t(assignProblem)} /> : null}
       {orders.isError && !orders.data ? (
         <div className="space-y-2">
@@ -143,9 +157,11 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           <Button onClick={() => void orders.refetch()}>{t("common.retry")}</Button>
         </div>
       ) : orders.isPending ? (
-        <p className="text-sm text-slate-500">{t("common.loading")}</p>
+        // Offline, a list never read (another filter) waits for the connection: say so.
+        <p role="status" className="text-sm text-slate-500">{orders.fetchStatus === "paused" ? t("orders.offline") : t("common.loading")}</p>
       ) : (
         <div className="relative flex min-h-0 flex-1 flex-col">
+          <div aria-live="polite" className="contents">
           {held.length > 0 ? (
             <button
               type="button"
@@ -155,6 +171,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
               {held.length === 1 ? t("arrivals.pillOne") : t("arrivals.pill", { count: held.length })}
             </button>
           ) : null}
+          </div>
           <OrdersList
           orders={rows}
           hasNextPage={orders.hasNextPage}

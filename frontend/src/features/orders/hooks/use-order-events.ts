@@ -54,7 +54,7 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
       },
       onApplied: (type, order) => {
         if (type === "order.deleted" || type === "order.left") {
-          markDeparted(order.id, type === "order.deleted" ? "deleted" : "left");
+          markDeparted(order, type === "order.deleted" ? "deleted" : "left");
           return;
         }
         markPresent(order.id);
