@@ -7,12 +7,12 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help dev run backing-services test-prereqs test-compose test-compose-short scale-demo k8s-deps check-k8s test test-rust lint-rust realtime-deps contract-deps postman-deps postman test-frontend test-e2e frontend-deps check-compose fmt bench bench-smoke
+.PHONY: help dev run backing-services test-prereqs test-compose test-compose-short scale-demo k8s-deps check-k8s test test-rust lint-rust realtime-deps contract-deps postman-deps postman openapi check-openapi test-frontend test-e2e frontend-deps check-compose fmt bench bench-smoke
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-test: test-prereqs check-compose check-k8s lint-rust test-rust bench-smoke test-frontend test-e2e test-compose-short scale-demo ## Every test; starts (or reuses) PostgreSQL and Redis itself
+test: test-prereqs check-compose check-k8s lint-rust check-openapi test-rust bench-smoke test-frontend test-e2e test-compose-short scale-demo ## Every test; starts (or reuses) PostgreSQL and Redis itself
 
 backing-services: ## Start (or reuse) PostgreSQL and Redis where the tests expect them
 	@scripts/ensure-backing-services.sh
@@ -47,9 +47,14 @@ postman-deps: ## The Postman collection's generator and newman, for its tests (s
 	@cd tools/postman && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 		npm ci --no-audit --no-fund; else echo "tools/postman/node_modules is current"; fi
 
-postman: postman-deps ## Regenerate docs/postman/ from the gateway's OpenAPI document
-	mkdir -p target && cargo run --quiet --locked -p gateway -- openapi > target/openapi.json
-	cd tools/postman && node generate.mjs ../../target/openapi.json ../../docs/postman/live-order-monitor.postman_collection.json
+openapi: ## Regenerate docs/openapi/{users,orders,gateway}.json from the handlers (scripts/openapi.sh)
+	@scripts/openapi.sh
+
+check-openapi: ## Fail when a committed OpenAPI document in docs/openapi/ is stale (part of make test)
+	@scripts/openapi.sh --check
+
+postman: postman-deps ## Regenerate docs/postman/ from docs/openapi/gateway.json (run make openapi first)
+	cd tools/postman && node generate.mjs ../../docs/openapi/gateway.json ../../docs/postman/live-order-monitor.postman_collection.json
 
 fmt: ## Format the Rust code
 	cargo fmt --all

@@ -1,7 +1,5 @@
 //! gateway binary: reads settings and serves until SIGTERM/SIGINT; `gateway openapi` prints
-//! the public OpenAPI document instead (for the Postman collection and other tools).
-
-use std::io::Write;
+//! the public OpenAPI document instead (committed as `docs/openapi/gateway.json`).
 
 use clap::{Parser, Subcommand};
 use gateway::{configuration::Settings, openapi, startup::Application};
@@ -30,8 +28,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     if let Some(Command::Openapi) = Cli::parse().command {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", openapi::document().to_pretty_json()?)?;
+        lom_platform::openapi::print(&openapi::document()?)?;
         return Ok(());
     }
     lom_platform::telemetry::init("gateway")?;

@@ -86,9 +86,10 @@ impl Application {
             login_limiter: Arc::new(LoginLimiter::new(settings.login_rate)),
             revoked,
         };
+        let document = openapi::document().context("the committed OpenAPI documents")?;
         let app = Router::new()
             .merge(routes::api(state))
-            .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi::document()))
+            .merge(SwaggerUi::new("/docs").url("/openapi.json", document))
             .merge(ops::router(
                 GatewayReadiness { history },
                 settings.metrics_token.clone(),

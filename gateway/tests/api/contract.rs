@@ -94,7 +94,10 @@ async fn the_committed_postman_collection_is_generated_from_the_current_document
     let spec = std::env::temp_dir().join(format!("lom-openapi-{}.json", uuid::Uuid::new_v4()));
     std::fs::write(
         &spec,
-        gateway::openapi::document().to_pretty_json().unwrap(),
+        gateway::openapi::document()
+            .unwrap()
+            .to_pretty_json()
+            .unwrap(),
     )
     .unwrap();
     let output = Command::new("node")

@@ -9,6 +9,7 @@ pub mod http_stack;
 pub mod integer;
 pub mod json;
 pub mod metrics;
+pub mod openapi;
 pub mod ops;
 pub mod problem;
 pub mod schema;

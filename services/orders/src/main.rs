@@ -1,9 +1,10 @@
 //! The orders-service binary: `serve` (default) runs the API and the outbox relay;
-//! `migrate` applies pending migrations and exits.
+//! `migrate` applies pending migrations and exits; `openapi` prints the OpenAPI document.
 
 use clap::{Parser, Subcommand};
 use orders_service::{
     configuration::Settings,
+    openapi,
     startup::{self, Application},
 };
 
@@ -25,25 +26,31 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Print the OpenAPI document (JSON) and exit; needs no settings.
+    Openapi,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    lom_platform::telemetry::init("orders-service")?;
-    let settings = Settings::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            Application::build(settings)
+            Application::build(settings()?)
                 .await?
                 .run_until_stopped()
                 .await?;
         }
         Command::Migrate => {
-            let pool = startup::pool(&settings)?;
+            let pool = startup::pool(&settings()?)?;
             startup::migrate(&pool).await?;
             tracing::info!("migrations applied");
         }
+        Command::Openapi => lom_platform::openapi::print(&openapi::document())?,
     }
     Ok(())
+}
+
+/// Starts logging and reads the settings from the environment.
+fn settings() -> anyhow::Result<Settings> {
+    lom_platform::telemetry::init("orders-service")?;
+    Ok(Settings::from_env()?)
 }

@@ -14,8 +14,8 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     configuration::Settings,
     events::{Publisher, Relay},
+    openapi,
     retention::{self, Retention},
-    routes,
     state::{AppState, Dependencies},
     users::UsersClient,
 };
@@ -103,10 +103,10 @@ impl Application {
 }
 
 fn router(state: AppState, readiness: Dependencies, settings: &Settings) -> Router {
-    let (api, openapi) = routes::api().split_for_parts();
+    let (api, document) = openapi::api().split_for_parts();
     let app = api
         .with_state(state)
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", document))
         .merge(ops::router(readiness, settings.metrics_token.clone()));
     http_stack::wrap(app, settings.limits)
 }

@@ -1,7 +1,8 @@
-//! users-service binary: `serve` (default) runs the service, `migrate` applies migrations.
+//! users-service binary: `serve` (default) runs the service, `migrate` applies migrations,
+//! `openapi` prints the OpenAPI document.
 
 use clap::{Parser, Subcommand};
-use users_service::{configuration::Settings, startup::Application};
+use users_service::{configuration::Settings, openapi, startup::Application};
 
 /// jemalloc with background purging: memory freed after a burst (a backlog of events, Argon2's
 /// 19 MiB per hash) goes back to the system within seconds, so an idle service stays small.
@@ -21,20 +22,27 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Print the OpenAPI document (JSON) and exit; needs no settings.
+    Openapi,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    lom_platform::telemetry::init("users-service")?;
-    let settings = Settings::from_env()?;
     match Cli::parse().command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            Application::build(settings)
+            Application::build(settings()?)
                 .await?
                 .run_until_stopped(lom_platform::server::shutdown_signal())
                 .await?;
         }
-        Command::Migrate => users_service::startup::migrate(&settings).await?,
+        Command::Migrate => users_service::startup::migrate(&settings()?).await?,
+        Command::Openapi => lom_platform::openapi::print(&openapi::document())?,
     }
     Ok(())
+}
+
+/// Starts logging and reads the settings from the environment.
+fn settings() -> anyhow::Result<Settings> {
+    lom_platform::telemetry::init("users-service")?;
+    Ok(Settings::from_env()?)
 }

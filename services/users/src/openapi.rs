@@ -1,10 +1,12 @@
-//! The OpenAPI document of users-service's internal API, served at `/openapi.json` and
-//! browsable at `/docs`.
+//! The OpenAPI document of users-service's internal API: served at `/openapi.json`
+//! (browsable at `/docs`), printed by `users-service openapi` and committed as
+//! `docs/openapi/users.json`, which the gateway's public document is merged from.
 
-use utoipa::{
-    Modify, OpenApi,
-    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
-};
+use lom_platform::openapi::BearerAuth;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,23 +23,14 @@ use utoipa::{
         (name = "keys", description = "Public signing keys"),
     ),
 )]
-pub struct ApiDoc;
+struct ApiDoc;
 
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        let mut scheme = Http::new(HttpAuthScheme::Bearer);
-        scheme.bearer_format = Some("JWT".to_owned());
-        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
-    }
+/// Every API route with its documentation.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::routes::router())
 }
 
 /// The complete document, paths included (no state needed).
 pub fn document() -> utoipa::openapi::OpenApi {
-    utoipa_axum::router::OpenApiRouter::<crate::state::AppState>::with_openapi(ApiDoc::openapi())
-        .merge(crate::routes::router())
-        .split_for_parts()
-        .1
+    api().split_for_parts().1
 }

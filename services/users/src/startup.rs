@@ -14,16 +14,14 @@ use lom_platform::{
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
-use utoipa::OpenApi;
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
     configuration::{KeySource, Settings},
     domain::PasswordHasher,
-    openapi::ApiDoc,
+    openapi,
     revocations::Revocations,
-    routes, seed,
+    seed,
     state::AppState,
 };
 
@@ -105,12 +103,10 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 
 fn router(state: AppState) -> Router {
     let limits = state.settings.limits;
-    let (api, _) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(routes::router())
-        .split_for_parts();
+    let (api, document) = openapi::api().split_for_parts();
     let app = Router::new()
         .merge(api.with_state(state.clone()))
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", crate::openapi::document()))
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", document))
         .merge(ops::router(
             DbReadiness(state.db),
             state.settings.metrics_token.clone(),
