@@ -11,6 +11,8 @@ interface Props {
   /** `alertdialog` when it asks to confirm something that matters. */
   role?: "dialog" | "alertdialog";
   onClose(): void;
+  /** The id of the element that says what the dialog is about (read out with the title). */
+  describedBy?: string;
   /** The element to focus first (default: the first focusable one). */
   initialFocus?: RefObject<HTMLElement | null>;
   children: ReactNode;
@@ -18,7 +20,7 @@ interface Props {
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-export function ModalDialog({ title, role = "dialog", onClose, initialFocus, children }: Props) {
+export function ModalDialog({ title, role = "dialog", onClose, describedBy, initialFocus, children }: Props) {
   const titleId = useId();
   const panelRef = useRef<HTMLDivElement>(null);
   const onCloseRef = useRef(onClose);
@@ -62,6 +64,7 @@ export function ModalDialog({ title, role = "dialog", onClose, initialFocus, chi
         role={role}
         aria-modal="true"
         aria-labelledby={titleId}
+        aria-describedby={describedBy}
         tabIndex={-1}
         onKeyDown={onKeyDown}
         className="w-full max-w-md space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-xl outline-none dark:border-slate-700 dark:bg-slate-900"

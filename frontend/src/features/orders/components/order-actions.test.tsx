@@ -164,7 +164,7 @@ describe("assign to me on an order a colleague holds asks first", () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole("button", { name: "Assign to me" }));
     const dialog = screen.getByRole("alertdialog", { name: `Take over ${order.number}?` });
-    expect(dialog).toHaveTextContent(`${order.number} is assigned to Mali Agent.`);
+    expect(dialog).toHaveAccessibleDescription(`${order.number} is assigned to Mali Agent. Taking it moves it to you, and Mali Agent no longer has it.`);
     // The safe choice has the focus: Enter does not take the order.
     expect(within(dialog).getByRole("button", { name: "Leave it with Mali Agent" })).toHaveFocus();
     await user.keyboard("{Enter}");

@@ -65,7 +65,9 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   // The tab title counts what the user has not seen: held orders and those that came while hidden.
   const arrivedUnseen = useUnseenOrders();
   const leftNotices = useLeftNotices();
-  const listed = useMemo(() => new Set(allRows.map((row) => row.id)), [allRows]);
+  // Only while some arrived unseen: at 200 orders/s the list changes many times a second.
+  const anyArrivedUnseen = arrivedUnseen.size > 0;
+  const listed = useMemo(() => new Set(anyArrivedUnseen ? allRows.map((row) => row.id) : []), [allRows, anyArrivedUnseen]);
   const unseen = unseenCount(held, arrivedUnseen, listed);
   useEffect(() => {
     document.title = titleWithCount(document.title, unseen);
@@ -130,7 +132,16 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
             {shortcuts.map((shortcut, i) => (
               <span key={shortcut.id}>
                 {i > 0 ? " · " : null}
-                <ShortcutKeys shortcut={shortcut} /> {t(shortcut.label)}
+                {shortcut.id === "help" ? (
+                  // The help is also a click away, for those who do not know the keys yet.
+                  <button type="button" onClick={() => setHelpOpen(true)} aria-keyshortcuts="?" className="hover:underline">
+                    <ShortcutKeys shortcut={shortcut} /> {t(shortcut.label)}
+                  </button>
+                ) : (
+                  <>
+                    <ShortcutKeys shortcut={shortcut} /> {t(shortcut.label)}
+                  </>
+                )}
               </span>
             ))}
           </span>

@@ -1,7 +1,7 @@
 "use client";
 
 /** Asks before "assign to me" takes an order a colleague holds: names them, leaving it is the default. */
-import { useRef } from "react";
+import { useId, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { useI18n } from "@/lib/i18n/i18n-provider";
@@ -17,9 +17,10 @@ interface Props {
 export function TakeOverDialog({ number, holder, onConfirm, onCancel }: Props) {
   const { t } = useI18n();
   const keep = useRef<HTMLButtonElement>(null);
+  const bodyId = useId();
   return (
-    <ModalDialog role="alertdialog" title={t("takeOver.title", { number })} onClose={onCancel} initialFocus={keep}>
-      <p className="text-sm">{t("takeOver.body", { number, name: holder })}</p>
+    <ModalDialog role="alertdialog" title={t("takeOver.title", { number })} onClose={onCancel} initialFocus={keep} describedBy={bodyId}>
+      <p id={bodyId} className="text-sm">{t("takeOver.body", { number, name: holder })}</p>
       <div className="flex flex-wrap justify-end gap-2">
         <Button ref={keep} onClick={onCancel}>
           {t("takeOver.cancel", { name: holder })}
