@@ -10,7 +10,7 @@ use std::sync::{
 
 use chrono::{DateTime, Utc};
 use lom_auth::JwtVerifier;
-use lom_contracts::{EventType, OrderEvent, OrderRow, PriorState, UserRevoked};
+use lom_contracts::{CancelReason, EventType, OrderEvent, OrderRow, PriorState, UserRevoked};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use socketioxide::{SocketIo, extract::SocketRef};
@@ -30,7 +30,7 @@ pub const RESYNC_EVENT: &str = "orders.resync";
 /// reassigned away: where the stream stands and which order left, nothing more.
 pub const LEFT_EVENT: &str = "order.left";
 
-/// What a dashboard receives: the envelope without the actor.
+/// What a dashboard receives: the envelope without the actor (and without `previous`).
 #[derive(Serialize)]
 struct ClientEvent<'a> {
     seq: u64,
@@ -39,6 +39,8 @@ struct ClientEvent<'a> {
     kind: EventType,
     occurred_at: DateTime<Utc>,
     order: &'a OrderRow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a CancelReason>,
 }
 
 /// `order.left`: the order's id and version only.
@@ -80,6 +82,7 @@ impl Outgoing {
             kind: event.kind,
             occurred_at: event.occurred_at,
             order: &event.order,
+            reason: event.reason.as_ref(),
         })?;
         let left = event
             .previous

@@ -51,6 +51,10 @@ pub fn router() -> Router<AppState> {
             post(to!(Orders, Any(OrdersAssign))),
         )
         .route(
+            "/api/v1/orders/{id}/cancel",
+            post(to!(Orders, Any(OrdersUpdate))),
+        )
+        .route(
             "/api/v1/users",
             get(to!(Users, Any(UsersRead))).post(to!(Users, Any(UsersManage))),
         )

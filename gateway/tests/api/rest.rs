@@ -120,6 +120,51 @@ async fn an_agent_sees_only_its_orders_and_the_same_404_for_others(pool: PgPool)
 }
 
 #[sqlx::test(migrations = false)]
+async fn cancelling_with_a_reason_needs_orders_update_and_an_agent_only_cancels_its_own(
+    pool: PgPool,
+) {
+    let stack = Stack::start(pool).await;
+    let (_, storefront) = stack.user("storefront").await;
+    let (agent_id, agent) = stack.user("agent").await;
+    let (_, viewer) = stack.user("viewer").await;
+    let (_, dispatcher) = stack.user("dispatcher").await;
+    let mine = stack.create_order(&storefront, 1).await;
+    let theirs = stack.create_order(&storefront, 2).await;
+    let cancel = |order: &Value| format!("/api/v1/orders/{}/cancel", order["id"].as_str().unwrap());
+    let assigned: Value = stack
+        .post(
+            &format!("/api/v1/orders/{}/assign", mine["id"].as_str().unwrap()),
+            &dispatcher,
+            &json!({"assignee_id": agent_id, "version": 1}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let body =
+        |version: &Value| json!({"reason": {"code": "customer_request"}, "version": version});
+
+    let refused = stack
+        .post(&cancel(&mine), &viewer, &body(&assigned["version"]))
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let hidden = stack
+        .post(&cancel(&theirs), &agent, &body(&theirs["version"]))
+        .await;
+    assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
+    let done = stack
+        .post(&cancel(&mine), &agent, &body(&assigned["version"]))
+        .await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let order: Value = done.json().await.unwrap();
+    assert_eq!(order["status"], "CANCELLED");
+    assert_eq!(
+        order["history"].as_array().unwrap().last().unwrap()["reason"],
+        json!({"code": "customer_request"})
+    );
+}
+
+#[sqlx::test(migrations = false)]
 async fn requests_without_a_valid_token_never_reach_a_service(pool: PgPool) {
     let stack = Stack::start(pool).await;
     for token in ["", "garbage", "a.b.c"] {

@@ -69,6 +69,10 @@ pub struct OrderEvent {
     /// The order's status and assignee before the change (absent for `order.created`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<PriorState>,
+    /// Why the order was cancelled (only on the `order.updated` event of a cancellation that
+    /// gave a reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<crate::CancelReason>,
 }
 
 #[cfg(test)]
@@ -100,6 +104,7 @@ mod tests {
             },
             actor: Actor { id: Uuid::nil() },
             previous: None,
+            reason: None,
         }
     }
 

@@ -1,13 +1,15 @@
 //! Wire contracts between the services and their readers (the gateway): the order status
 //! machine and list-row snapshot ([`order`]), the event envelope published on Redis
-//! ([`event`]), the account revocations users-service announces ([`account`]) and the Redis
+//! ([`event`]) with why a cancelled order was cancelled ([`reason`]), the account revocations users-service announces ([`account`]) and the Redis
 //! names of both streams ([`keys`]).
 
 pub mod account;
 pub mod event;
 pub mod keys;
 pub mod order;
+pub mod reason;
 
 pub use account::UserRevoked;
 pub use event::{Actor, EventType, OrderEvent, PriorState};
 pub use order::{OrderRow, OrderStatus, Priority, UnknownValue};
+pub use reason::{CancelReason, CancelReasonCode};

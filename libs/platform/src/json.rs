@@ -51,10 +51,16 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         let path = err.path().to_string();
         let inner = err.into_inner();
         match inner.classify() {
-            serde_json::error::Category::Data => Problem::validation(vec![FieldError::new(
-                field_name(path),
-                data_message(&inner),
-            )]),
+            serde_json::error::Category::Data => match missing_field(&inner) {
+                Some(name) => Problem::validation(vec![FieldError::new(
+                    child_field(path, name),
+                    "is required",
+                )]),
+                None => Problem::validation(vec![FieldError::new(
+                    field_name(path),
+                    data_message(&inner),
+                )]),
+            },
             // serde_json reports a value of the wrong kind where an enum is expected (a number
             // or `null` for a status) as a syntax error: when the document itself is valid
             // JSON, it was the field.
@@ -71,6 +77,22 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
 
 fn field_name(path: String) -> String {
     if path == "." { "body".to_owned() } else { path }
+}
+
+/// The field serde found missing: its message is "missing field `name`".
+fn missing_field(err: &serde_json::Error) -> Option<String> {
+    let text = err.to_string();
+    let rest = text.strip_prefix("missing field `")?;
+    rest.split_once('`').map(|(name, _)| name.to_owned())
+}
+
+/// `name` inside the object at `path` (`.` is the body itself).
+fn child_field(path: String, name: String) -> String {
+    if path == "." {
+        name
+    } else {
+        format!("{path}.{name}")
+    }
 }
 
 fn is_valid_json(bytes: &[u8]) -> bool {
@@ -155,6 +177,31 @@ mod tests {
             let err = parse::<Change>(body).unwrap_err();
             assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
             assert_eq!(err.errors()[0].field, "status");
+        }
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Cancel {
+        reason: Reason,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Reason {
+        code: Status,
+    }
+
+    #[test]
+    fn a_missing_field_is_named_where_it_belongs() {
+        for (body, field) in [
+            (br#"{}"#.as_slice(), "reason"),
+            (br#"{"reason": {}}"#, "reason.code"),
+        ] {
+            let err = parse::<Cancel>(body).unwrap_err();
+            assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(err.errors()[0].field, field);
+            assert_eq!(err.errors()[0].message, "is required");
         }
     }
 

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use lom_contracts::{OrderRow, OrderStatus, Priority};
+use lom_contracts::{CancelReason, OrderRow, OrderStatus, Priority};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -42,10 +42,14 @@ pub struct ItemView {
 pub enum HistoryKind {
     Status,
     Assignment,
+    Priority,
+    Note,
 }
 
-/// One status change (`from_status` → `to_status`) or assignment (`previous_assignee_id` →
-/// `assignee_id`), who made it and when.
+/// One change, who made it and when: a status change (`from_status` → `to_status`, with the
+/// `reason` of a cancellation), an assignment (`previous_assignee_id` → `assignee_id`), a
+/// priority change (`from_priority` → `to_priority`) or a note change (`previous_note` →
+/// `note`; absent `note` means it was cleared).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {
     pub kind: HistoryKind,
@@ -59,6 +63,16 @@ pub struct HistoryEntry {
     pub previous_assignee_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<CancelReason>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to_priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A full order.

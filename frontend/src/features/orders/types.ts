@@ -58,9 +58,24 @@ export interface OrderLine {
   line_total: number;
 }
 
+/** Why an order was cancelled: a code from a fixed list, free text required for `other`. */
+export type CancelReasonCode =
+  | "customer_request"
+  | "out_of_stock"
+  | "payment_failed"
+  | "duplicate"
+  | "suspected_fraud"
+  | "other";
+
+export interface CancelReason {
+  code: CancelReasonCode;
+  text?: string;
+}
+
 /**
  * One timeline entry. A status entry without `from_status` is the creation; an assignment
- * without `assignee_id` is an unassignment. Absent members are omitted by the server, not null.
+ * without `assignee_id` is an unassignment; a note entry without `note` cleared it. Absent
+ * members are omitted by the server, not null.
  */
 export type OrderHistoryEntry =
   | {
@@ -69,6 +84,21 @@ export type OrderHistoryEntry =
       actor_id: string;
       from_status?: OrderStatus;
       to_status?: OrderStatus;
+      reason?: CancelReason;
+    }
+  | {
+      kind: "priority";
+      at: string;
+      actor_id: string;
+      from_priority?: OrderPriority;
+      to_priority?: OrderPriority;
+    }
+  | {
+      kind: "note";
+      at: string;
+      actor_id: string;
+      previous_note?: string;
+      note?: string;
     }
   | {
       kind: "assignment";

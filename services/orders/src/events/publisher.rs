@@ -141,6 +141,10 @@ mod tests {
                 status: OrderStatus::Pending,
                 assignee_id: None,
             }),
+            reason: Some(lom_contracts::CancelReason {
+                code: lom_contracts::CancelReasonCode::Other,
+                text: Some("the \"right\" one".into()),
+            }),
         };
         let tail = unsequenced_tail(&event).unwrap();
         let whole: OrderEvent = serde_json::from_str(&format!("{{\"seq\":42,{tail}")).unwrap();

@@ -3,7 +3,7 @@
 //! unpublished rows in id order and stamps them with the `seq` they got.
 
 use chrono::Utc;
-use lom_contracts::{Actor, EventType, OrderEvent, OrderRow, PriorState};
+use lom_contracts::{Actor, CancelReason, EventType, OrderEvent, OrderRow, PriorState};
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
@@ -14,12 +14,13 @@ pub const OUTBOX_CHANNEL: &str = "orders_outbox";
 const RELAY_LOCK_KEY: i64 = 0x6f72_6465_7273; // "orders"
 
 /// Records the event of a change to `order` made by `actor`; `previous` is where the order
-/// stood before (none for a creation).
+/// stood before (none for a creation), `reason` why it was cancelled (for a cancellation).
 pub async fn write_event(
     conn: &mut PgConnection,
     kind: EventType,
     order: &OrderRow,
     previous: Option<PriorState>,
+    reason: Option<&CancelReason>,
     actor: Uuid,
 ) -> sqlx::Result<()> {
     let event = OrderEvent {
@@ -30,6 +31,7 @@ pub async fn write_event(
         order: order.clone(),
         actor: Actor { id: actor },
         previous,
+        reason: reason.cloned(),
     };
     sqlx::query(
         "WITH e AS (INSERT INTO outbox (event_id, event_type, order_id, payload) \

@@ -2,7 +2,7 @@
 //! per status under the same filters, and one full order with items and history.
 
 use chrono::{DateTime, Utc};
-use lom_contracts::{OrderRow, OrderStatus};
+use lom_contracts::{CancelReason, OrderRow, OrderStatus};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row, postgres::PgRow};
 use uuid::Uuid;
 
@@ -241,32 +241,67 @@ fn detail_from(
 
 async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<HistoryEntry>> {
     sqlx::query(
+        // Changes made together (one transaction, one `at`) list the status change last, as
+        // the headline of the change.
         "SELECT 'status' AS kind, changed_at AS at, actor_id, from_status, to_status, \
-                NULL::uuid AS previous_assignee_id, NULL::uuid AS assignee_id, id \
+                NULL::uuid AS previous_assignee_id, NULL::uuid AS assignee_id, \
+                reason_code, reason_text, NULL AS from_value, NULL AS to_value, \
+                3 AS rank, id \
          FROM order_status_history WHERE order_id = $1 \
          UNION ALL \
          SELECT 'assignment', assigned_at, actor_id, NULL, NULL, previous_assignee_id, \
-                assignee_id, id \
+                assignee_id, NULL, NULL, NULL, NULL, 2, id \
          FROM order_assignments WHERE order_id = $1 \
-         ORDER BY at, kind DESC, id",
+         UNION ALL \
+         SELECT field, changed_at, actor_id, NULL, NULL, NULL, NULL, NULL, NULL, \
+                from_value, to_value, CASE field WHEN 'note' THEN 0 ELSE 1 END, id \
+         FROM order_field_changes WHERE order_id = $1 \
+         ORDER BY at, rank, id",
     )
     .bind(id)
     .try_map(|r: PgRow| {
-        let kind: String = r.try_get("kind")?;
-        let from: Option<String> = r.try_get("from_status")?;
-        let to: Option<String> = r.try_get("to_status")?;
+        let kind = match r.try_get::<&str, _>("kind")? {
+            "status" => HistoryKind::Status,
+            "assignment" => HistoryKind::Assignment,
+            "priority" => HistoryKind::Priority,
+            _ => HistoryKind::Note,
+        };
+        let text = |column: &str| r.try_get::<Option<String>, _>(column);
+        let status = |column: &str| text(column)?.map(|s| parse_column(column, &s)).transpose();
+        let (from_value, to_value) = (text("from_value")?, text("to_value")?);
+        let (from_priority, to_priority, previous_note, note) = match kind {
+            HistoryKind::Priority => (
+                from_value
+                    .map(|v| parse_column("from_value", &v))
+                    .transpose()?,
+                to_value.map(|v| parse_column("to_value", &v)).transpose()?,
+                None,
+                None,
+            ),
+            HistoryKind::Note => (None, None, from_value, to_value),
+            HistoryKind::Status | HistoryKind::Assignment => (None, None, None, None),
+        };
+        let reason = text("reason_code")?
+            .map(|code| {
+                Ok::<_, sqlx::Error>(CancelReason {
+                    code: parse_column("reason_code", &code)?,
+                    text: text("reason_text")?,
+                })
+            })
+            .transpose()?;
         Ok(HistoryEntry {
-            kind: if kind == "status" {
-                HistoryKind::Status
-            } else {
-                HistoryKind::Assignment
-            },
+            kind,
             at: r.try_get("at")?,
             actor_id: r.try_get("actor_id")?,
-            from_status: from.map(|s| parse_column("from_status", &s)).transpose()?,
-            to_status: to.map(|s| parse_column("to_status", &s)).transpose()?,
+            from_status: status("from_status")?,
+            to_status: status("to_status")?,
             previous_assignee_id: r.try_get("previous_assignee_id")?,
             assignee_id: r.try_get("assignee_id")?,
+            reason,
+            from_priority,
+            to_priority,
+            previous_note,
+            note,
         })
     })
     .fetch_all(conn)

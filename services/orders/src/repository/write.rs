@@ -1,8 +1,10 @@
 //! The changes to an order, each run inside the caller's transaction: create (customer,
 //! address, order, items and first history row in one statement, answered from what it
-//! returned), field updates, assignment and soft deletion. Every change bumps `version`.
+//! returned), field updates, assignment and soft deletion. Every change bumps `version` and
+//! leaves a history row per changed field (status with its cancellation reason, priority, note,
+//! assignee), with its actor.
 
-use lom_contracts::{OrderRow, OrderStatus, Priority};
+use lom_contracts::{CancelReason, OrderRow, OrderStatus, Priority};
 use sqlx::{PgConnection, Row, postgres::PgRow};
 use uuid::Uuid;
 
@@ -149,6 +151,11 @@ fn created_detail(row: &PgRow, order: &NewOrder, actor: Uuid) -> sqlx::Result<Or
             to_status: Some(status),
             previous_assignee_id: None,
             assignee_id: None,
+            reason: None,
+            from_priority: None,
+            to_priority: None,
+            previous_note: None,
+            note: None,
         }],
     })
 }
@@ -159,9 +166,30 @@ pub struct FieldChanges {
     pub status: Option<StatusChange>,
     pub priority: Option<Priority>,
     pub note: Option<Option<Text>>,
+    /// Why, when `status` cancels the order.
+    pub reason: Option<CancelReason>,
 }
 
-/// Applies `changes` to the locked order `id`, recording a status change in the history.
+/// Updates the locked order `$1` and records each priority or note that really changed (all
+/// parts of one statement see the row as it was before, so `old` is the previous value).
+const UPDATE_FIELDS: &str = "\
+WITH old AS (
+    SELECT priority, note FROM orders WHERE id = $1
+), new AS (
+    UPDATE orders SET status = COALESCE($2, status), priority = COALESCE($3, priority),
+                      note = CASE WHEN $4 THEN $5 ELSE note END,
+                      version = version + 1, updated_at = now()
+    WHERE id = $1
+    RETURNING priority, note
+)
+INSERT INTO order_field_changes (order_id, field, from_value, to_value, actor_id)
+SELECT $1, f.field, f.from_value, f.to_value, $6
+FROM old, new,
+     LATERAL (VALUES ('priority', old.priority, new.priority), ('note', old.note, new.note))
+         AS f(field, from_value, to_value)
+WHERE f.from_value IS DISTINCT FROM f.to_value";
+
+/// Applies `changes` to the locked order `id`, recording each changed field in the history.
 pub async fn update_fields(
     conn: &mut PgConnection,
     id: Uuid,
@@ -169,25 +197,22 @@ pub async fn update_fields(
     actor: Uuid,
 ) -> sqlx::Result<OrderRow> {
     let status = changes.status.map(|c| c.to().as_str());
-    sqlx::query(
-        "UPDATE orders SET status = COALESCE($2, status), priority = COALESCE($3, priority), \
-         note = CASE WHEN $4 THEN $5 ELSE note END, version = version + 1, updated_at = now() \
-         WHERE id = $1",
-    )
-    .bind(id)
-    .bind(status)
-    .bind(changes.priority.map(Priority::as_str))
-    .bind(changes.note.is_some())
-    .bind(
-        changes
-            .note
-            .as_ref()
-            .and_then(|n| n.as_ref().map(Text::as_str)),
-    )
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query(UPDATE_FIELDS)
+        .bind(id)
+        .bind(status)
+        .bind(changes.priority.map(Priority::as_str))
+        .bind(changes.note.is_some())
+        .bind(
+            changes
+                .note
+                .as_ref()
+                .and_then(|n| n.as_ref().map(Text::as_str)),
+        )
+        .bind(actor)
+        .execute(&mut *conn)
+        .await?;
     if let Some(change) = changes.status {
-        record_status(conn, id, Some(change.from()), change.to(), actor).await?;
+        record_status(conn, id, change, changes.reason.as_ref(), actor).await?;
     }
     row_by_id(conn, id).await
 }
@@ -195,18 +220,21 @@ pub async fn update_fields(
 async fn record_status(
     conn: &mut PgConnection,
     id: Uuid,
-    from: Option<OrderStatus>,
-    to: OrderStatus,
+    change: StatusChange,
+    reason: Option<&CancelReason>,
     actor: Uuid,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO order_status_history (order_id, from_status, to_status, actor_id) \
-         VALUES ($1, $2, $3, $4)",
+        "INSERT INTO order_status_history \
+         (order_id, from_status, to_status, actor_id, reason_code, reason_text) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id)
-    .bind(from.map(OrderStatus::as_str))
-    .bind(to.as_str())
+    .bind(change.from().as_str())
+    .bind(change.to().as_str())
     .bind(actor)
+    .bind(reason.map(|r| r.code.as_str()))
+    .bind(reason.and_then(|r| r.text.as_deref()))
     .execute(conn)
     .await
     .map(drop)

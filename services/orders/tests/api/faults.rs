@@ -202,7 +202,10 @@ impl OrdersProcess {
             .spawn()
             .expect("start orders-service");
         let ready = format!("http://127.0.0.1:{port}/readyz");
-        let client = reqwest::Client::builder().no_proxy().build().expect("client");
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client");
         wait_for("orders-service to be ready", WITHIN, || async {
             let response = client.get(&ready).send().await.ok()?;
             response.status().is_success().then_some(())
@@ -277,7 +280,10 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
         let (url, token, acknowledged) =
             (service.orders_url(), token.clone(), acknowledged.clone());
         workers.push(tokio::spawn(async move {
-            let client = reqwest::Client::builder().no_proxy().build().expect("client");
+            let client = reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client");
             for n in 0.. {
                 let key = format!("sigkill-{worker}-{n}");
                 match create(&client, &url, &token, &key, worker * 10_000 + n).await {
@@ -303,7 +309,10 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
 
     let service = OrdersProcess::start(port, &config, &users, &redis.url()).await;
     // A careful client retries what it does not know with the same key: exactly once each.
-    let client = reqwest::Client::builder().no_proxy().build().expect("client");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
     let mut all = acknowledged_before_restart.clone();
     for (key, n) in &unknown {
         match create(&client, &service.orders_url(), &token, key, *n).await {
@@ -361,7 +370,10 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
 
 async fn stream_history(redis_url: &str) -> Vec<OrderEvent> {
     let client = redis::Client::open(redis_url).expect("redis url");
-    let mut conn = client.get_multiplexed_async_connection().await.expect("redis");
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
     let raw: Vec<String> = redis::cmd("ZRANGE")
         .arg(keys::EVENTS_HISTORY_KEY)
         .arg(0)

@@ -8,6 +8,7 @@ mod events;
 mod faults;
 mod filters;
 mod helpers;
+mod history;
 mod idempotency;
 mod input;
 mod retention;

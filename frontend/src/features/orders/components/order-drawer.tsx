@@ -27,19 +27,35 @@ function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: Peop
   const name = usePersonLabel(people);
   const actor = name(entry.actor_id);
   let text: string;
-  if (entry.kind === "status") {
-    text =
-      entry.from_status === undefined
-        ? t("drawer.history.created", { actor })
-        : t("drawer.history.status", { actor, status: entry.to_status ? t(`status.${entry.to_status}`) : "?" });
-  } else {
-    text = entry.assignee_id
-      ? t("drawer.history.assigned", { actor, assignee: name(entry.assignee_id) })
-      : t("drawer.history.unassigned", { actor });
+  let detail: string | undefined;
+  switch (entry.kind) {
+    case "status":
+      text =
+        entry.from_status === undefined
+          ? t("drawer.history.created", { actor })
+          : t("drawer.history.status", { actor, status: entry.to_status ? t(`status.${entry.to_status}`) : "?" });
+      if (entry.reason) {
+        const reason = t(`cancelReason.${entry.reason.code}`);
+        detail = t("drawer.history.reason", { reason: entry.reason.text ? `${reason} — ${entry.reason.text}` : reason });
+      }
+      break;
+    case "assignment":
+      text = entry.assignee_id
+        ? t("drawer.history.assigned", { actor, assignee: name(entry.assignee_id) })
+        : t("drawer.history.unassigned", { actor });
+      break;
+    case "priority":
+      text = t("drawer.history.priority", { actor, priority: entry.to_priority ? t(`priority.${entry.to_priority}`) : "?" });
+      break;
+    case "note":
+      text = entry.note === undefined ? t("drawer.history.noteCleared", { actor }) : t("drawer.history.note", { actor });
+      detail = entry.note;
+      break;
   }
   return (
     <li className="relative pl-4 before:absolute before:left-0 before:top-1.5 before:h-2 before:w-2 before:rounded-full before:bg-slate-400">
       <p className="text-sm">{text}</p>
+      {detail !== undefined && <p className="whitespace-pre-wrap break-words text-sm text-slate-600 dark:text-slate-300">{detail}</p>}
       <time dateTime={entry.at} className="text-xs text-slate-500 dark:text-slate-400">
         {dateTime(entry.at)}
       </time>

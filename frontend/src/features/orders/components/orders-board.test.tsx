@@ -133,6 +133,41 @@ describe("OrdersBoard names people from GET /users/names", () => {
     expect(userRequests()).toEqual(["/users/names"]);
   });
 
+  it("the timeline shows priority and note changes and why an order was cancelled", async () => {
+    const order = makeOrder({ status: "CANCELLED", assignee_id: AGENT, version: 5 });
+    backend.rows = [order];
+    backend.details[order.id] = makeDetail(order, {
+      history: [
+        { kind: "status", at: "2026-11-26T09:00:00.000Z", actor_id: SHOP, to_status: "PENDING" },
+        { kind: "priority", at: "2026-11-26T09:01:00.000Z", actor_id: DISPATCHER, from_priority: "normal", to_priority: "high" },
+        { kind: "note", at: "2026-11-26T09:02:00.000Z", actor_id: DISPATCHER, note: "Call first" },
+        { kind: "note", at: "2026-11-26T09:03:00.000Z", actor_id: DISPATCHER, previous_note: "Call first" },
+        {
+          kind: "status",
+          at: "2026-11-26T09:04:00.000Z",
+          actor_id: DISPATCHER,
+          from_status: "PENDING",
+          to_status: "CANCELLED",
+          reason: { code: "out_of_stock", text: "None until May" },
+        },
+      ],
+    });
+    currentSearch = `order=${order.id}`;
+    renderWithProviders(<OrdersBoard actor={agent} />);
+
+    const drawer = await screen.findByRole("dialog");
+    const timeline = (await within(drawer).findByText("Timeline")).parentElement as HTMLElement;
+    await waitFor(() =>
+      expect(within(timeline).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
+        expect.stringMatching(/^Dao Dispatcher changed status to CancelledReason: Out of stock — None until May/),
+        expect.stringMatching(/^Dao Dispatcher cleared the note/),
+        expect.stringMatching(/^Dao Dispatcher changed the noteCall first/),
+        expect.stringMatching(/^Dao Dispatcher changed priority to High/),
+        expect.stringMatching(/^Shop Front created the order/),
+      ]),
+    );
+  });
+
   it("a viewer sees assignees by name on the board (deactivated ones marked) and can filter by them", async () => {
     const toBackup = makeOrder({ assignee_id: BACKUP });
     const toFormer = makeOrder({ status: "PROCESSING", assignee_id: FORMER });

@@ -84,7 +84,7 @@ pub async fn assign_order(
         let mut tx = state.db.begin().await?;
         let current = lock_at_version(&mut tx, id, version, Scope::All, actor).await?;
         let row = repository::assign(&mut tx, &current, assignee, actor).await?;
-        let detail = record_update(&mut tx, &current, &row, actor).await?;
+        let detail = record_update(&mut tx, &current, &row, None, actor).await?;
         tx.commit().await?;
         Ok(Json(detail))
     })

@@ -281,7 +281,7 @@ pub async fn create_order(
         }
         let detail = repository::insert_order(&mut tx, &order, actor).await?;
         let row = detail.list_row();
-        repository::write_event(&mut tx, EventType::OrderCreated, &row, None, actor).await?;
+        repository::write_event(&mut tx, EventType::OrderCreated, &row, None, None, actor).await?;
         if let Some(key) = &key {
             let body = serde_json::to_value(&detail).unwrap_or(Value::Null);
             repository::store_response(&mut tx, actor, key, row.id, 201, &body).await?;

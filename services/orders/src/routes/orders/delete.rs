@@ -44,6 +44,7 @@ pub async fn delete_order(
             EventType::OrderDeleted,
             &row,
             Some(current.prior_state()),
+            None,
             actor,
         )
         .await?;

@@ -1,6 +1,7 @@
-//! `/v1/orders`: list, stats, read, create, update, assign and delete orders.
+//! `/v1/orders`: list, stats, read, create, update, cancel, assign and delete orders.
 
 mod assign;
+mod cancel;
 mod create;
 mod delete;
 mod extract;
@@ -10,7 +11,7 @@ mod schemas;
 mod update;
 
 use lom_auth::Scope;
-use lom_contracts::{EventType, OrderRow};
+use lom_contracts::{CancelReason, EventType, OrderRow};
 use lom_platform::Problem;
 use sqlx::PgConnection;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             delete::delete_order
         ))
         .routes(routes!(assign::assign_order))
+        .routes(routes!(cancel::cancel_order))
 }
 
 /// Whether a caller with `scope` may see an order assigned to `assignee`.
@@ -63,12 +65,13 @@ async fn lock_at_version(
     Ok(current)
 }
 
-/// Records the `order.updated` event of a change from `before` to `after` and returns the
-/// order as it now is, in the same transaction.
+/// Records the `order.updated` event of a change from `before` to `after` (with why, for a
+/// cancellation) and returns the order as it now is, in the same transaction.
 async fn record_update(
     conn: &mut PgConnection,
     before: &OrderRow,
     after: &OrderRow,
+    reason: Option<&CancelReason>,
     actor: Uuid,
 ) -> Result<OrderDetail, ApiError> {
     repository::write_event(
@@ -76,6 +79,7 @@ async fn record_update(
         EventType::OrderUpdated,
         after,
         Some(before.prior_state()),
+        reason,
         actor,
     )
     .await?;

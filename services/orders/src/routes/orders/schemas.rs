@@ -1,8 +1,11 @@
 //! The limits of order request fields, shared by the handlers that check them and the JSON
 //! Schemas that document them, so the public document says exactly what is accepted.
 
+use lom_contracts::CancelReasonCode;
 use lom_platform::schema::{line, multiline, search, text};
-use utoipa::openapi::Object;
+use utoipa::openapi::{
+    Object, ObjectBuilder, OneOfBuilder, RefOr, Schema, Type, schema::AdditionalProperties,
+};
 
 pub const NAME_MAX: usize = 200;
 pub const ADDRESS_LINE_MAX: usize = 200;
@@ -11,6 +14,7 @@ pub const POSTAL_CODE_MAX: usize = 20;
 pub const PHONE_MAX: usize = 40;
 pub const SKU_MAX: usize = 64;
 pub const NOTE_MAX: usize = 2000;
+pub const REASON_TEXT_MAX: usize = 500;
 pub const SEARCH_MAX: usize = 200;
 
 /// Printable characters, no whitespace or controls (what `Email::parse` allows in an address).
@@ -97,4 +101,33 @@ pub fn cursor() -> Object {
         54,
         false,
     )
+}
+
+/// A cancellation reason: `{code, text?}`, where the code `other` requires `text`.
+pub fn cancel_reason() -> RefOr<Schema> {
+    let reason = |codes: Vec<&'static str>, text_required: bool| {
+        let mut object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property(
+                "code",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(codes)),
+            )
+            .required("code")
+            .property("text", line(REASON_TEXT_MAX, false))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        if text_required {
+            object = object.required("text");
+        }
+        object.build()
+    };
+    let (other, listed): (Vec<_>, Vec<_>) = CancelReasonCode::ALL
+        .into_iter()
+        .map(CancelReasonCode::as_str)
+        .partition(|code| *code == CancelReasonCode::Other.as_str());
+    OneOfBuilder::new()
+        .item(reason(listed, false))
+        .item(reason(other, true))
+        .into()
 }

@@ -1,8 +1,9 @@
 //! `PATCH /v1/orders/{id}`: change status (only along the status machine), priority or note,
-//! at the version the caller last saw. Agents may change only orders assigned to them.
+//! at the version the caller last saw. Agents may change only orders assigned to them. Every
+//! changed field is a history row. (`POST …/cancel` cancels with a reason.)
 
 use axum::extract::State;
-use lom_auth::{Permission, Principal};
+use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::{OrderStatus, Priority};
 use lom_platform::{FieldError, Json, Problem, db, problem::ProblemBody};
 use serde::{Deserialize, Deserializer};
@@ -77,6 +78,7 @@ fn parse_changes(
             status: None,
             priority: request.priority,
             note,
+            reason: None,
         },
     ))
 }
@@ -105,10 +107,30 @@ pub async fn update_order(
     Json(request): Json<UpdateOrderRequest>,
 ) -> Result<Json<OrderDetail>, ApiError> {
     let scope = principal.require(Permission::OrdersUpdate)?;
-    let (status, mut changes) = parse_changes(&request)?;
-    let actor = principal.user_id;
+    let (status, changes) = parse_changes(&request)?;
+    change_fields(
+        state,
+        id,
+        request.version,
+        scope,
+        principal.user_id,
+        status,
+        changes,
+    )
+    .await
+}
 
-    let version = request.version;
+/// Moves the order to `status` (along the status machine) and applies `changes`, at `version`,
+/// in one transaction with its history rows and its event.
+pub(super) async fn change_fields(
+    state: AppState,
+    id: uuid::Uuid,
+    version: i64,
+    scope: Scope,
+    actor: uuid::Uuid,
+    status: Option<OrderStatus>,
+    mut changes: FieldChanges,
+) -> Result<Json<OrderDetail>, ApiError> {
     db::detached(async move {
         let mut tx = state.db.begin().await?;
         let current = lock_at_version(&mut tx, id, version, scope, actor).await?;
@@ -117,7 +139,7 @@ pub async fn update_order(
             .transpose()
             .map_err(invalid_transition)?;
         let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
-        let detail = record_update(&mut tx, &current, &row, actor).await?;
+        let detail = record_update(&mut tx, &current, &row, changes.reason.as_ref(), actor).await?;
         tx.commit().await?;
         Ok(Json(detail))
     })
