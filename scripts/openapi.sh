@@ -52,7 +52,7 @@ document gateway gateway
 
 if (( ${#stale[@]} )); then
   echo "stale OpenAPI document(s): ${stale[*]}; regenerate them with \`make openapi\`" \
-    "(then \`make postman\`) and commit the result" >&2
+    "(then \`make postman\` and \`cd frontend && npm run api-types\`) and commit the result" >&2
   exit 1
 fi
 if $check; then echo "docs/openapi/{users,orders,gateway}.json are current"; fi

@@ -1,20 +1,12 @@
-/** Auth DTOs (SPEC §4 Auth). */
-export interface User {
-  id: string;
-  email: string;
-  display_name: string;
-  roles: string[];
-  permissions: string[];
-}
+/** Auth DTOs (SPEC §4 Auth), generated from the gateway's OpenAPI document (`src/lib/api-schema.ts`). */
+import type { components } from "@/lib/api-schema";
 
-export interface LoginInput {
-  email: string;
-  password: string;
-}
+type Schemas = components["schemas"];
 
-export interface LoginResponse {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: number;
-  user: User;
-}
+/** The signed-in account (`GET /auth/me`, and `user` of a session). */
+export type User = Schemas["UserView"];
+
+export type LoginInput = Schemas["LoginRequest"];
+
+/** `POST /auth/login` and `POST /auth/refresh`: the refresh token travels only as the cookie. */
+export type LoginResponse = Schemas["PublicSession"];

@@ -1,148 +1,50 @@
 /**
- * Order DTOs exactly as the gateway sends them. The Rust definitions are the source of truth:
- * - list row / event snapshot: `libs/contracts/src/order.rs` (`OrderRow`) and `event.rs`;
- * - detail, page, stats: `services/orders/src/views.rs`;
- * - request bodies: `services/orders/src/routes/orders/{update,assign}.rs`.
- * Accounts (the assign picker's staff) are the users feature's `UserAccount`.
+ * Order DTOs. The REST shapes are generated from the gateway's OpenAPI document
+ * (`docs/openapi/gateway.json` → `src/lib/api-schema.ts`, `npm run api-types`): the names here
+ * are aliases, so the Rust definitions stay the one source. The socket's shapes (AsyncAPI,
+ * `docs/asyncapi.yaml`) are not in that document and are written here.
  * Money is integer minor units of `currency`; statuses are upper-case, priorities lower-case.
  */
+import { orderStatusValues, type components } from "@/lib/api-schema";
 
-export const ORDER_STATUSES = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED"] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+type Schemas = components["schemas"];
 
-export type OrderPriority = "normal" | "high";
+export type OrderStatus = Schemas["OrderStatus"];
+/** Every status, in the order of the status machine. */
+export const ORDER_STATUSES = orderStatusValues;
+
+export type OrderPriority = Schemas["Priority"];
 
 /** The list-row snapshot (`OrderRow`): what `GET /orders` items and socket events carry. */
-export interface OrderListItem {
-  id: string;
-  /** e.g. `ORD-000123`. */
-  number: string;
-  status: OrderStatus;
-  priority: OrderPriority;
-  customer_name: string;
-  customer_email: string;
-  assignee_id: string | null;
-  /** Integer minor units (satang for THB). */
-  total: number;
-  /** ISO 4217. */
-  currency: string;
-  item_count: number;
-  /** Bumped by every change: a snapshot is applied only when its version is newer. */
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Customer {
-  id: string;
-  name: string;
-  email: string;
-  phone: string | null;
-}
-
-export interface ShippingAddress {
-  line1: string;
-  line2: string | null;
-  city: string;
-  postal_code: string;
-  country: string;
-}
-
-export interface OrderLine {
-  sku: string;
-  name: string;
-  quantity: number;
-  /** Minor units. */
-  unit_price: number;
-  /** `unit_price × quantity`, minor units. */
-  line_total: number;
-}
+export type OrderListItem = Schemas["OrderRow"];
 
 /** Why an order was cancelled: a code from a fixed list, free text required for `other`. */
-export type CancelReasonCode =
-  | "customer_request"
-  | "out_of_stock"
-  | "payment_failed"
-  | "duplicate"
-  | "suspected_fraud"
-  | "other";
-
-export interface CancelReason {
-  code: CancelReasonCode;
-  text?: string;
-}
+export type CancelReasonCode = Schemas["CancelReasonCode"];
+export type CancelReason = Schemas["CancelReason"];
 
 /**
- * One timeline entry. A status entry without `from_status` is the creation; an assignment
- * without `assignee_id` is an unassignment; a note entry without `note` cleared it. Absent
- * members are omitted by the server, not null.
+ * One timeline entry (`kind`: status, assignment, priority, note). A status entry without
+ * `from_status` is the creation; an assignment without `assignee_id` is an unassignment; a note
+ * entry without `note` cleared it. Absent members are omitted by the server.
  */
-export type OrderHistoryEntry =
-  | {
-      kind: "status";
-      at: string;
-      actor_id: string;
-      from_status?: OrderStatus;
-      to_status?: OrderStatus;
-      reason?: CancelReason;
-    }
-  | {
-      kind: "priority";
-      at: string;
-      actor_id: string;
-      from_priority?: OrderPriority;
-      to_priority?: OrderPriority;
-    }
-  | {
-      kind: "note";
-      at: string;
-      actor_id: string;
-      previous_note?: string;
-      note?: string;
-    }
-  | {
-      kind: "assignment";
-      at: string;
-      actor_id: string;
-      previous_assignee_id?: string;
-      assignee_id?: string;
-    };
+export type OrderHistoryEntry = Schemas["HistoryEntry"];
 
 /** `GET /orders/{id}`, and the body of `PATCH`, `POST …/assign`, `POST /orders` and a 409 `current`. */
-export interface OrderDetail {
-  id: string;
-  number: string;
-  status: OrderStatus;
-  priority: OrderPriority;
-  customer: Customer;
-  shipping_address: ShippingAddress;
-  items: OrderLine[];
-  assignee_id: string | null;
-  note: string | null;
-  /** Sum of line totals, minor units. */
-  total: number;
-  currency: string;
-  item_count: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  history: OrderHistoryEntry[];
-}
+export type OrderDetail = Schemas["OrderDetail"];
 
 /** `GET /orders` page. */
-export interface OrderPage {
-  items: OrderListItem[];
-  next_cursor: string | null;
-}
+export type OrderPage = Schemas["OrderPage"];
 
 /** `GET /orders/stats`: every status is present (zeros included). */
-export interface OrderStats {
-  counts: Partial<Record<OrderStatus, number>>;
-  total: number;
-  created_last_hour: number;
-}
+export type OrderStats = Schemas["OrderStats"];
 
-export type OrderEventType = "order.created" | "order.updated" | "order.deleted";
+/** `PATCH /orders/{id}` body (`note: null` clears the note). */
+export type UpdateOrderInput = Schemas["UpdateOrderRequest"];
+
+/** `POST /orders/{id}/assign` body; `null` unassigns. */
+export type AssignOrderInput = Schemas["AssignOrderRequest"];
+
+export type OrderEventType = Schemas["EventType"];
 
 /**
  * Server → client socket event. The gateway strips `actor` and `previous` from the Redis
@@ -183,17 +85,3 @@ export type SubscribeAck =
 export type ResumeAck =
   | { ok: true; outcome: { replayed: { count: number } } | "resync"; last_seq: number }
   | { ok: false; error: string };
-
-/** `PATCH /orders/{id}` body (`note: null` clears the note). */
-export interface UpdateOrderInput {
-  status?: OrderStatus;
-  priority?: OrderPriority;
-  note?: string | null;
-  version: number;
-}
-
-/** `POST /orders/{id}/assign` body; `null` unassigns. */
-export interface AssignOrderInput {
-  assignee_id: string | null;
-  version: number;
-}

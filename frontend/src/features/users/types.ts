@@ -1,44 +1,31 @@
-/** Accounts and roles as users-service sends them (`services/users/src/routes/views.rs`, `roles.rs`). */
-/** An account as `GET /users` and `GET /users/assignable` (a plain array) return it. */
-export interface UserAccount {
-  id: string;
-  email: string;
-  display_name: string;
-  roles: string[];
-  permissions: string[];
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-}
+/**
+ * Accounts and roles, generated from the gateway's OpenAPI document (`src/lib/api-schema.ts`;
+ * users-service's `UserView`, `UserName`, `RoleView` and request bodies are the source).
+ */
+import { createUserRequestRolesValues, type components } from "@/lib/api-schema";
+
+type Schemas = components["schemas"];
+
+/** An account as `GET /users`, `GET /users/assignable` and `GET /auth/me` return it. */
+export type UserAccount = Schemas["UserView"];
 
 /**
  * `GET /users/names` (`orders:read`, any scope): every account's display name, deactivated ones
- * included (`UserName` in `services/users/src/routes/views.rs`). No emails.
+ * included. No emails.
  */
-export interface UserName {
-  id: string;
-  display_name: string;
-  active: boolean;
-}
+export type UserName = Schemas["UserName"];
 
-export interface Role {
-  name: string;
-  description: string;
-  permissions: string[];
-}
+export type Role = Schemas["RoleView"];
 
 /** `POST /users`. */
-export interface NewUser {
-  email: string;
-  display_name?: string;
-  password: string;
-  roles: string[];
-}
+export type NewUser = Schemas["CreateUserRequest"];
 
 /** `PATCH /users/{id}`: only the fields present change. */
-export interface UserChanges {
-  display_name?: string;
-  roles?: string[];
-  active?: boolean;
-  password?: string;
+export type UserChanges = Schemas["UpdateUserRequest"];
+
+/** A role a request may name: the document lists the seeded roles. */
+export type RoleName = NewUser["roles"][number];
+
+export function isRoleName(name: string): name is RoleName {
+  return (createUserRequestRolesValues as readonly string[]).includes(name);
 }

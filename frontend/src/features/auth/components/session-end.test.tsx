@@ -24,7 +24,16 @@ const { default: DashboardLayout } = await import("@/app/(dashboard)/layout");
 const { default: SignInPage } = await import("@/app/sign-in/page");
 
 // No `orders:read`: the layout opens no socket in these tests.
-const user: User = { id: "u1", email: "dana@example.com", display_name: "Dana", roles: ["viewer"], permissions: [] };
+const user: User = {
+  id: "u1",
+  email: "dana@example.com",
+  display_name: "Dana",
+  roles: ["viewer"],
+  permissions: [],
+  active: true,
+  created_at: "2026-11-26T08:00:00.000Z",
+  updated_at: "2026-11-26T08:00:00.000Z",
+};
 let fetchMock: ReturnType<typeof vi.fn>;
 
 beforeEach(() => {

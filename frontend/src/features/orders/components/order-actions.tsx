@@ -136,7 +136,7 @@ export function OrderActions({ order, actor, people: names }: Props) {
           ) : null}
         </div>
       ) : null}
-      {asking && order.assignee_id !== null ? (
+      {asking && order.assignee_id ? (
         <TakeOverDialog
           number={order.number}
           holder={label(order.assignee_id)}

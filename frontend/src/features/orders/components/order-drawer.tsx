@@ -31,7 +31,7 @@ function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: Peop
   switch (entry.kind) {
     case "status":
       text =
-        entry.from_status === undefined
+        !entry.from_status
           ? t("drawer.history.created", { actor })
           : t("drawer.history.status", { actor, status: entry.to_status ? t(`status.${entry.to_status}`) : "?" });
       if (entry.reason) {
@@ -48,8 +48,8 @@ function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: Peop
       text = t("drawer.history.priority", { actor, priority: entry.to_priority ? t(`priority.${entry.to_priority}`) : "?" });
       break;
     case "note":
-      text = entry.note === undefined ? t("drawer.history.noteCleared", { actor }) : t("drawer.history.note", { actor });
-      detail = entry.note;
+      text = entry.note ? t("drawer.history.note", { actor }) : t("drawer.history.noteCleared", { actor });
+      detail = entry.note ?? undefined;
       break;
   }
   return (
@@ -73,7 +73,7 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
         <StatusBadge status={order.status} />
         <PriorityLabel priority={order.priority} />
         <span className="text-sm text-slate-600 dark:text-slate-300">
-          {order.assignee_id !== null ? name(order.assignee_id) : t("orders.unassigned")}
+          {order.assignee_id ? name(order.assignee_id) : t("orders.unassigned")}
         </span>
       </div>
       <OrderActions order={order} actor={actor} people={people} />

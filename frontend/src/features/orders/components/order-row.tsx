@@ -77,7 +77,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
         <PriorityLabel priority={order.priority} />
       </span>
       <span role="gridcell" className="truncate text-slate-700 dark:text-slate-300">
-        {order.assignee_id !== null ? (
+        {order.assignee_id ? (
           label(order.assignee_id)
         ) : (
           <span className="italic text-slate-400">{t("orders.unassigned")}</span>

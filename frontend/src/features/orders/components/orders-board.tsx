@@ -197,7 +197,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
         </div>
       )}
       {helpOpen ? <ShortcutHelp shortcuts={shortcuts} onClose={() => setHelpOpen(false)} /> : null}
-      {takeOver && takeOver.assignee_id !== null ? (
+      {takeOver?.assignee_id ? (
         <TakeOverDialog
           number={takeOver.number}
           holder={label(takeOver.assignee_id)}

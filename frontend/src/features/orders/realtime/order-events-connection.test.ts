@@ -28,10 +28,7 @@ import { attachLedger } from "./apply-to-cache";
 const AGENT = "agent-1";
 const AGENT_TOKEN = "agent-token";
 
-interface Prior {
-  status: OrderListItem["status"];
-  assignee_id: string | null;
-}
+type Prior = Pick<OrderListItem, "status" | "assignee_id">;
 
 interface Stored {
   event: OrderEvent;

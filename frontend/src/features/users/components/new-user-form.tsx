@@ -7,7 +7,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useCreateUser } from "../api/users";
 import { isEmailAddress } from "../email";
 import { accountProblemKey, fieldErrorsOf } from "../errors";
-import type { Role } from "../types";
+import { isRoleName, type Role, type RoleName } from "../types";
 
 const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-blue-500 focus:outline-2 focus:outline-blue-500 aria-[invalid=true]:border-red-500 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100";
@@ -21,7 +21,7 @@ export function NewUserForm({ roles }: { roles: Role[] }) {
   const [email, setEmail] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [password, setPassword] = useState("");
-  const [chosen, setChosen] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<RoleName[]>([]);
   const [localErrors, setLocalErrors] = useState<Partial<Record<Field, string>>>({});
   const [created, setCreated] = useState<string | null>(null);
 
@@ -130,22 +130,24 @@ export function RoleCheckboxes({
 }: {
   idPrefix: string;
   roles: Role[];
-  chosen: string[];
-  onChange(next: string[]): void;
+  chosen: RoleName[];
+  onChange(next: RoleName[]): void;
 }) {
   return (
     <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
-      {roles.map((role) => (
-        <label key={role.name} className="flex items-center gap-1.5 text-sm" title={role.description} htmlFor={`${idPrefix}-${role.name}`}>
-          <input
-            id={`${idPrefix}-${role.name}`}
-            type="checkbox"
-            checked={chosen.includes(role.name)}
-            onChange={(e) => onChange(e.target.checked ? [...chosen, role.name] : chosen.filter((r) => r !== role.name))}
-          />
-          {role.name}
-        </label>
-      ))}
+      {roles.map(({ name, description }) =>
+        isRoleName(name) ? (
+          <label key={name} className="flex items-center gap-1.5 text-sm" title={description} htmlFor={`${idPrefix}-${name}`}>
+            <input
+              id={`${idPrefix}-${name}`}
+              type="checkbox"
+              checked={chosen.includes(name)}
+              onChange={(e) => onChange(e.target.checked ? [...chosen, name] : chosen.filter((r) => r !== name))}
+            />
+            {name}
+          </label>
+        ) : null,
+      )}
     </div>
   );
 }

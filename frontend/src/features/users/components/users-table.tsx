@@ -6,7 +6,7 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useUpdateUser } from "../api/users";
 import { accountProblemKey, fieldErrorsOf } from "../errors";
-import type { Role, UserAccount } from "../types";
+import { isRoleName, type Role, type RoleName, type UserAccount } from "../types";
 import { RoleCheckboxes } from "./new-user-form";
 
 interface Props {
@@ -50,7 +50,7 @@ export function UsersTable({ users, roles, canManage, selfId }: Props) {
 function UserRow({ user, roles, canManage, isSelf }: { user: UserAccount; roles: Role[]; canManage: boolean; isSelf: boolean }) {
   const { t } = useI18n();
   const update = useUpdateUser();
-  const [editing, setEditing] = useState<string[] | null>(null);
+  const [editing, setEditing] = useState<RoleName[] | null>(null);
   const [confirming, setConfirming] = useState(false);
   const problemKey = accountProblemKey(update.error);
   const rolesError = fieldErrorsOf(update.error).roles;
@@ -101,7 +101,7 @@ function UserRow({ user, roles, canManage, isSelf }: { user: UserAccount; roles:
                 aria-label={t("users.editRolesOf", { name: user.display_name })}
                 onClick={() => {
                   update.reset();
-                  setEditing(user.roles);
+                  setEditing(user.roles.filter(isRoleName));
                 }}
               >
                 {t("users.editRoles")}
