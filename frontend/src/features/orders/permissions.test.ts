@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/permissions";
-import { allowedAssignActions, allowedStatusActions, canDeleteOrder, canReadOrder, canUpdateOrder } from "./permissions";
+import { allowedAssignActions, allowedStatusActions, canChangePriority, canDeleteOrder, canReadOrder, canUpdateOrder } from "./permissions";
 import { makeOrder } from "./test/fixtures";
 
 const admin: Actor = {
@@ -62,5 +62,18 @@ describe("read and delete", () => {
   it("reserve delete for orders:delete", () => {
     expect(canDeleteOrder(dispatcher)).toBe(true);
     expect(canDeleteOrder(agent)).toBe(false);
+  });
+});
+
+describe("priority", () => {
+  it("changes by those who may update the order (agents only their own), until it is final", () => {
+    expect(canChangePriority(dispatcher, pending)).toBe(true);
+    expect(canChangePriority(admin, makeOrder({ status: "SHIPPED" }))).toBe(true);
+    expect(canChangePriority(agent, mineAsAgent)).toBe(true);
+    expect(canChangePriority(agent, pending)).toBe(false);
+    expect(canChangePriority(viewer, pending)).toBe(false);
+    expect(canChangePriority(null, pending)).toBe(false);
+    expect(canChangePriority(dispatcher, makeOrder({ status: "DELIVERED" }))).toBe(false);
+    expect(canChangePriority(agent, makeOrder({ status: "CANCELLED", assignee_id: "g" }))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /** What the signed-in user may do with one order: drives which buttons the board shows. */
 import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
-import { nextStatuses } from "./status-machine";
+import { isTerminal, nextStatuses } from "./status-machine";
 import type { OrderViewer } from "./filters";
 import type { OrderListItem, OrderStatus } from "./types";
 
@@ -32,6 +32,11 @@ export function allowedStatusActions(
   order: Pick<OrderListItem, "assignee_id" | "status">,
 ): readonly OrderStatus[] {
   return canUpdateOrder(actor, order) ? nextStatuses(order.status) : [];
+}
+
+/** Priority: whoever may update the order (agents only their own), until it is final. */
+export function canChangePriority(actor: Actor | null, order: Pick<OrderListItem, "assignee_id" | "status">): boolean {
+  return canUpdateOrder(actor, order) && !isTerminal(order.status);
 }
 
 /** Whether a user can be given orders at all (works orders: any update permission). */

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
-import type { OrderDetail, OrderStatus, UpdateOrderInput } from "../types";
+import type { OrderDetail, OrderPriority, OrderStatus, UpdateOrderInput } from "../types";
 import { writeServerOrder } from "./mutation-errors";
 
 /** `PATCH /orders/{id}` (`orders:update`), guarded by `version`. */
@@ -19,6 +19,21 @@ export function useChangeOrderStatus() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ orderId, status, version }: ChangeStatusVariables) => updateOrder(orderId, { status, version }),
+    onSuccess: (order) => writeServerOrder(queryClient, order),
+  });
+}
+
+export interface ChangePriorityVariables {
+  orderId: string;
+  priority: OrderPriority;
+  version: number;
+}
+
+/** Priority change: like a status change, the server's answer (or its 409 `current`) is what shows. */
+export function useChangeOrderPriority() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ orderId, priority, version }: ChangePriorityVariables) => updateOrder(orderId, { priority, version }),
     onSuccess: (order) => writeServerOrder(queryClient, order),
   });
 }

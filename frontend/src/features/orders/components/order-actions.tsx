@@ -9,12 +9,15 @@ import type { MessageKey } from "@/lib/i18n/messages";
 import { isOffline } from "@/lib/online";
 import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
+import { useCancelOrder } from "../api/cancel-order";
+import { cancelRefusalOf } from "../cancel-reason";
 import { handleOrderMutationError } from "../api/mutation-errors";
 import { useChangeOrderStatus } from "../api/update-order";
 import { usePersonLabel, type People } from "../people";
 import { allowedAssignActions, allowedStatusActions, assignToMeStep } from "../permissions";
 import { isTerminal } from "../status-machine";
-import type { OrderListItem, OrderStatus } from "../types";
+import type { CancelReason, OrderListItem, OrderStatus } from "../types";
+import { CancelOrderDialog, type CancelRefusal } from "./cancel-order-dialog";
 import { TakeOverDialog } from "./take-over-dialog";
 
 interface Props {
@@ -31,13 +34,16 @@ export function OrderActions({ order, actor, people: names }: Props) {
   const queryClient = useQueryClient();
   const changeStatus = useChangeOrderStatus();
   const assign = useAssignOrder();
+  const cancel = useCancelOrder();
+  /** The cancel dialog, open: the version the user saw when asking, and why the last try failed. */
+  const [cancelling, setCancelling] = useState<{ version: number; refusal: CancelRefusal | null } | null>(null);
   const [problem, setProblem] = useState<{ key: MessageKey } | { text: string } | null>(null);
   const statusActions = allowedStatusActions(actor, order);
   const assignActions = allowedAssignActions(actor, order);
   const people = useAssignableUsers(assignActions.assign);
   const label = usePersonLabel(names);
   const [asking, setAsking] = useState(false);
-  const busy = changeStatus.isPending || assign.isPending;
+  const busy = changeStatus.isPending || assign.isPending || cancel.isPending;
   const final = isTerminal(order.status);
 
   const onError = (error: unknown) => {
@@ -56,6 +62,37 @@ export function OrderActions({ order, actor, people: names }: Props) {
     setProblem(null);
     if (refusedOffline()) return;
     changeStatus.mutate({ orderId: order.id, status, version: order.version }, { onError });
+  };
+
+  /** Cancelling asks first: a reason, in a dialog, sent with the version seen when it opened. */
+  const askToCancel = () => {
+    setProblem(null);
+    if (refusedOffline()) return;
+    setCancelling({ version: order.version, refusal: null });
+  };
+
+  const confirmCancel = (reason: CancelReason) => {
+    if (!cancelling) return;
+    if (isOffline()) {
+      setCancelling({ ...cancelling, refusal: { key: "offline.action" } });
+      return;
+    }
+    setCancelling({ ...cancelling, refusal: null });
+    cancel.mutate(
+      { orderId: order.id, reason, version: cancelling.version },
+      {
+        onSuccess: () => setCancelling(null),
+        onError: (error) => {
+          const refusal = cancelRefusalOf(error);
+          if (refusal) {
+            setCancelling((open) => open && { ...open, refusal });
+            return;
+          }
+          setCancelling(null);
+          onError(error);
+        },
+      },
+    );
   };
 
   const assignTo = (assigneeId: string | null) => {
@@ -89,7 +126,8 @@ export function OrderActions({ order, actor, people: names }: Props) {
               key={status}
               variant={status === "CANCELLED" ? "danger" : "primary"}
               disabled={busy}
-              onClick={() => toStatus(status)}
+              onClick={() => (status === "CANCELLED" ? askToCancel() : toStatus(status))}
+              aria-haspopup={status === "CANCELLED" ? "dialog" : undefined}
             >
               {t(`action.to.${status}`)}
             </Button>
@@ -145,6 +183,15 @@ export function OrderActions({ order, actor, people: names }: Props) {
             setAsking(false);
             assignTo(actor.id);
           }}
+        />
+      ) : null}
+      {cancelling ? (
+        <CancelOrderDialog
+          number={order.number}
+          pending={cancel.isPending}
+          refusal={cancelling.refusal}
+          onCancel={() => setCancelling(null)}
+          onConfirm={confirmCancel}
         />
       ) : null}
       {message ? (

@@ -11,7 +11,8 @@ import { usePersonLabel, type People } from "../people";
 import { useDeparture } from "../realtime/departures";
 import type { OrderDetail, OrderHistoryEntry, OrderListItem } from "../types";
 import { OrderActions } from "./order-actions";
-import { PriorityLabel, StatusBadge } from "./status-badge";
+import { PriorityField } from "./priority-field";
+import { StatusBadge } from "./status-badge";
 
 interface Props {
   orderId: string;
@@ -69,9 +70,9 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
   const address = order.shipping_address;
   return (
     <div className="space-y-6">
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <StatusBadge status={order.status} />
-        <PriorityLabel priority={order.priority} />
+        <PriorityField order={order} actor={actor} />
         <span className="text-sm text-slate-600 dark:text-slate-300">
           {order.assignee_id ? name(order.assignee_id) : t("orders.unassigned")}
         </span>
