@@ -512,6 +512,51 @@ describe("dashboard against the real stack", () => {
       assert.equal(await page.getByRole("alertdialog").count(), 0, "an unassigned order asked before assigning");
     }));
 
+  test("cancel asks for a reason (Esc changes nothing, 'Other' needs text), the reason is recorded and shows in the timeline; so does a priority change", { timeout: TEST_TIMEOUT }, () =>
+    withPages("cancel-reason", 1, async (page) => {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Cancel Me"));
+      const read = async () => (await fetch(`${gatewayApi}/orders/${order.id}`, { headers: { authorization: `Bearer ${tokens.dispatcher}` } })).json();
+      const actor = users.dispatcher.display_name;
+      await openBoard(page, users.dispatcher.email);
+      await row(page, order).click();
+      const drawer = page.getByRole("dialog", { name: `Order ${order.number}` });
+
+      await drawer.getByRole("combobox", { name: "Priority" }).selectOption("high");
+      await drawer.getByText(`${actor} changed priority to High`).waitFor();
+      await page.waitForFunction(
+        ({ id }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(6)`)?.textContent?.includes("High"),
+        { id: order.id },
+      );
+
+      await drawer.getByRole("button", { name: "Cancel order" }).click();
+      const ask = page.getByRole("dialog", { name: `Cancel order ${order.number}?` });
+      await ask.waitFor();
+      assert.equal(await ask.getByRole("radio", { name: "Customer asked" }).evaluate((el) => el === document.activeElement), true, "focus did not start on the reasons");
+      await ask.getByRole("radio", { name: "Duplicate order" }).check();
+      await page.keyboard.press("Escape");
+      await ask.waitFor({ state: "detached" });
+      await drawer.waitFor(); // Esc closed the question, not the order
+      await page.waitForTimeout(300);
+      assert.equal((await read()).status, "PENDING", "Esc cancelled the order");
+
+      await drawer.getByRole("button", { name: "Cancel order" }).click();
+      await ask.getByRole("radio", { name: "Other" }).check();
+      await ask.getByRole("button", { name: "Cancel order" }).click();
+      await ask.getByText("Say what the other reason is.").waitFor();
+      await ask.getByRole("textbox", { name: "Details (required for Other)" }).fill("Customer moved abroad");
+      await screenshot(page, "cancel-with-reason");
+      await ask.getByRole("button", { name: "Cancel order" }).click();
+      await ask.waitFor({ state: "detached" });
+
+      await drawer.getByText(`${actor} changed status to Cancelled`).waitFor();
+      await drawer.getByText("Reason: Other — Customer moved abroad").waitFor();
+      await drawer.getByText("Cancelled orders cannot change status.").waitFor();
+      const saved = await read();
+      assert.equal(saved.status, "CANCELLED");
+      assert.deepEqual(saved.history.find((entry) => entry.kind === "status" && entry.to_status === "CANCELLED")?.reason, { code: "other", text: "Customer moved abroad" });
+      assert.deepEqual(saved.history.find((entry) => entry.kind === "priority")?.to_priority, "high");
+    }));
+
   test("scrolled down, arriving orders do not move the rows: a pill counts them (and the tab title), 'show' brings them", { timeout: 90_000 }, () =>
     withPages("hold-still", 1, async (page) => {
       for (let i = 0; i < 30; i++) await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Filler"));
