@@ -216,6 +216,7 @@ mod tests {
             "/api/v1/orders/{id}",
             "/api/v1/orders/{id}/assign",
             "/api/v1/orders/{id}/cancel",
+            "/api/v1/orders/{id}/undo",
             "/api/v1/users",
             "/api/v1/users/assignable",
             "/api/v1/users/names",

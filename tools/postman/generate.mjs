@@ -112,7 +112,7 @@ function polish(collection, spec) {
       if (path.endsWith("auth/login") || path.endsWith("auth/refresh")) script = STORE_TOKEN;
       else if (path.endsWith("v1/orders") && method === "POST")
         script = remember(201, ['pm.collectionVariables.set("orderId", body.id);', ...ORDER_SEEN]);
-      else if (/orders\/:id(\/assign|\/cancel)?$/.test(path) && method !== "DELETE") script = remember(200, ORDER_SEEN);
+      else if (/orders\/:id(\/assign|\/cancel|\/undo)?$/.test(path) && method !== "DELETE") script = remember(200, ORDER_SEEN);
       else if (path.endsWith("v1/users") && method === "POST")
         script = remember(201, ['pm.collectionVariables.set("userId", body.id);']);
       const succeeds = ['pm.test("succeeds", () => pm.expect(pm.response.code).to.be.within(200, 299));'];
@@ -135,7 +135,8 @@ function polish(collection, spec) {
     "POST auth/login", "GET auth/me", "POST auth/refresh", "POST auth/logout",
     "GET users", "GET users/assignable", "POST users", "GET users/:id", "PATCH users/:id",
     "GET orders", "GET orders/stats", "POST orders", "GET orders/:id", "PATCH orders/:id",
-    "POST orders/:id/assign", "POST orders/:id/cancel", "DELETE orders/:id",
+    "POST orders/:id/assign", "POST orders/:id/cancel",
+    "POST orders/:id/undo", "DELETE orders/:id",
   ];
   const rank = (item) => {
     const key = `${item.request.method} ${item.request.url.path.slice(2).join("/")}`;

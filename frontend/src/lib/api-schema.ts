@@ -167,6 +167,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo your last status change or assignment. */
+        post: operations["undo_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -409,7 +426,7 @@ export interface components {
          * @description One change, who made it and when: a status change (`from_status` → `to_status`, with the
          *     `reason` of a cancellation), an assignment (`previous_assignee_id` → `assignee_id`), a
          *     priority change (`from_priority` → `to_priority`) or a note change (`previous_note` →
-         *     `note`; absent `note` means it was cleared).
+         *     `note`; absent `note` means it was cleared). `undo` marks the reversal of the change before.
          */
         HistoryEntry: {
             /** Format: uuid */
@@ -428,6 +445,8 @@ export interface components {
             reason?: components["schemas"]["CancelReason"] | null;
             to_priority?: components["schemas"]["Priority"] | null;
             to_status?: components["schemas"]["OrderStatus"] | null;
+            /** @description Set on a status change or assignment that undid the one before it. */
+            undo?: boolean;
         };
         /** @enum {string} */
         HistoryKind: "status" | "assignment" | "priority" | "note";
@@ -645,6 +664,18 @@ export interface components {
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["UserView"];
+        };
+        /**
+         * @example {
+         *       "version": 3
+         *     }
+         */
+        UndoRequest: {
+            /**
+             * Format: int64
+             * @description The version the caller's change produced.
+             */
+            version: number;
         };
         /**
          * @description At least one of `status`, `priority` and `note`, with the version the caller last saw.
@@ -1629,6 +1660,114 @@ export interface operations {
                 };
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    undo_order: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoRequest"];
+            };
+        };
+        responses: {
+            /** @description The order as it was before the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lacks orders:update (a status change) or orders:assign (an assignment) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order, or not one the caller may change */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version-conflict` (changed since, the order as it is now in `current`), or `nothing-to-undo` (the last change is not the caller's own status change or assignment of the last minute, or is an undo) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid or unknown fields, or the previous assignee may no longer work orders */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description users-service is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -55,6 +55,10 @@ pub fn router() -> Router<AppState> {
             post(to!(Orders, Any(OrdersUpdate))),
         )
         .route(
+            "/api/v1/orders/{id}/undo",
+            post(to!(Orders, Any(OrdersUpdate))),
+        )
+        .route(
             "/api/v1/users",
             get(to!(Users, Any(UsersRead))).post(to!(Users, Any(UsersManage))),
         )

@@ -57,6 +57,15 @@ pub fn version_conflict(current: &OrderDetail) -> Problem {
     .with_extension("current", current)
 }
 
+/// 409 `nothing-to-undo`.
+pub fn nothing_to_undo() -> Problem {
+    Problem::conflict(
+        "nothing-to-undo",
+        "Nothing to undo",
+        "Only your own last status change or assignment of the last minute can be undone, once.",
+    )
+}
+
 /// 409 `invalid-transition`.
 pub fn invalid_transition(err: InvalidTransition) -> Problem {
     Problem::conflict(

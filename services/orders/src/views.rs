@@ -49,7 +49,7 @@ pub enum HistoryKind {
 /// One change, who made it and when: a status change (`from_status` → `to_status`, with the
 /// `reason` of a cancellation), an assignment (`previous_assignee_id` → `assignee_id`), a
 /// priority change (`from_priority` → `to_priority`) or a note change (`previous_note` →
-/// `note`; absent `note` means it was cleared).
+/// `note`; absent `note` means it was cleared). `undo` marks the reversal of the change before.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {
     pub kind: HistoryKind,
@@ -73,6 +73,9 @@ pub struct HistoryEntry {
     pub previous_note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Set on a status change or assignment that undid the one before it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undo: bool,
 }
 
 /// A full order.

@@ -5,6 +5,7 @@ mod idempotency;
 mod outbox;
 mod read;
 mod rows;
+mod undo;
 mod write;
 
 pub use idempotency::{StoredRequest, claim_key, find_key, store_response};
@@ -13,4 +14,5 @@ pub use outbox::{
 };
 pub use read::{Assignee, Cursor, OrderFilter, detail, list, stats};
 pub use rows::lock_current;
+pub use undo::{LastChange, last_change, revert};
 pub use write::{FieldChanges, assign, insert_order, soft_delete, update_fields};

@@ -245,16 +245,16 @@ async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<HistoryE
         // the headline of the change.
         "SELECT 'status' AS kind, changed_at AS at, actor_id, from_status, to_status, \
                 NULL::uuid AS previous_assignee_id, NULL::uuid AS assignee_id, \
-                reason_code, reason_text, NULL AS from_value, NULL AS to_value, \
+                reason_code, reason_text, NULL AS from_value, NULL AS to_value, undo, \
                 3 AS rank, id \
          FROM order_status_history WHERE order_id = $1 \
          UNION ALL \
          SELECT 'assignment', assigned_at, actor_id, NULL, NULL, previous_assignee_id, \
-                assignee_id, NULL, NULL, NULL, NULL, 2, id \
+                assignee_id, NULL, NULL, NULL, NULL, undo, 2, id \
          FROM order_assignments WHERE order_id = $1 \
          UNION ALL \
          SELECT field, changed_at, actor_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                from_value, to_value, CASE field WHEN 'note' THEN 0 ELSE 1 END, id \
+                from_value, to_value, false, CASE field WHEN 'note' THEN 0 ELSE 1 END, id \
          FROM order_field_changes WHERE order_id = $1 \
          ORDER BY at, rank, id",
     )
@@ -302,6 +302,7 @@ async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<HistoryE
             to_priority,
             previous_note,
             note,
+            undo: r.try_get("undo")?,
         })
     })
     .fetch_all(conn)

@@ -156,6 +156,7 @@ fn created_detail(row: &PgRow, order: &NewOrder, actor: Uuid) -> sqlx::Result<Or
             to_priority: None,
             previous_note: None,
             note: None,
+            undo: false,
         }],
     })
 }

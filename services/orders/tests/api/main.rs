@@ -12,3 +12,4 @@ mod history;
 mod idempotency;
 mod input;
 mod retention;
+mod undo;

@@ -1,4 +1,4 @@
-//! `/v1/orders`: list, stats, read, create, update, cancel, assign and delete orders.
+//! `/v1/orders`: list, stats, read, create, update, cancel, assign, undo and delete orders.
 
 mod assign;
 mod cancel;
@@ -8,6 +8,7 @@ mod extract;
 mod get;
 mod list;
 mod schemas;
+mod undo;
 mod update;
 
 use lom_auth::Scope;
@@ -35,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(assign::assign_order))
         .routes(routes!(cancel::cancel_order))
+        .routes(routes!(undo::undo_order))
 }
 
 /// Whether a caller with `scope` may see an order assigned to `assignee`.
