@@ -1,5 +1,6 @@
 //! The hub: delivers each event to the sockets whose rooms it concerns, serialised once;
-//! replays history to one socket; tells sockets to resync. A socket whose queue is full is
+//! replays history to one socket, handing it over to live delivery without a gap, a copy or a
+//! reordering ([`super::handover`]); tells sockets to resync. A socket whose queue is full is
 //! disconnected rather than waited for (it resumes with `last_seq` when it reconnects), so a
 //! slow or dead client never delays the others.
 
@@ -20,6 +21,7 @@ use crate::revocations::RevokedSessions;
 
 use super::{
     expiry::Expiries,
+    handover::{Handovers, Held, Route},
     history::{History, Missed},
     replay_limit::ReplayLimiter,
     viewer::{Viewer, rooms_of},
@@ -128,6 +130,11 @@ impl Outgoing {
 #[derive(Debug, Clone, Copy)]
 pub struct TokenIssuedAt(pub u64);
 
+/// The feed's position when a socket joined its rooms (kept in its extensions): it got every
+/// event after that live.
+#[derive(Debug, Clone, Copy)]
+pub struct JoinedAt(pub u64);
+
 /// The room every socket of `user` sits in (for revocation).
 pub fn user_room(user: Uuid) -> String {
     format!("user:{user}")
@@ -191,6 +198,8 @@ pub struct Hub {
     pub expiries: Arc<Expiries>,
     /// Replays each account may start.
     pub replays: ReplayLimiter,
+    /// Sockets between replay and live delivery; also the lock each delivery runs under.
+    handovers: Handovers,
     /// The last `seq` this gateway delivered (0 before the first).
     last_seq: AtomicU64,
 }
@@ -209,6 +218,7 @@ impl Hub {
             allowed_origins,
             expiries: Arc::default(),
             replays: ReplayLimiter::default(),
+            handovers: Handovers::default(),
             last_seq: AtomicU64::new(0),
         }
     }
@@ -221,30 +231,76 @@ impl Hub {
         self.last_seq.store(seq, Ordering::Release);
     }
 
-    /// Sends `event` to every socket in the rooms it concerns, and times it from the change
-    /// (`occurred_at`, stamped by orders-service: clocks of two hosts) to the last socket's queue.
+    /// Sends `event` to every socket in the rooms it concerns (a replaying socket gets it
+    /// after its replay), and times it from the change (`occurred_at`, stamped by
+    /// orders-service: clocks of two hosts) to the last socket's queue.
     pub fn deliver(&self, io: &SocketIo, event: &Outgoing) {
         let (rooms, left_rooms) = split_rooms(event);
         let mut delivered = 0u64;
-        for socket in io.to(rooms).sockets() {
-            if self.send(&socket, event) {
-                delivered += 1;
-            }
-        }
+        let mut routing = self.handovers.lock();
+        let mut targets = vec![(io.to(rooms).sockets(), event.name, &event.payload)];
         if let (Some(left_rooms), Some((_, left))) = (left_rooms, &event.left) {
-            for socket in io.to(left_rooms).sockets() {
-                if self.emit(&socket, LEFT_EVENT, left) {
-                    delivered += 1;
+            targets.push((io.to(left_rooms).sockets(), LEFT_EVENT, left));
+        }
+        for (sockets, name, payload) in targets {
+            for socket in sockets {
+                match routing.route(socket.id, event.seq) {
+                    Route::Emit => delivered += u64::from(self.emit(&socket, name, payload)),
+                    Route::Hold => routing.push(
+                        socket.id,
+                        Held {
+                            seq: event.seq,
+                            name,
+                            payload: payload.clone(),
+                        },
+                    ),
+                    Route::Skip => {}
                 }
             }
         }
         self.set_last_seq(event.seq);
+        routing.passed(event.seq);
+        drop(routing);
         metrics::counter!("gateway_events_total").increment(1);
         metrics::counter!("gateway_deliveries_total").increment(delivered);
         let delay = (Utc::now() - event.occurred_at)
             .to_std()
             .unwrap_or_default();
         metrics::histogram!("gateway_event_delivery_duration_seconds").record(delay);
+    }
+
+    /// Puts `socket` in `rooms`; with `hold`, its live events wait for a replay (which must
+    /// follow, or [`Hub::release`]). Returns the feed's position at the join.
+    pub fn join(&self, socket: &SocketRef, rooms: Vec<String>, hold: bool) -> u64 {
+        let mut routing = self.handovers.lock();
+        if hold {
+            routing.hold(socket.id);
+        }
+        socket.join(rooms);
+        self.last_seq()
+    }
+
+    /// Holds `socket`'s live events for a replay; returns the feed's position.
+    pub fn hold(&self, socket: &SocketRef) -> u64 {
+        let mut routing = self.handovers.lock();
+        routing.hold(socket.id);
+        self.last_seq()
+    }
+
+    /// Ends the hold of `socket` once the history through `sent_through` was sent to it, and
+    /// sends it the held events after that.
+    pub fn release(&self, socket: &SocketRef, sent_through: u64) {
+        let mut routing = self.handovers.lock();
+        for held in routing.release(socket.id, sent_through, self.last_seq()) {
+            if !self.emit(socket, held.name, &held.payload) {
+                break;
+            }
+        }
+    }
+
+    /// Forgets a disconnected socket's hand-over.
+    pub fn forget(&self, socket: socketioxide::socket::Sid) {
+        self.handovers.lock().forget(socket);
     }
 
     /// Emits `event` to one socket; a full queue evicts the socket (it resumes on reconnect).
@@ -262,13 +318,17 @@ impl Hub {
         }
     }
 
-    /// Replays to `socket` the events after `last_seq` that `viewer` may see, in order; or
-    /// tells it to refetch when the history no longer covers them.
+    /// Replays to `socket` the events after `last_seq` that `viewer` may see, in order, then
+    /// the live events held meanwhile; or tells it to refetch when the history no longer
+    /// covers them. The socket's live events must be held ([`Hub::join`], [`Hub::hold`]) from
+    /// `held_at`; those after `joined_at` up to `held_at` reached it live and are not sent again.
     pub async fn replay(
         &self,
         socket: &SocketRef,
         viewer: &Viewer,
         last_seq: u64,
+        joined_at: u64,
+        held_at: u64,
     ) -> ReplayOutcome {
         let missed = match self.history.since(last_seq).await {
             Ok(missed) => missed,
@@ -279,10 +339,17 @@ impl Hub {
         };
         let Missed::Events(events) = missed else {
             self.resync(socket, "history-unavailable");
+            self.release(socket, held_at);
             return ReplayOutcome::Resync;
         };
+        let live = (joined_at > 0).then_some(joined_at + 1..=held_at);
         let mut count = 0;
-        for (_, json) in events {
+        let mut sent_through = held_at;
+        for (seq, json) in events {
+            sent_through = sent_through.max(seq);
+            if live.as_ref().is_some_and(|live| live.contains(&seq)) {
+                continue;
+            }
             let Ok(event) = Outgoing::parse(&json) else {
                 continue;
             };
@@ -292,11 +359,13 @@ impl Hub {
                     _ => self.send(socket, &event),
                 };
                 if !sent {
+                    self.forget(socket.id);
                     return ReplayOutcome::Replayed { count };
                 }
                 count += 1;
             }
         }
+        self.release(socket, sent_through);
         metrics::counter!("gateway_replayed_events_total").increment(count as u64);
         ReplayOutcome::Replayed { count }
     }
@@ -332,6 +401,7 @@ impl Hub {
     /// Tells every socket to refetch (this gateway lost events it cannot replay).
     pub async fn resync_all(&self, io: &SocketIo, reason: &str) {
         tracing::warn!(reason, "asking every dashboard to resync");
+        self.handovers.lock().restart();
         metrics::counter!("gateway_resync_all_total").increment(1);
         let _ = io
             .emit(RESYNC_EVENT, &serde_json::json!({ "reason": reason }))

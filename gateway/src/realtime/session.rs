@@ -16,7 +16,7 @@ use socketioxide::{
 };
 
 use super::{
-    hub::{Hub, TokenIssuedAt, user_room},
+    hub::{Hub, JoinedAt, TokenIssuedAt, user_room},
     replay_limit::Replaying,
     viewer::Viewer,
 };
@@ -92,8 +92,10 @@ async fn authenticate(
     let viewer = Viewer::new(principal.user_id, scope, principal.expires_at);
     // Here, not in `on_connect`: socketioxide sends the CONNECT answer before it spawns the
     // connect handler, so a client's first `subscribe` (or an event broadcast meanwhile) could
-    // arrive before handlers and rooms set up there exist, and be silently dropped.
-    join(&socket, &viewer);
+    // arrive before handlers and rooms set up there exist, and be silently dropped. A socket
+    // that resumes has its live events held from here until its replay (`on_connect`) is sent.
+    let joined_at = hub.join(&socket, rooms(&viewer), auth.last_seq.is_some());
+    socket.extensions.insert(JoinedAt(joined_at));
     socket.on("subscribe", on_subscribe);
     socket.on("resume", on_resume);
     socket.extensions.insert(viewer);
@@ -117,15 +119,25 @@ async fn on_connect(
     socket.on_disconnect(async move |State(hub): State<Arc<Hub>>| {
         metrics::gauge!("gateway_sockets").decrement(1.0);
         hub.expiries.forget(sid, expires_at);
+        hub.forget(sid);
     });
     if let Some(last_seq) = auth.ok().and_then(|a| a.last_seq) {
+        let joined_at = socket
+            .extensions
+            .get::<JoinedAt>()
+            .map_or(0, |JoinedAt(at)| at);
         let replaying = socket.extensions.get::<Replaying>().unwrap_or_default();
         match (hub.replays.check(viewer.user_id), replaying.start()) {
             (Ok(()), Some(_running)) => {
-                hub.replay(&socket, &viewer, last_seq).await;
+                // Everything after the join was held: the replay sends all it may see.
+                hub.replay(&socket, &viewer, last_seq, joined_at, joined_at)
+                    .await;
             }
             // Reconnecting faster than any dashboard does: refetch instead of replaying.
-            _ => hub.resync(&socket, "replay-limit"),
+            _ => {
+                hub.resync(&socket, "replay-limit");
+                hub.release(&socket, joined_at);
+            }
         }
     }
 }
@@ -144,11 +156,11 @@ fn validated(request: SubscribeRequest) -> Result<SubscribeRequest, String> {
     Ok(request)
 }
 
-/// Puts the socket in the rooms of its view and of its user.
-fn join(socket: &SocketRef, viewer: &Viewer) {
+/// The rooms of a socket's view and of its user.
+fn rooms(viewer: &Viewer) -> Vec<String> {
     let mut rooms = viewer.rooms();
     rooms.push(user_room(viewer.user_id));
-    socket.join(rooms);
+    rooms
 }
 
 async fn on_subscribe(
@@ -171,7 +183,7 @@ async fn on_subscribe(
         request.assignee == Some(AssigneeFilter::Me),
     );
     socket.leave_all();
-    join(&socket, &viewer);
+    socket.join(rooms(&viewer));
     let answer = json!({
         "ok": true,
         "statuses": viewer.statuses.as_ref().map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>()),
@@ -208,6 +220,13 @@ async fn on_resume(
         }));
         return;
     }
-    let outcome = hub.replay(&socket, &viewer, request.last_seq).await;
+    let joined_at = socket
+        .extensions
+        .get::<JoinedAt>()
+        .map_or(0, |JoinedAt(at)| at);
+    let held_at = hub.hold(&socket);
+    let outcome = hub
+        .replay(&socket, &viewer, request.last_seq, joined_at, held_at)
+        .await;
     let _ = ack.send(&json!({ "ok": true, "outcome": outcome, "last_seq": hub.last_seq() }));
 }

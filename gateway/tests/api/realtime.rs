@@ -119,6 +119,97 @@ async fn a_dashboard_that_was_away_gets_exactly_what_it_missed(pool: PgPool) {
     run_scenario("resume", cast(&stack).await).await;
 }
 
+/// A dashboard resumes (handshake `last_seq`) while an event is already in the history but the
+/// gateway's subscription has not delivered it yet (the publish is in flight, or the feed is
+/// busy): the replay sends it, and the feed's late copy must not reach the socket a second time.
+/// The test plays orders-service for that one event (INCR, history append, and the PUBLISH only
+/// once the replay has arrived) and then creates a real order after it.
+#[sqlx::test(migrations = false)]
+async fn a_replayed_event_is_not_delivered_again_when_the_feed_catches_up(pool: PgPool) {
+    use redis::AsyncCommands;
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let stack = Stack::start(pool).await;
+    let mut input = cast(&stack).await;
+    let storefront = input["storefront"].as_str().unwrap().to_owned();
+    let first = stack.create_order(&storefront, 1).await;
+    let mut redis = redis::Client::open(crate::helpers::REDIS_URL)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    // The relay publishes right after the commit.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let history = loop {
+        let history: Vec<String> = redis
+            .zrange(&stack.events.history_key, 0, -1)
+            .await
+            .unwrap();
+        if !history.is_empty() || std::time::Instant::now() > deadline {
+            break history;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        history.len(),
+        1,
+        "the first order's event is in the history"
+    );
+    // The next event: the same order confirmed (seq 2), in the history but not yet published.
+    let mut late: Value = serde_json::from_str(&history[0]).unwrap();
+    late["seq"] = json!(2);
+    late["event_id"] = json!(Uuid::now_v7());
+    late["type"] = json!("order.updated");
+    late["order"]["version"] = json!(2);
+    late["order"]["status"] = json!("CONFIRMED");
+    let late = late.to_string();
+    let seq: u64 = redis.incr(&stack.events.seq_key, 1).await.unwrap();
+    assert_eq!(seq, 2);
+    let _: () = redis
+        .zadd(&stack.events.history_key, &late, 2)
+        .await
+        .unwrap();
+
+    input["order_id"] = first["id"].clone();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
+    let mut child = tokio::process::Command::new("node")
+        .arg("run.mjs")
+        .arg("late_feed")
+        .current_dir(&dir)
+        .env("SCENARIO_INPUT", input.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut said = Vec::new();
+    let replayed = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            said.push(line.clone());
+            if line == "replayed" {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(replayed, Ok(true), "the scenario said: {said:?}");
+    // Now the feed gets its copy of seq 2, then a real order (seq 3) behind it.
+    let _: () = redis.publish(&stack.events.channel, &late).await.unwrap();
+    stack.create_order(&storefront, 2).await;
+    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
+        .await
+        .expect("the scenario finishes")
+        .expect("scenario output");
+    assert!(
+        output.status.success(),
+        "scenario late_feed failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[sqlx::test(migrations = false)]
 async fn a_position_older_than_the_history_is_told_to_resync(pool: PgPool) {
     let stack = Stack::start_with(
