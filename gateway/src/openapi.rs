@@ -104,9 +104,10 @@ fn refresh() {}
 fn logout() {}
 
 /// Answers every operation can give whatever its handler documents: the gateway's own
-/// (a token it refuses, a malformed path or query, a service that is down) and, for
-/// operations with a body, the JSON extractor's (too large, not JSON, invalid fields).
-fn standard_problems(operation: &mut Operation, path: &str) {
+/// (a token it refuses, a malformed path or query, a service that is down, and for a change,
+/// a service that took it but did not answer) and, for operations with a body, the JSON
+/// extractor's (too large, not JSON, invalid fields).
+fn standard_problems(operation: &mut Operation, path: &str, change: bool) {
     let mut add = |status: &str, description: &str| {
         operation
             .responses
@@ -145,6 +146,12 @@ fn standard_problems(operation: &mut Operation, path: &str) {
         "503",
         "A service behind the gateway is unavailable; retry after Retry-After",
     );
+    if change {
+        add(
+            "504",
+            "The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying",
+        );
+    }
 }
 
 /// The whole public document; an error only if a committed service document is not one.
@@ -169,14 +176,17 @@ pub fn document() -> serde_json::Result<Document> {
     }
     for (path, item) in &mut document.paths.paths {
         let operations = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.put,
-            &mut item.delete,
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.patch, true),
+            (&mut item.put, true),
+            (&mut item.delete, true),
         ];
-        for operation in operations.into_iter().flatten() {
-            standard_problems(operation, path);
+        for (operation, change) in operations {
+            let Some(operation) = operation else {
+                continue;
+            };
+            standard_problems(operation, path, change);
             if path.starts_with("/api/v1/auth/") && path != "/api/v1/auth/me" {
                 // Public: they take credentials or the session cookie, not a bearer token.
                 operation.security = Some(Vec::new());
@@ -249,6 +259,12 @@ mod tests {
                         "{path} lacks {status}: {statuses:?}"
                     );
                 }
+                let change = item.get.as_ref() != Some(operation);
+                assert_eq!(
+                    statuses.contains(&"504"),
+                    change,
+                    "{path}: a change documents 504 (outcome unknown), a read does not"
+                );
                 if path != "/api/v1/auth/login" {
                     assert!(statuses.contains(&"401"), "{path} lacks 401");
                 }

@@ -1,7 +1,9 @@
 //! Calls to the services: one pooled keep-alive client, bounded connect and request times, the
 //! request id and the client address passed along, and only known headers crossing in either
 //! direction. A service that is down or too slow becomes a 503 problem within about a second;
-//! a service's 5xx never reaches the caller with its body.
+//! except that a change (POST, PATCH, PUT, DELETE) that was sent and got no answer becomes a
+//! 504 `outcome-unknown`: it may have been made, so it must not look refused. A service's 5xx
+//! never reaches the caller with its body.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -131,6 +133,7 @@ impl Upstreams {
         body: Bytes,
     ) -> Result<Reply, Problem> {
         let url = format!("{}{path_and_query}", self.base(service));
+        let read_only = method.is_safe();
         let result = self
             .client
             .request(method, url)
@@ -141,13 +144,17 @@ impl Upstreams {
         let response = match result {
             Ok(response) => response,
             Err(err) => {
-                tracing::warn!(service = service.name(), error = %err, "upstream call failed");
+                tracing::warn!(service = service.name(), error = %err, timeout = err.is_timeout(), connect = err.is_connect(), "upstream call failed");
                 metrics::counter!("gateway_upstream_failures_total", "service" => service.name())
                     .increment(1);
-                return Err(Problem::unavailable(format!(
-                    "{} is unavailable; try again shortly.",
-                    service.name()
-                )));
+                // Not sent at all (the connection was refused), or only a read: plainly unavailable.
+                if err.is_connect() || read_only {
+                    return Err(Problem::unavailable(format!(
+                        "{} is unavailable; try again shortly.",
+                        service.name()
+                    )));
+                }
+                return Err(outcome_unknown(service));
             }
         };
         let status = response.status();
@@ -159,7 +166,11 @@ impl Upstreams {
         }
         let body = response.bytes().await.map_err(|err| {
             tracing::warn!(service = service.name(), error = %err, "upstream body failed");
-            Problem::unavailable(format!("{} did not answer in full.", service.name()))
+            if read_only {
+                Problem::unavailable(format!("{} did not answer in full.", service.name()))
+            } else {
+                outcome_unknown(service)
+            }
         })?;
         Ok(Reply {
             status,
@@ -167,6 +178,20 @@ impl Upstreams {
             body,
         })
     }
+}
+
+/// 504: a change was sent to `service` and no (whole) answer came back, so it may or may not
+/// have been made; the caller reads it back, or retries with the same `Idempotency-Key`.
+fn outcome_unknown(service: Service) -> Problem {
+    Problem::new(
+        StatusCode::GATEWAY_TIMEOUT,
+        "outcome-unknown",
+        "Outcome unknown",
+        format!(
+            "{} did not answer in time; the change may or may not have been made. Read it back before trying again.",
+            service.name()
+        ),
+    )
 }
 
 /// Sets the request id and the client address (replacing anything the client sent).

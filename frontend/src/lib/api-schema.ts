@@ -836,6 +836,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     logout: {
@@ -886,6 +895,15 @@ export interface operations {
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -988,6 +1006,15 @@ export interface operations {
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1142,6 +1169,15 @@ export interface operations {
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1344,6 +1380,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     update_order: {
@@ -1445,6 +1490,15 @@ export interface operations {
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1560,6 +1614,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     cancel_order: {
@@ -1661,6 +1724,15 @@ export interface operations {
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1971,6 +2043,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_assignable: {
@@ -2240,6 +2321,15 @@ export interface operations {
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

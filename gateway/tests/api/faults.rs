@@ -1,6 +1,8 @@
 //! Faults of the parts behind the gateway: PostgreSQL stopped under orders-service (F4) and
 //! orders-service hung — accepting connections, answering nothing (F5) — are fast 503
-//! problems through the gateway, never a 500 or a hang, and everything recovers by itself.
+//! problems through the gateway, never a 500 or a hang, and everything recovers by itself. A
+//! change sent to a hung service is a fast 504 `outcome-unknown` instead: it may have been
+//! made, so the caller must not take it as refused.
 
 use std::{
     net::SocketAddr,
@@ -234,4 +236,40 @@ async fn a_hung_service_is_a_503_within_the_upstream_bound_and_recovers(pool: Pg
         assert!(Instant::now() < deadline, "did not recover");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_change_sent_to_a_hung_service_is_a_504_outcome_unknown_not_a_refusal(pool: PgPool) {
+    let stack = Stack::start(pool.clone()).await;
+    let mut relay = Relay::start(stack.orders.trim_start_matches("http://").to_owned()).await;
+    let bound = Duration::from_millis(1500);
+    let gateway = stack
+        .spawn_gateway(&Options {
+            orders_url_override: Some(format!("http://{}", relay.addr)),
+            upstream_timeout: bound,
+            ..Options::default()
+        })
+        .await;
+    let (_, storefront) = stack.user("storefront").await;
+    relay.hang();
+    let started = Instant::now();
+    let response = stack
+        .client
+        .post(format!("{gateway}/api/v1/orders"))
+        .bearer_auth(&storefront)
+        .json(&crate::helpers::order_body(1))
+        .send()
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(
+        problem(response).await["type"],
+        "urn:lom:problem:outcome-unknown"
+    );
+    assert!(
+        elapsed >= bound && elapsed < bound + Duration::from_secs(1),
+        "answered after {elapsed:?} (bound {bound:?})"
+    );
+    relay.resume().await;
 }
