@@ -7,12 +7,12 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export REDIS_URL ?= redis://127.0.0.1:6379
 TEST_THREADS ?= 4
 
-.PHONY: help dev run backing-services test-prereqs test-compose test-compose-short scale-demo k8s-deps check-k8s test test-rust lint-rust realtime-deps contract-deps postman-deps postman openapi check-openapi test-frontend test-e2e frontend-deps check-compose fmt bench bench-smoke
+.PHONY: help dev run backing-services test-prereqs test-compose test-compose-short scale-demo k8s-deps check-k8s test test-rust lint-rust realtime-deps contract-deps postman-deps postman openapi check-openapi test-frontend test-e2e frontend-deps check-compose fmt bench bench-smoke chaos chaos-short
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-test: test-prereqs check-compose check-k8s lint-rust check-openapi test-rust bench-smoke test-frontend test-e2e test-compose-short scale-demo ## Every test; starts (or reuses) PostgreSQL and Redis itself
+test: test-prereqs check-compose check-k8s lint-rust check-openapi test-rust bench-smoke chaos-short test-frontend test-e2e test-compose-short scale-demo ## Every test; starts (or reuses) PostgreSQL and Redis itself
 
 backing-services: ## Start (or reuse) PostgreSQL and Redis where the tests expect them
 	@scripts/ensure-backing-services.sh
@@ -42,6 +42,12 @@ bench: ## Benchmarks on a private loopback stack (about 5 min after the build): 
 
 bench-smoke: ## The benchmark tools at tiny sizes (seconds after the build); fails on any error or lost event
 	bench/run.sh smoke
+
+chaos: ## Faults in turn under load on a private stack, then a checker proves nothing was lost (≤ 10 min after the build; docs/reliability.md)
+	scripts/chaos.sh full
+
+chaos-short: ## The chaos run with one fault of each kind at small sizes on the debug build (about 2 min; part of make test)
+	scripts/chaos.sh short
 
 postman-deps: ## The Postman collection's generator and newman, for its tests (skipped when current)
 	@cd tools/postman && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \

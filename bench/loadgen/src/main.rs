@@ -1,7 +1,9 @@
 //! lom-loadgen: the load generator of `make bench`. Each subcommand runs one benchmark
 //! against an already running stack (started by `bench/run.sh`) and writes its results as
-//! JSON; `report` turns a results folder into `docs/benchmarks.md` and charts.
+//! JSON; `report` turns a results folder into `docs/benchmarks.md` and charts. `chaos` is the
+//! load, dashboards and checker of `make chaos` (stack and faults: `scripts/chaos.sh`).
 
+mod chaos;
 mod chart;
 mod clock;
 mod e2e;
@@ -47,6 +49,8 @@ enum Command {
     Rss(RssArgs),
     /// Write the report (markdown and charts) from a results folder.
     Report(report::ReportArgs),
+    /// Load, dashboards and checker of a chaos run (faults come from scripts/chaos.sh).
+    Chaos(chaos::ChaosArgs),
 }
 
 #[derive(Args)]
@@ -192,6 +196,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Memory(args) => run_memory(args).await,
         Command::Rss(args) => run_rss(&args),
         Command::Report(args) => report::write(&args),
+        Command::Chaos(args) => chaos::run(args).await,
     }
 }
 
