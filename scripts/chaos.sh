@@ -102,15 +102,24 @@ USERS_URL=http://127.0.0.1:$P_USERS
 ORDERS_URL=http://127.0.0.1:$P_ORDERS
 
 ready() { curl -fsS --noproxy '*' --max-time 2 -o /dev/null "$1" 2>/dev/null; }
-wait_ready() { # name, url
-  local pid
-  for _ in $(seq 300); do
-    ready "$2" && return 0
-    pid=$(pid_of "$1")
-    kill -0 "$pid" 2>/dev/null || die "$1 exited while starting; see $WORK/logs/$1.log"
+# Waits until `name` answers `url`; a process that exits while starting (e.g. its database is
+# too slow to answer in time on a busy machine) is started again by `spawn...`, as a
+# supervisor would, up to 5 times.
+wait_ready() { # name, url, spawn command...
+  local name=$1 url=$2 tries=1 pid
+  shift 2
+  for _ in $(seq 600); do
+    ready "$url" && return 0
+    pid=$(pid_of "$name")
+    if ! kill -0 "$pid" 2>/dev/null; then
+      [ "$tries" -lt 5 ] || die "$name exited while starting $tries times; see $WORK/logs/$name.log"
+      log "$name exited while starting; starting it again"
+      tries=$((tries + 1))
+      "$@"
+    fi
     sleep 0.1
   done
-  die "$1 did not answer $2 within 30 s"
+  die "$name did not answer $url within 60 s"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -149,26 +158,26 @@ spawn() { # name, env assignments and command...
   env "$@" >>"$WORK/logs/$name.log" 2>&1 &
   echo $! >"$WORK/pids/$name"
 }
-start_users() {
+spawn_users() {
   spawn users-service USERS_BIND=127.0.0.1:$P_USERS USERS_DATABASE_URL="$PG_URL/lom_users" \
     USERS_JWT_PRIVATE_KEY_FILE="$WORK/keys/jwt-ed25519.pem" REDIS_URL="$REDIS_URL" \
     LOM_ADMIN_EMAIL=admin@example.com LOM_ADMIN_PASSWORD="$PASSWORD" "$BIN/users-service"
-  wait_ready users-service "$USERS_URL/readyz"
 }
-start_orders() {
+start_users() { spawn_users; wait_ready users-service "$USERS_URL/readyz" spawn_users; }
+spawn_orders() {
   spawn orders-service ORDERS_BIND=127.0.0.1:$P_ORDERS ORDERS_DATABASE_URL="$PG_URL/lom_orders" \
     REDIS_URL="$REDIS_URL" USERS_URL="$USERS_URL" "$BIN/orders-service"
-  wait_ready orders-service "$ORDERS_URL/readyz"
 }
-start_gateway() { # 1 or 2
-  local port=$P_G1
-  [ "$1" = 2 ] && port=$P_G2
+start_orders() { spawn_orders; wait_ready orders-service "$ORDERS_URL/readyz" spawn_orders; }
+gateway_port() { if [ "$1" = 2 ]; then echo "$P_G2"; else echo "$P_G1"; fi; }
+spawn_gateway() { # 1 or 2
   # The load generator signs in a few dozen accounts from one address.
-  spawn "gateway-$1" GATEWAY_BIND=127.0.0.1:$port USERS_URL="$USERS_URL" ORDERS_URL="$ORDERS_URL" \
-    REDIS_URL="$REDIS_URL" COOKIE_SECURE=false CORS_ALLOWED_ORIGINS=http://localhost:3000 \
-    LOGIN_RATE_PER_MINUTE=600 LOGIN_RATE_BURST=200 "$BIN/gateway"
-  wait_ready "gateway-$1" "http://127.0.0.1:$port/readyz"
+  spawn "gateway-$1" GATEWAY_BIND=127.0.0.1:$(gateway_port "$1") USERS_URL="$USERS_URL" \
+    ORDERS_URL="$ORDERS_URL" REDIS_URL="$REDIS_URL" COOKIE_SECURE=false \
+    CORS_ALLOWED_ORIGINS=http://localhost:3000 LOGIN_RATE_PER_MINUTE=600 LOGIN_RATE_BURST=200 \
+    "$BIN/gateway"
 }
+start_gateway() { spawn_gateway "$1"; wait_ready "gateway-$1" "http://127.0.0.1:$(gateway_port "$1")/readyz" spawn_gateway "$1"; }
 
 start_users
 USERS_URL=$USERS_URL LOM_ADMIN_EMAIL=admin@example.com LOM_ADMIN_PASSWORD="$PASSWORD" \
