@@ -11,14 +11,9 @@ use axum::{
     http::{HeaderName, Method, header},
 };
 use lom_auth::{JwtVerifier, VerifierConfig};
-use lom_platform::{
-    http_stack,
-    ops::{self, Readiness},
-    server,
-};
+use lom_platform::{http_stack, ops, server::Listener};
 use secrecy::ExposeSecret;
 use socketioxide::SocketIo;
-use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -29,7 +24,7 @@ use crate::{
     realtime::{self, Hub, history::History},
     revocations::RevokedSessions,
     routes,
-    state::AppState,
+    state::{AppState, Dependencies},
     upstream::Upstreams,
 };
 
@@ -38,7 +33,7 @@ use crate::{
 const SOCKET_READ_BUFFER: usize = 1024;
 
 pub struct Application {
-    listener: TcpListener,
+    listener: Listener,
     router: Router,
     io: SocketIo,
 }
@@ -91,7 +86,7 @@ impl Application {
             .merge(routes::api(state))
             .merge(SwaggerUi::new("/docs").url("/openapi.json", document))
             .merge(ops::router(
-                GatewayReadiness { history },
+                Dependencies { history },
                 settings.metrics_token.clone(),
             ));
         let router = http_stack::wrap(app, settings.limits)
@@ -103,9 +98,7 @@ impl Application {
             .layer(axum::middleware::map_response(
                 no_credentials_without_origin,
             ));
-        let listener = TcpListener::bind(settings.bind)
-            .await
-            .with_context(|| format!("binding {}", settings.bind))?;
+        let listener = Listener::bind(settings.bind).await?;
         Ok(Self {
             listener,
             router,
@@ -114,13 +107,11 @@ impl Application {
     }
 
     pub fn port(&self) -> u16 {
-        self.local_addr().port()
+        self.listener.port()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener.local_addr()
     }
 
     /// Serves until `shutdown`; then closes every socket cleanly and drains requests.
@@ -138,7 +129,7 @@ impl Application {
             }
             io.close().await;
         };
-        server::serve(self.listener, self.router, shutdown).await
+        self.listener.serve(self.router, shutdown).await
     }
 }
 
@@ -168,15 +159,4 @@ async fn no_credentials_without_origin(
         headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
     }
     response
-}
-
-#[derive(Clone)]
-struct GatewayReadiness {
-    history: History,
-}
-
-impl Readiness for GatewayReadiness {
-    async fn check(&self) -> Vec<(&'static str, Result<(), String>)> {
-        vec![("redis", ops::bounded(self.history.ping()).await)]
-    }
 }

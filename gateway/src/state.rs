@@ -1,13 +1,14 @@
-//! The state every gateway handler shares.
+//! The state every gateway handler shares, and what `/readyz` checks.
 
 use std::sync::Arc;
 
 use axum::extract::FromRef;
 use lom_auth::JwtVerifier;
+use lom_platform::ops::{self, Readiness};
 
 use crate::{
-    configuration::Settings, login_limit::LoginLimiter, revocations::RevokedSessions,
-    upstream::Upstreams,
+    configuration::Settings, login_limit::LoginLimiter, realtime::history::History,
+    revocations::RevokedSessions, upstream::Upstreams,
 };
 
 #[derive(Clone)]
@@ -23,5 +24,17 @@ pub struct AppState {
 impl FromRef<AppState> for Arc<JwtVerifier> {
     fn from_ref(state: &AppState) -> Self {
         state.verifier.clone()
+    }
+}
+
+/// `/readyz`: Redis (the event history) answers within the bound.
+#[derive(Clone)]
+pub struct Dependencies {
+    pub history: History,
+}
+
+impl Readiness for Dependencies {
+    async fn check(&self) -> Vec<(&'static str, Result<(), String>)> {
+        vec![("redis", ops::bounded(self.history.ping()).await)]
     }
 }

@@ -1,12 +1,7 @@
 //! Reading the bounded event history kept in Redis (a sorted set of event JSON scored by
 //! `seq`, written by orders-service in the same atomic step that publishes).
 
-use std::time::Duration;
-
-use redis::{
-    AsyncCommands, Client, RedisError,
-    aio::{ConnectionManager, ConnectionManagerConfig},
-};
+use redis::{AsyncCommands, Client, RedisError, aio::ConnectionManager};
 
 /// Events after a position, or the news that they are gone.
 #[derive(Debug, PartialEq, Eq)]
@@ -27,13 +22,8 @@ pub struct History {
 impl History {
     /// Connects lazily; calls fail fast while Redis is down.
     pub fn new(client: Client, key: String) -> Result<Self, RedisError> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_millis(500)))
-            .set_response_timeout(Some(Duration::from_secs(1)))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(200));
         Ok(Self {
-            connection: ConnectionManager::new_lazy_with_config(client, config)?,
+            connection: lom_platform::redis::bounded(client.get_connection_info().clone())?,
             key,
         })
     }

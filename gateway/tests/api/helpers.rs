@@ -125,7 +125,7 @@ impl Stack {
             .await
             .expect("orders-service builds");
         let orders_url = format!("http://127.0.0.1:{}", orders_app.port());
-        tokio::spawn(orders_app.run_until(std::future::pending()));
+        tokio::spawn(orders_app.run_until_stopped(std::future::pending()));
 
         let stack = Self {
             gateway: String::new(),

@@ -70,6 +70,11 @@ where
     }
 }
 
+/// One round trip to the database (readiness checks).
+pub async fn ping(pool: &PgPool) -> sqlx::Result<()> {
+    sqlx::query("SELECT 1").execute(pool).await.map(drop)
+}
+
 /// True when `err` means the database cannot be reached or is overloaded right now.
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {

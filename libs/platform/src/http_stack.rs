@@ -3,7 +3,7 @@
 //! the response and upstream hops, security headers, problem rendering, metrics, a request
 //! timeout and a body size limit that answers 413 before anything is parsed.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -22,7 +22,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::problem::{Problem, render_problems};
+use crate::problem::{CONTENT_TYPE as PROBLEM_JSON, Problem};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -136,6 +136,45 @@ async fn log_failures(request: Request, next: Next) -> Response {
         tracing::debug!(status = status.as_u16(), "request rejected");
     }
     response
+}
+
+/// Middleware: completes problems with `instance` and `request_id`, and gives every other
+/// error response (the framework's plain-text 404, 405, 413, …) the problem shape, keeping
+/// its headers (`Allow`, `Retry-After`).
+async fn render_problems(request: Request, next: Next) -> Response {
+    let instance = request.uri().path().to_owned();
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+
+    let problem = match response.extensions().get::<Arc<Problem>>() {
+        Some(problem) => Some(problem.as_ref().clone()),
+        None if is_foreign_error(&response) => Some(Problem::from_status(response.status())),
+        None => None,
+    };
+    let Some(problem) = problem else {
+        return response;
+    };
+    let (parts, _) = response.into_parts();
+    let mut rendered = problem.to_response(Some(&instance), request_id.as_deref());
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rendered.headers_mut().entry(name).or_insert(value.clone());
+        }
+    }
+    rendered
+}
+
+fn is_foreign_error(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_none_or(|ct| ct.as_bytes() != PROBLEM_JSON.as_bytes())
 }
 
 /// The request id of the current request (set by the stack), for audit rows and upstream

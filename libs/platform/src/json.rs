@@ -1,7 +1,8 @@
 //! A JSON body extractor whose every failure is a precise problem: wrong content type → 415,
 //! body over the limit → 413, malformed JSON → 400, a field of the wrong type or missing → 422
 //! naming the field's path. Unknown fields are rejected by the DTOs themselves
-//! (`deny_unknown_fields`), so mass assignment fails loudly instead of silently.
+//! (`deny_unknown_fields`), so mass assignment fails loudly instead of silently. [`given`] and
+//! [`present`] tell an absent field from an explicit `null` in partial updates.
 
 use axum::{
     body::Bytes,
@@ -9,7 +10,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use serde::{Serialize, de::DeserializeOwned};
+use serde::{Deserialize, Deserializer, Serialize, de::DeserializeOwned};
 
 use crate::problem::{FieldError, Problem};
 
@@ -132,6 +133,26 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// For `#[serde(default, deserialize_with = "lom_platform::json::given")]`: a field that may
+/// be absent (`None`) but, when present, is not `null`.
+pub fn given<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// For `#[serde(default, deserialize_with = "lom_platform::json::present")]`: tells an
+/// explicit `null` (`Some(None)`) from an absent field (`None`).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +237,27 @@ mod tests {
         let err = parse::<Order>(br#"{"items":[],"assignee":"x"}"#).unwrap_err();
         assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(err.errors()[0].message.contains("unknown field"));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Patch {
+        #[serde(default, deserialize_with = "given")]
+        name: Option<String>,
+        #[serde(default, deserialize_with = "present")]
+        note: Option<Option<String>>,
+    }
+
+    #[test]
+    fn given_refuses_null_and_present_tells_null_from_absent() {
+        let absent = parse::<Patch>(b"{}").unwrap();
+        assert_eq!((absent.name, absent.note), (None, None));
+        let set = parse::<Patch>(br#"{"name": "a", "note": "b"}"#).unwrap();
+        assert_eq!(set.name.as_deref(), Some("a"));
+        assert_eq!(set.note, Some(Some("b".to_owned())));
+        let cleared = parse::<Patch>(br#"{"note": null}"#).unwrap();
+        assert_eq!(cleared.note, Some(None));
+        let err = parse::<Patch>(br#"{"name": null}"#).unwrap_err();
+        assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(err.errors()[0].field, "name");
     }
 }

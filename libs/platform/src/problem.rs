@@ -1,6 +1,6 @@
 //! RFC 9457 problem details: the one error shape every service and the gateway answer with.
 //!
-//! Handlers return [`Problem`]; [`render_problems`] (installed by the HTTP stack) fills in
+//! Handlers return [`Problem`]; the HTTP stack (`http_stack::render_problems`) fills in
 //! `instance` and `request_id` from the request, and turns bare error responses produced by
 //! the framework (404, 405, 413, 408, …) into the same shape.
 
@@ -8,9 +8,7 @@ use std::{borrow::Cow, sync::Arc};
 
 use axum::{
     body::Body,
-    extract::Request,
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
@@ -254,7 +252,8 @@ impl Problem {
         Value::Object(body)
     }
 
-    fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> Response {
+    /// The response with `instance` and `request_id` filled in.
+    pub(crate) fn to_response(&self, instance: Option<&str>, request_id: Option<&str>) -> Response {
         let body = serde_json::to_vec(&self.body(instance, request_id)).unwrap_or_default();
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = self.0.status;
@@ -285,45 +284,6 @@ impl IntoResponse for Problem {
         response.extensions_mut().insert(Arc::new(self));
         response
     }
-}
-
-/// Middleware: completes problems with `instance` and `request_id`, and gives every other
-/// error response (the framework's plain-text 404, 405, 413, …) the problem shape, keeping
-/// its headers (`Allow`, `Retry-After`).
-pub async fn render_problems(request: Request, next: Next) -> Response {
-    let instance = request.uri().path().to_owned();
-    let request_id = request
-        .headers()
-        .get(crate::http_stack::REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let response = next.run(request).await;
-
-    let problem = match response.extensions().get::<Arc<Problem>>() {
-        Some(problem) => Some(problem.as_ref().clone()),
-        None if is_foreign_error(&response) => Some(Problem::from_status(response.status())),
-        None => None,
-    };
-    let Some(problem) = problem else {
-        return response;
-    };
-    let (parts, _) = response.into_parts();
-    let mut rendered = problem.to_response(Some(&instance), request_id.as_deref());
-    for (name, value) in &parts.headers {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            rendered.headers_mut().entry(name).or_insert(value.clone());
-        }
-    }
-    rendered
-}
-
-fn is_foreign_error(response: &Response) -> bool {
-    let status = response.status();
-    (status.is_client_error() || status.is_server_error())
-        && response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_none_or(|ct| ct.as_bytes() != CONTENT_TYPE.as_bytes())
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Serving an app: TCP_NODELAY on every connection, peer addresses available to handlers,
+//! Serving an app: a [`Listener`] bound before the app is built (port 0 in tests, its port
+//! known at once), TCP_NODELAY on every connection, peer addresses available to handlers,
 //! and graceful shutdown on SIGTERM/SIGINT that lets in-flight requests finish, bounded by a
 //! drain timeout so a connection that never ends cannot keep the process alive.
 
@@ -10,9 +11,43 @@ use tokio::net::TcpListener;
 /// How long in-flight requests may take to finish after a shutdown signal.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The socket a service listens on, bound when the service is built.
+#[derive(Debug)]
+pub struct Listener(TcpListener);
+
+impl Listener {
+    /// Binds `addr`; port 0 picks a free port.
+    pub async fn bind(addr: SocketAddr) -> std::io::Result<Self> {
+        TcpListener::bind(addr)
+            .await
+            .map(Self)
+            .map_err(|err| std::io::Error::new(err.kind(), format!("binding {addr}: {err}")))
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.0
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.local_addr().port()
+    }
+
+    /// Serves `app` until `shutdown` resolves, then drains in-flight requests for at most
+    /// [`DRAIN_TIMEOUT`].
+    pub async fn serve(
+        self,
+        app: Router,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        serve(self.0, app, shutdown).await
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then drains in-flight requests for
 /// at most [`DRAIN_TIMEOUT`].
-pub async fn serve(
+async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,

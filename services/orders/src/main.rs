@@ -36,7 +36,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             Application::build(settings()?)
                 .await?
-                .run_until_stopped()
+                .run_until_stopped(lom_platform::server::shutdown_signal())
                 .await?;
         }
         Command::Migrate => {

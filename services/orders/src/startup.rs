@@ -1,14 +1,13 @@
 //! Building and running the application: pool, migrations, event publisher and relay, the
 //! router with its OpenAPI document and Swagger UI, wrapped in the shared HTTP stack.
 
-use std::{future::Future, str::FromStr, sync::Arc};
+use std::{future::Future, net::SocketAddr, str::FromStr, sync::Arc};
 
 use axum::Router;
 use lom_auth::{JwtVerifier, VerifierConfig};
-use lom_platform::{db, http_stack, ops, server};
+use lom_platform::{db, http_stack, ops, server::Listener};
 use secrecy::ExposeSecret;
 use sqlx::{PgPool, postgres::PgConnectOptions};
-use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
@@ -21,8 +20,7 @@ use crate::{
 };
 
 pub struct Application {
-    port: u16,
-    listener: TcpListener,
+    listener: Listener,
     router: Router,
     relay: Relay,
     pruning: (PgPool, Retention),
@@ -65,11 +63,8 @@ impl Application {
             publisher: publisher.clone(),
         };
         let router = router(state, readiness, &settings);
-        let listener = TcpListener::bind(settings.bind).await?;
-        let port = listener.local_addr()?.port();
-        tracing::info!(port, "orders-service listening");
+        let listener = Listener::bind(settings.bind).await?;
         Ok(Self {
-            port,
             listener,
             router,
             relay: Relay::new(pool.clone(), publisher),
@@ -78,21 +73,21 @@ impl Application {
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.listener.port()
     }
 
-    /// Serves until SIGTERM/SIGINT, then drains in-flight requests.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.run_until(server::shutdown_signal()).await
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr()
     }
 
     /// Serves, relays the outbox and prunes records past their retention, until `shutdown`
-    /// resolves.
-    pub async fn run_until(
+    /// resolves; then drains in-flight requests.
+    pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let serve = server::serve(self.listener, self.router, shutdown);
+        tracing::info!(addr = %self.local_addr(), "orders-service listening");
+        let serve = self.listener.serve(self.router, shutdown);
         let (pool, retention) = self.pruning;
         tokio::select! {
             result = serve => result,

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use lom_auth::JwtVerifier;
-use lom_platform::ops::{self, Readiness};
+use lom_platform::{
+    db,
+    ops::{self, Readiness},
+};
 use sqlx::PgPool;
 
 use crate::{configuration::Settings, events::Publisher, users::UsersClient};
@@ -33,8 +36,7 @@ pub struct Dependencies {
 
 impl Readiness for Dependencies {
     async fn check(&self) -> Vec<(&'static str, Result<(), String>)> {
-        let database =
-            ops::bounded(async { sqlx::query("SELECT 1").execute(&self.db).await.map(drop) });
+        let database = ops::bounded(db::ping(&self.db));
         let redis = ops::bounded(self.publisher.ping());
         let (database, redis) = tokio::join!(database, redis);
         vec![("database", database), ("redis", redis)]

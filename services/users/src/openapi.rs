@@ -2,7 +2,7 @@
 //! (browsable at `/docs`), printed by `users-service openapi` and committed as
 //! `docs/openapi/users.json`, which the gateway's public document is merged from.
 
-use lom_platform::openapi::BearerAuth;
+use lom_platform::{openapi::BearerAuth, problem::ProblemBody};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -16,6 +16,7 @@ use crate::state::AppState;
                        Called by the gateway; errors are RFC 9457 application/problem+json.",
     ),
     modifiers(&BearerAuth),
+    components(schemas(ProblemBody)),
     tags(
         (name = "auth", description = "Sessions and the signed-in account"),
         (name = "users", description = "Staff accounts"),

@@ -12,10 +12,7 @@ use lom_contracts::{
     UserRevoked,
     keys::{REVOCATIONS_KEY, USERS_EVENTS_CHANNEL},
 };
-use redis::{
-    Client, RedisError,
-    aio::{ConnectionManager, ConnectionManagerConfig},
-};
+use redis::{RedisError, aio::ConnectionManager};
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -27,12 +24,8 @@ pub struct Revocations {
 impl Revocations {
     /// Connects lazily; every call is bounded, so a Redis outage costs at most a second.
     pub fn new(redis_url: &str, access_ttl: Duration) -> Result<Self, RedisError> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_millis(500)))
-            .set_response_timeout(Some(Duration::from_secs(1)))
-            .set_number_of_retries(1);
         Ok(Self {
-            connection: ConnectionManager::new_lazy_with_config(Client::open(redis_url)?, config)?,
+            connection: lom_platform::redis::bounded(redis_url)?,
             ttl: access_ttl,
         })
     }

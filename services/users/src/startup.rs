@@ -6,14 +6,9 @@ use std::{net::SocketAddr, sync::Arc};
 use anyhow::Context;
 use axum::Router;
 use lom_auth::{JwtVerifier, SigningKey, VerifierConfig};
-use lom_platform::{
-    db, http_stack,
-    ops::{self, Readiness},
-    server,
-};
+use lom_platform::{db, http_stack, ops, server::Listener};
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
-use tokio::net::TcpListener;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::{
@@ -22,13 +17,13 @@ use crate::{
     openapi,
     revocations::Revocations,
     seed,
-    state::AppState,
+    state::{AppState, Dependencies},
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 pub struct Application {
-    listener: TcpListener,
+    listener: Listener,
     router: Router,
 }
 
@@ -55,9 +50,7 @@ impl Application {
         if let Some(admin) = &settings.admin_seed {
             seed::ensure_admin(&pool, &hasher, admin).await?;
         }
-        let listener = TcpListener::bind(settings.bind)
-            .await
-            .with_context(|| format!("binding {}", settings.bind))?;
+        let listener = Listener::bind(settings.bind).await?;
         let revocations = Revocations::new(settings.redis_url.expose_secret(), settings.access_ttl)
             .context("REDIS_URL is not a valid Redis URL")?;
         let state = AppState {
@@ -75,13 +68,11 @@ impl Application {
     }
 
     pub fn port(&self) -> u16 {
-        self.local_addr().port()
+        self.listener.port()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener.local_addr()
     }
 
     pub async fn run_until_stopped(
@@ -89,7 +80,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.local_addr(), "users-service listening");
-        server::serve(self.listener, self.router, shutdown).await
+        self.listener.serve(self.router, shutdown).await
     }
 }
 
@@ -108,7 +99,9 @@ fn router(state: AppState) -> Router {
         .merge(api.with_state(state.clone()))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", document))
         .merge(ops::router(
-            DbReadiness(state.db),
+            Dependencies {
+                db: state.db.clone(),
+            },
             state.settings.metrics_token.clone(),
         ));
     http_stack::wrap(app, limits)
@@ -124,16 +117,5 @@ fn load_signing_key(source: &KeySource) -> anyhow::Result<SigningKey> {
             }
             Ok(key)
         }
-    }
-}
-
-#[derive(Clone)]
-struct DbReadiness(PgPool);
-
-impl Readiness for DbReadiness {
-    async fn check(&self) -> Vec<(&'static str, Result<(), String>)> {
-        let db =
-            ops::bounded(async { sqlx::query("SELECT 1").execute(&self.0).await.map(drop) }).await;
-        vec![("database", db)]
     }
 }

@@ -3,16 +3,11 @@
 //! bounded history (sorted set scored by `seq`, trimmed to the newest N) and PUBLISH it. The
 //! event JSON is built in Rust; the script only prepends `{"seq":N,` to it.
 
-use std::time::Duration;
-
 use lom_contracts::{
     OrderEvent,
     keys::{PUBLISH_SCRIPT, UNSEQUENCED_PREFIX},
 };
-use redis::{
-    Client, RedisError, Script,
-    aio::{ConnectionManager, ConnectionManagerConfig},
-};
+use redis::{RedisError, Script, aio::ConnectionManager};
 
 use crate::configuration::EventSettings;
 
@@ -44,14 +39,8 @@ impl Publisher {
     /// Connects lazily: the service starts while Redis is down, and every call fails fast
     /// (bounded connect and response time) until it is back.
     pub fn new(redis_url: &str, settings: EventSettings) -> Result<Self, RedisError> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_millis(500)))
-            .set_response_timeout(Some(Duration::from_secs(1)))
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(200));
-        let connection = ConnectionManager::new_lazy_with_config(Client::open(redis_url)?, config)?;
         Ok(Self {
-            connection,
+            connection: lom_platform::redis::bounded(redis_url)?,
             script: Script::new(PUBLISH_SCRIPT),
             settings,
         })

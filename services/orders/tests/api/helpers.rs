@@ -222,7 +222,7 @@ pub async fn spawn_with(users: Arc<Users>, config: TestConfig) -> TestApp {
     let database_url = secrecy::ExposeSecret::expose_secret(&settings.database_url).to_owned();
     let app = Application::build(settings).await.expect("build the app");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let server = tokio::spawn(app.run_until(std::future::pending()));
+    let server = tokio::spawn(app.run_until_stopped(std::future::pending()));
     let db = PgPool::connect(&database_url).await.expect("test pool");
     TestApp {
         address,

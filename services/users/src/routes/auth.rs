@@ -8,7 +8,9 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use lom_auth::Principal;
-use lom_platform::{FieldError, Json, Problem, db, http_stack::RequestId, problem::ProblemBody};
+use lom_platform::{
+    FieldError, Json, Problem, db, http_stack::RequestId, openapi::Problems, problem::ProblemBody,
+};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -99,7 +101,7 @@ fn wrong_credentials() -> ApiError {
     responses(
         (status = 200, body = SessionResponse),
         (status = 401, description = "Wrong email or password", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<422>,
         (status = 429, description = "Too many failures; see Retry-After", body = ProblemBody, content_type = "application/problem+json"),
     ),
 )]
@@ -160,7 +162,7 @@ async fn login(
     request_body = RefreshRequest,
     responses(
         (status = 200, body = SessionResponse),
-        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<401>,
     ),
 )]
 async fn refresh(
@@ -199,7 +201,7 @@ async fn logout(
     security(("bearer" = [])),
     responses(
         (status = 200, body = UserView),
-        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<401>,
     ),
 )]
 async fn me(caller: Principal, State(state): State<AppState>) -> ApiResult<Json<UserView>> {

@@ -4,7 +4,8 @@
 use axum::{extract::State, http::StatusCode};
 use lom_auth::{Permission, Principal};
 use lom_platform::{
-    FieldError, Json, Path, Problem, Query, db, http_stack::RequestId, problem::ProblemBody,
+    FieldError, Json, Path, Problem, Query, db, http_stack::RequestId, openapi::Problems,
+    problem::ProblemBody,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -71,29 +72,20 @@ pub struct CreateUserRequest {
 #[serde(deny_unknown_fields)]
 #[schema(min_properties = 1, example = json!({"roles": ["dispatcher"]}))]
 pub struct UpdateUserRequest {
-    #[serde(default, deserialize_with = "given")]
+    #[serde(default, deserialize_with = "lom_platform::json::given")]
     #[schema(schema_with = schemas::display_name)]
     pub display_name: Option<String>,
-    #[serde(default, deserialize_with = "given")]
+    #[serde(default, deserialize_with = "lom_platform::json::given")]
     #[schema(schema_with = schemas::role_names)]
     pub roles: Option<Vec<String>>,
     /// `false` deactivates the account and revokes its sessions.
-    #[serde(default, deserialize_with = "given")]
+    #[serde(default, deserialize_with = "lom_platform::json::given")]
     #[schema(nullable = false)]
     pub active: Option<bool>,
     /// A new password (admin reset); revokes the account's sessions.
-    #[serde(default, deserialize_with = "given")]
+    #[serde(default, deserialize_with = "lom_platform::json::given")]
     #[schema(schema_with = schemas::new_password)]
     pub password: Option<String>,
-}
-
-/// A field that may be absent but, when present, is not `null`.
-fn given<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
 }
 
 /// Lists accounts by name.
@@ -101,8 +93,7 @@ where
     get, path = "/v1/users", tag = "users", params(ListParams), security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<UserView>),
-        (status = 401, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<401, 403>,
     ),
 )]
 async fn list_users(
@@ -130,9 +121,8 @@ async fn list_users(
     post, path = "/v1/users", tag = "users", request_body = CreateUserRequest, security(("bearer" = [])),
     responses(
         (status = 201, body = UserView),
-        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<403, 422>,
         (status = 409, description = "The email is taken", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
     ),
 )]
 async fn create_user(
@@ -199,8 +189,7 @@ async fn create_user(
     get, path = "/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
         (status = 200, body = UserView),
-        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<403, 404>,
     ),
 )]
 async fn get_user(
@@ -223,10 +212,8 @@ async fn get_user(
     request_body = UpdateUserRequest, security(("bearer" = [])),
     responses(
         (status = 200, body = UserView),
-        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<403, 404, 422>,
         (status = 409, description = "Would leave no active admin, or deactivate yourself", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, body = ProblemBody, content_type = "application/problem+json"),
     ),
 )]
 async fn update_user(
@@ -365,7 +352,7 @@ async fn update_user(
     get, path = "/v1/users/assignable", tag = "users", security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<UserView>),
-        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<403>,
     ),
 )]
 async fn list_assignable(
@@ -383,7 +370,7 @@ async fn list_assignable(
     get, path = "/v1/users/names", tag = "users", security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<UserName>),
-        (status = 403, description = "Lacks orders:read", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<403>,
     ),
 )]
 async fn list_names(
@@ -409,8 +396,7 @@ async fn list_names(
     get, path = "/v1/users/assignable/{id}", tag = "users", params(("id" = Uuid, Path)), security(("bearer" = [])),
     responses(
         (status = 200, body = UserView),
-        (status = 403, body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, body = ProblemBody, content_type = "application/problem+json"),
+        Problems<403, 404>,
     ),
 )]
 async fn get_assignable(

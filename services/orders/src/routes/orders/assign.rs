@@ -6,8 +6,10 @@ use axum::{
     http::{HeaderMap, header},
 };
 use lom_auth::{Permission, Principal, Scope};
-use lom_platform::{FieldError, Json, Problem, db, http_stack::RequestId, problem::ProblemBody};
-use serde::{Deserialize, Deserializer};
+use lom_platform::{
+    FieldError, Json, Problem, db, http_stack::RequestId, openapi::Problems, problem::ProblemBody,
+};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -19,19 +21,12 @@ use crate::{error::ApiError, repository, state::AppState, views::OrderDetail};
 #[schema(example = json!({"assignee_id": "0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b", "version": 1}))]
 pub struct AssignOrderRequest {
     /// The user to assign, or `null` to unassign.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "lom_platform::json::present")]
     #[schema(value_type = Option<Uuid>, required = true)]
     assignee_id: Option<Option<Uuid>>,
     /// The version the caller last saw.
     #[serde(deserialize_with = "lom_platform::integer::whole")]
     version: i64,
-}
-
-fn present<'de, D>(deserializer: D) -> Result<Option<Option<Uuid>>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Option::<Uuid>::deserialize(deserializer).map(Some)
 }
 
 /// Assign or unassign an order.
@@ -43,10 +38,7 @@ where
     request_body = AssignOrderRequest,
     responses(
         (status = 200, description = "The order with its new assignee", body = OrderDetail),
-        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:assign", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404>,
         (status = 409, description = "`version-conflict` with the order as it is now in `current`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "The assignee is not an active user who may work orders, or invalid fields", body = ProblemBody, content_type = "application/problem+json"),
         (status = 503, description = "users-service is unavailable", body = ProblemBody, content_type = "application/problem+json"),

@@ -10,7 +10,7 @@ use axum::{
 };
 use lom_auth::{Permission, Principal};
 use lom_contracts::{EventType, Priority};
-use lom_platform::{FieldError, Json, Problem, db, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Problem, db, openapi::Problems, problem::ProblemBody};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -250,10 +250,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     responses(
         (status = 201, description = "The new order (or the first response to this Idempotency-Key)", body = OrderDetail),
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:create", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<401, 403, 413, 415>,
         (status = 422, description = "Invalid fields, or the Idempotency-Key was used with another body", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

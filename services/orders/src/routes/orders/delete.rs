@@ -4,7 +4,7 @@
 use axum::{extract::State, http::StatusCode};
 use lom_auth::{Permission, Principal};
 use lom_contracts::EventType;
-use lom_platform::{db, problem::ProblemBody};
+use lom_platform::{db, openapi::Problems};
 
 use super::extract::OrderId;
 use crate::{
@@ -21,9 +21,7 @@ use crate::{
     params(("id" = uuid::Uuid, Path, description = "Order id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:delete", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such order", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 pub async fn delete_order(

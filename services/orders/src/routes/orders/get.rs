@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use lom_auth::{Permission, Principal};
-use lom_platform::{Json, problem::ProblemBody};
+use lom_platform::{Json, openapi::Problems};
 
 use super::{extract::OrderId, in_scope};
 use crate::{
@@ -20,9 +20,7 @@ use crate::{
     params(("id" = uuid::Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = OrderDetail),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:read", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such order, or not one the caller may see", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<401, 403, 404>,
     )
 )]
 pub async fn get_order(

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::OrderStatus;
-use lom_platform::{Json, Problem, problem::ProblemBody};
+use lom_platform::{Json, Problem, openapi::Problems, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -119,8 +119,7 @@ impl PageQuery {
     responses(
         (status = 200, description = "One page of orders", body = OrderPage),
         (status = 400, description = "A malformed filter or a limit above 200", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:read", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<401, 403>,
     )
 )]
 pub async fn list_orders(
@@ -147,9 +146,7 @@ pub async fn list_orders(
     params(FilterQuery),
     responses(
         (status = 200, description = "Counts per status", body = OrderStats),
-        (status = 400, description = "A malformed filter", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:read", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<400, 401, 403>,
     )
 )]
 pub async fn order_stats(

@@ -5,8 +5,8 @@
 use axum::extract::State;
 use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::{OrderStatus, Priority};
-use lom_platform::{FieldError, Json, Problem, db, problem::ProblemBody};
-use serde::{Deserialize, Deserializer};
+use lom_platform::{FieldError, Json, Problem, db, openapi::Problems, problem::ProblemBody};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::{extract::OrderId, lock_at_version, record_update, schemas};
@@ -23,37 +23,19 @@ use crate::{
 #[serde(deny_unknown_fields)]
 #[schema(min_properties = 2, example = json!({"status": "CONFIRMED", "version": 1}))]
 pub struct UpdateOrderRequest {
-    #[serde(default, deserialize_with = "given")]
+    #[serde(default, deserialize_with = "lom_platform::json::given")]
     #[schema(nullable = false)]
     status: Option<OrderStatus>,
-    #[serde(default, deserialize_with = "given")]
+    #[serde(default, deserialize_with = "lom_platform::json::given")]
     #[schema(nullable = false)]
     priority: Option<Priority>,
     /// A new note, or `null` to clear it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "lom_platform::json::present")]
     #[schema(schema_with = schemas::note)]
     note: Option<Option<String>>,
     /// The version the caller last saw.
     #[serde(deserialize_with = "lom_platform::integer::whole")]
     version: i64,
-}
-
-/// A field that may be absent but, when present, is not `null`.
-fn given<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(deserializer).map(Some)
-}
-
-/// Tells an explicit `null` (`Some(None)`) from an absent field (`None`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 fn parse_changes(
@@ -92,12 +74,8 @@ fn parse_changes(
     request_body = UpdateOrderRequest,
     responses(
         (status = 200, description = "The changed order", body = OrderDetail),
-        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:update", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such order, or not one the caller may change", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 422>,
         (status = 409, description = "`invalid-transition`, or `version-conflict` with the order as it is now in `current`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_order(
