@@ -241,29 +241,7 @@ pub fn order_body(n: usize) -> Value {
     })
 }
 
-/// Reads a problem+json answer, checking the shape.
-pub async fn problem(response: Response) -> Value {
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json",
-        "not a problem"
-    );
-    let body: Value = response.json().await.unwrap();
-    for member in [
-        "type",
-        "title",
-        "status",
-        "detail",
-        "instance",
-        "request_id",
-    ] {
-        assert!(
-            body.get(member).is_some(),
-            "problem without {member}: {body}"
-        );
-    }
-    body
-}
+pub use lom_testing::{assert_problem, problem};
 
 pub fn password() -> &'static str {
     PASSWORD

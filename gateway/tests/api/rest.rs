@@ -8,7 +8,7 @@ use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{DASHBOARD_ORIGIN, Options, Stack, order_body, problem};
+use crate::helpers::{DASHBOARD_ORIGIN, Options, Stack, assert_problem, order_body, problem};
 
 #[sqlx::test(migrations = false)]
 async fn a_storefront_order_is_visible_to_staff_through_the_gateway(pool: PgPool) {
@@ -253,8 +253,7 @@ async fn a_service_that_is_down_is_a_fast_503(pool: PgPool) {
     );
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(response.headers().contains_key("retry-after"));
-    let body = problem(response).await;
-    assert_eq!(body["type"], "urn:lom:problem:service-unavailable");
+    assert_problem(response, 503, "service-unavailable").await;
 }
 
 #[sqlx::test(migrations = false)]

@@ -1,6 +1,18 @@
-//! How failures become answers: handlers return [`ApiError`]; a [`Problem`] passes through,
+//! How failures become answers: handlers return [`ApiResult`]; a [`Problem`] passes through,
 //! a database error becomes 503 when PostgreSQL is unavailable and a logged, opaque 500
-//! otherwise. The order-specific problems live here too, so their `type`s stay in one table.
+//! otherwise. The order-specific problems live here too, so their `type`s stay in one table:
+//!
+//! | `type` (`urn:lom:problem:…`) | status | when |
+//! |---|---|---|
+//! | `not-found` | 404 | no such order, or one outside the caller's scope (the same answer) |
+//! | `version-conflict` | 409 | the order changed since the caller read it; `current` holds it |
+//! | `invalid-transition` | 409 | the status machine does not allow the change |
+//! | `idempotency-in-progress` | 409 | a request with the same `Idempotency-Key` is still running |
+//! | `idempotency-key-reused` | 422 | the `Idempotency-Key` came with another body |
+//! | `validation-failed` | 422 | a field is invalid, or a CHECK constraint refused a value |
+//!
+//! The rest (`bad-request`, `unauthorized`, `forbidden`, `service-unavailable`, …) are
+//! `lom_platform::Problem`'s.
 
 use axum::response::{IntoResponse, Response};
 use lom_platform::{FieldError, Problem};
@@ -14,6 +26,8 @@ pub enum ApiError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }
+
+pub type ApiResult<T> = Result<T, ApiError>;
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -1,5 +1,6 @@
 //! Hostile and malformed input: every case is a precise 4xx problem and nothing is written.
 
+use lom_testing::assert_problem;
 use serde_json::{Value, json};
 
 use crate::helpers::{Role, TestApp, order_body, spawn_app};
@@ -140,15 +141,21 @@ async fn unusual_unicode_is_stored_exactly() {
 }
 
 #[tokio::test]
-async fn an_id_that_is_not_a_uuid_names_no_order() {
+async fn an_id_that_is_not_a_uuid_is_a_bad_request_on_every_order_path() {
     let app = spawn_app().await;
     let admin = app.users.user(Role::Admin).await;
-    let response = app.get("/v1/orders/not-a-uuid", &admin).await;
-    assert_eq!(response.status(), 404);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
+    let change = json!({"status": "CONFIRMED", "version": 1});
+    let assign = json!({"assignee_id": null, "version": 1});
+    let responses = [
+        app.get("/v1/orders/not-a-uuid", &admin).await,
+        app.patch("/v1/orders/not-a-uuid", &admin, &change).await,
+        app.delete("/v1/orders/not-a-uuid", &admin).await,
+        app.post("/v1/orders/not-a-uuid/assign", &admin, &assign)
+            .await,
+    ];
+    for response in responses {
+        assert_problem(response, 400, "bad-request").await;
+    }
 }
 
 #[tokio::test]

@@ -20,13 +20,11 @@ use crate::{
     domain::Email,
     error::{ApiError, ApiResult},
     repository::users,
-    routes::{
-        schemas::{self, LOGIN_PASSWORD_MAX},
-        views::UserView,
-    },
+    routes::schemas::{self, LOGIN_PASSWORD_MAX},
     sessions::{self, Session},
     state::AppState,
     throttle::LoginThrottle,
+    views::UserView,
 };
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -5,7 +5,6 @@ pub mod keys;
 pub mod roles;
 pub mod schemas;
 pub mod users;
-pub mod views;
 
 use utoipa_axum::router::OpenApiRouter;
 

@@ -137,34 +137,4 @@ impl TestApp {
     }
 }
 
-/// Reads a problem+json body, checking the content type and the RFC 9457 members.
-pub async fn problem(response: Response) -> Value {
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    assert_eq!(content_type, "application/problem+json");
-    let request_id = response
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body: Value = response.json().await.expect("problem json");
-    for member in [
-        "type",
-        "title",
-        "status",
-        "detail",
-        "instance",
-        "request_id",
-    ] {
-        assert!(
-            body.get(member).is_some(),
-            "problem without {member}: {body}"
-        );
-    }
-    assert_eq!(body["request_id"].as_str(), request_id.as_deref());
-    body
-}
+pub use lom_testing::{assert_problem, problem};

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{PASSWORD, problem, spawn_app};
+use crate::helpers::{PASSWORD, assert_problem, problem, spawn_app};
 
 #[sqlx::test(migrations = false)]
 async fn an_admin_creates_an_account_that_can_sign_in(pool: PgPool) {
@@ -129,7 +129,7 @@ async fn the_last_admin_cannot_be_deactivated_or_demoted(pool: PgPool) {
         )
         .await;
     assert_eq!(demote.status(), StatusCode::CONFLICT);
-    assert_eq!(problem(demote).await["type"], "urn:lom:problem:last-admin");
+    assert_problem(demote, 409, "last-admin").await;
     let deactivate = app
         .patch_json(
             &format!("/v1/users/{id}"),

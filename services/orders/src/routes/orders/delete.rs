@@ -21,7 +21,7 @@ use crate::{
     params(("id" = uuid::Uuid, Path, description = "Order id")),
     responses(
         (status = 204, description = "Deleted"),
-        Problems<401, 403, 404>,
+        Problems<400, 401, 403, 404>,
     )
 )]
 pub async fn delete_order(

@@ -1,17 +1,15 @@
 //! Request parts parsed into problems instead of axum's plain-text rejections: the order id
-//! in the path and the query string.
+//! in the path (as every service reads an id: `lom_platform::Path`) and the query string.
 
 use axum::{
-    extract::{FromRequestParts, Path, Query},
+    extract::{FromRequestParts, Query},
     http::request::Parts,
 };
 use lom_platform::Problem;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use crate::error::order_not_found;
-
-/// The `{id}` of `/v1/orders/{id}`; anything that is not a UUID names no order (404).
+/// The `{id}` of `/v1/orders/{id}`; anything that is not a UUID is a 400 `bad-request`.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderId(pub Uuid);
 
@@ -19,10 +17,8 @@ impl<S: Send + Sync> FromRequestParts<S> for OrderId {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| order_not_found())?;
-        raw.parse().map(Self).map_err(|_| order_not_found())
+        let lom_platform::Path(id) = lom_platform::Path::from_request_parts(parts, state).await?;
+        Ok(Self(id))
     }
 }
 

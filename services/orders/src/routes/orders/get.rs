@@ -6,7 +6,7 @@ use lom_platform::{Json, openapi::Problems};
 
 use super::{extract::OrderId, in_scope};
 use crate::{
-    error::{ApiError, order_not_found},
+    error::{ApiResult, order_not_found},
     repository,
     state::AppState,
     views::OrderDetail,
@@ -20,14 +20,14 @@ use crate::{
     params(("id" = uuid::Uuid, Path, description = "Order id")),
     responses(
         (status = 200, description = "The order", body = OrderDetail),
-        Problems<401, 403, 404>,
+        Problems<400, 401, 403, 404>,
     )
 )]
 pub async fn get_order(
     State(state): State<AppState>,
     principal: Principal,
     OrderId(id): OrderId,
-) -> Result<Json<OrderDetail>, ApiError> {
+) -> ApiResult<Json<OrderDetail>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let mut conn = state.db.acquire().await?;
     let order = repository::detail(&mut conn, id)

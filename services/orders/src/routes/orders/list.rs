@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     domain::parse_hyphenated,
-    error::ApiError,
+    error::ApiResult,
     repository::{self, Assignee, Cursor, OrderFilter},
     state::AppState,
     views::{OrderPage, OrderStats},
@@ -127,7 +127,7 @@ pub async fn list_orders(
     principal: Principal,
     QueryParams(filter): QueryParams<FilterQuery>,
     QueryParams(page): QueryParams<PageQuery>,
-) -> Result<Json<OrderPage>, ApiError> {
+) -> ApiResult<Json<OrderPage>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let filter = filter.parse(&principal, scope)?;
     let (cursor, limit) = page.parse()?;
@@ -153,7 +153,7 @@ pub async fn order_stats(
     State(state): State<AppState>,
     principal: Principal,
     QueryParams(filter): QueryParams<FilterQuery>,
-) -> Result<Json<OrderStats>, ApiError> {
+) -> ApiResult<Json<OrderStats>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let filter = filter.parse(&principal, scope)?;
     Ok(Json(repository::stats(&state.db, &filter).await?))
