@@ -13,7 +13,7 @@ use lom_platform::http_stack::StackLimits;
 use orders_service::configuration::{EventSettings, Settings as OrdersSettings};
 use reqwest::{Response, StatusCode};
 use secrecy::SecretString;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::PgPool;
 use users_service::test_support::{PASSWORD, RunningUsers};
 use uuid::Uuid;
@@ -233,13 +233,7 @@ impl Stack {
     }
 }
 
-pub fn order_body(n: usize) -> Value {
-    json!({
-        "customer": {"name": format!("Customer {n}"), "email": format!("customer{n}@example.com")},
-        "shipping_address": {"line1": format!("{n} Sukhumvit Road"), "city": "Bangkok", "postal_code": "10110", "country": "TH"},
-        "items": [{"sku": "MUG-1", "name": "Mug", "quantity": 2, "unit_price": 1999}]
-    })
-}
+pub use lom_testing::order_body;
 
 pub use lom_testing::{assert_problem, problem};
 

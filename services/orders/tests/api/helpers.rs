@@ -286,16 +286,7 @@ impl Drop for TestApp {
 }
 
 /// A valid order body; `n` varies the customer so searches can tell orders apart.
-pub fn order_body(n: usize) -> Value {
-    json!({
-        "customer": {"name": format!("Customer {n}"), "email": format!("customer{n}@example.com"), "phone": "+66 2 123 4567"},
-        "shipping_address": {"line1": format!("{n} Sukhumvit Road"), "city": "Bangkok", "postal_code": "10110", "country": "TH"},
-        "items": [
-            {"sku": "MUG-1", "name": "Mug", "quantity": 2, "unit_price": 1999},
-            {"sku": "TEA-9", "name": "Tea", "quantity": 1, "unit_price": 350}
-        ]
-    })
-}
+pub use lom_testing::order_body;
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
