@@ -146,11 +146,14 @@ async fn an_id_that_is_not_a_uuid_is_a_bad_request_on_every_order_path() {
     let admin = app.users.user(Role::Admin).await;
     let change = json!({"status": "CONFIRMED", "version": 1});
     let assign = json!({"assignee_id": null, "version": 1});
+    let cancel = json!({"reason": {"code": "other"}, "version": 1});
     let responses = [
         app.get("/v1/orders/not-a-uuid", &admin).await,
         app.patch("/v1/orders/not-a-uuid", &admin, &change).await,
         app.delete("/v1/orders/not-a-uuid", &admin).await,
         app.post("/v1/orders/not-a-uuid/assign", &admin, &assign)
+            .await,
+        app.post("/v1/orders/not-a-uuid/cancel", &admin, &cancel)
             .await,
     ];
     for response in responses {

@@ -6,7 +6,7 @@
 use axum::extract::State;
 use lom_auth::{Permission, Principal};
 use lom_contracts::{CancelReason, CancelReasonCode, OrderStatus};
-use lom_platform::{FieldError, Json, Problem, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Problem, openapi::Problems, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -57,12 +57,8 @@ fn parse_reason(reason: CancelReason) -> Result<CancelReason, Problem> {
     request_body = CancelOrderRequest,
     responses(
         (status = 200, description = "The cancelled order; its history has the reason", body = OrderDetail),
-        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "Lacks orders:update", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "No such order, or not one the caller may change", body = ProblemBody, content_type = "application/problem+json"),
+        Problems<400, 401, 403, 404, 422>,
         (status = 409, description = "`invalid-transition` (already shipped, delivered or cancelled), or `version-conflict` with the order as it is now in `current`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid or unknown fields", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn cancel_order(
