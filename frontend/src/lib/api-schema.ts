@@ -785,6 +785,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No valid access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -811,6 +812,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field is missing, of the wrong type, unknown or invalid; `errors` names each */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -819,6 +821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many requests; retry after Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -939,6 +942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No valid access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -987,6 +991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No valid access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1068,7 +1073,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:read */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1131,7 +1136,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:create */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1140,7 +1145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Body too large */
+            /** @description The body is larger than allowed */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1149,7 +1154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not JSON */
+            /** @description The body is not application/json */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1210,7 +1215,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderStats"];
                 };
             };
-            /** @description A malformed filter */
+            /** @description Malformed request: path parameter, query or JSON syntax */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1228,7 +1233,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:read */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1287,7 +1292,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:read */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1296,7 +1301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order, or not one the caller may see */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1353,7 +1358,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:delete */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1362,7 +1367,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1416,7 +1421,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Malformed JSON */
+            /** @description Malformed request: path parameter, query or JSON syntax */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1434,7 +1439,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:update */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1443,7 +1448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order, or not one the caller may change */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1479,7 +1484,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid or unknown fields */
+            /** @description A field is missing, of the wrong type, unknown or invalid; `errors` names each */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1533,7 +1538,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Malformed JSON */
+            /** @description Malformed request: path parameter, query or JSON syntax */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1551,7 +1556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:assign */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1560,7 +1565,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1650,7 +1655,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Malformed JSON */
+            /** @description Malformed request: path parameter, query or JSON syntax */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1668,7 +1673,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:update */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1677,7 +1682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such order, or not one the caller may change */
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1713,7 +1718,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid or unknown fields */
+            /** @description A field is missing, of the wrong type, unknown or invalid; `errors` names each */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1925,6 +1930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No valid access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1933,6 +1939,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1991,6 +1998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2026,6 +2034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field is missing, of the wrong type, unknown or invalid; `errors` names each */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2089,6 +2098,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2143,7 +2153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Lacks orders:read */
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2200,6 +2210,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2208,6 +2219,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2268,6 +2280,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The caller lacks the permission this operation needs */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2276,6 +2289,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description No such resource, or not one the caller may see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2311,6 +2325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A field is missing, of the wrong type, unknown or invalid; `errors` names each */
             422: {
                 headers: {
                     [name: string]: unknown;
