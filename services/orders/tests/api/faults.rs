@@ -14,8 +14,8 @@ use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 
 use crate::helpers::{
-    DropDatabase, EventSubscriber, REDIS_URL, Role, TestConfig, Users, free_port, id_of,
-    order_body, spawn_with, test_config, wait_for,
+    DropDatabase, EventSubscriber, REDIS_URL, Role, TestConfig, Users, event_history, free_port,
+    id_of, order_body, spawn_with, test_config, wait_for,
 };
 
 const WITHIN: Duration = Duration::from_secs(10);
@@ -354,7 +354,7 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
         (unpublished == 0).then_some(())
     })
     .await;
-    let history = stream_history(&redis.url()).await;
+    let history = event_history(&redis.url(), keys::EVENTS_HISTORY_KEY).await;
     assert_each_created_once(&history, &stored, "the history");
     let mut received = Vec::new();
     while let Some((_, event)) = live.next(Duration::from_millis(500)).await {
@@ -366,24 +366,6 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
     let seqs: Vec<u64> = history.iter().map(|e| e.seq).collect();
     let gap_free: Vec<u64> = (1..=history.len() as u64).collect();
     assert_eq!(seqs, gap_free, "seq stays gap-free across the kill");
-}
-
-async fn stream_history(redis_url: &str) -> Vec<OrderEvent> {
-    let client = redis::Client::open(redis_url).expect("redis url");
-    let mut conn = client
-        .get_multiplexed_async_connection()
-        .await
-        .expect("redis");
-    let raw: Vec<String> = redis::cmd("ZRANGE")
-        .arg(keys::EVENTS_HISTORY_KEY)
-        .arg(0)
-        .arg(-1)
-        .query_async(&mut conn)
-        .await
-        .expect("history");
-    raw.iter()
-        .map(|e| serde_json::from_str(e).expect("event json"))
-        .collect()
 }
 
 fn assert_each_created_once(events: &[OrderEvent], orders: &HashSet<String>, source: &str) {

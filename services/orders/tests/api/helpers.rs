@@ -356,21 +356,7 @@ impl TestApp {
 
     /// The events in this app's Redis history, oldest first.
     pub async fn history(&self) -> Vec<OrderEvent> {
-        let client = redis::Client::open(self.redis_url.as_str()).expect("redis url");
-        let mut conn = client
-            .get_multiplexed_async_connection()
-            .await
-            .expect("redis");
-        let raw: Vec<String> = redis::cmd("ZRANGE")
-            .arg(&self.events.history_key)
-            .arg(0)
-            .arg(-1)
-            .query_async(&mut conn)
-            .await
-            .expect("history");
-        raw.iter()
-            .map(|e| serde_json::from_str(e).expect("event json"))
-            .collect()
+        event_history(&self.redis_url, &self.events.history_key).await
     }
 
     pub async fn unpublished_outbox_rows(&self) -> i64 {
@@ -419,6 +405,25 @@ impl Drop for EventSubscriber {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// The events in the history sorted set `key` on the Redis at `redis_url`, oldest first.
+pub async fn event_history(redis_url: &str, key: &str) -> Vec<OrderEvent> {
+    let client = redis::Client::open(redis_url).expect("redis url");
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("redis");
+    let raw: Vec<String> = redis::cmd("ZRANGE")
+        .arg(key)
+        .arg(0)
+        .arg(-1)
+        .query_async(&mut conn)
+        .await
+        .expect("history");
+    raw.iter()
+        .map(|e| serde_json::from_str(e).expect("event json"))
+        .collect()
 }
 
 /// Polls `check` until it returns `Some`, failing the test after `deadline`.
