@@ -3,7 +3,7 @@
 //! direction. A service that is down or too slow becomes a 503 problem within about a second;
 //! except that a change (POST, PATCH, PUT, DELETE) that was sent and got no answer becomes a
 //! 504 `outcome-unknown`: it may have been made, so it must not look refused. A service's 5xx
-//! never reaches the caller with its body.
+//! never reaches the caller with its body, except its 503 and its own 504 `outcome-unknown`.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -183,15 +183,10 @@ impl Upstreams {
 /// 504: a change was sent to `service` and no (whole) answer came back, so it may or may not
 /// have been made; the caller reads it back, or retries with the same `Idempotency-Key`.
 fn outcome_unknown(service: Service) -> Problem {
-    Problem::new(
-        StatusCode::GATEWAY_TIMEOUT,
-        "outcome-unknown",
-        "Outcome unknown",
-        format!(
-            "{} did not answer in time; the change may or may not have been made. Read it back before trying again.",
-            service.name()
-        ),
-    )
+    Problem::outcome_unknown(format!(
+        "{} did not answer in time; the change may or may not have been made. Read it back before trying again.",
+        service.name()
+    ))
 }
 
 /// Sets the request id and the client address (replacing anything the client sent).
@@ -217,10 +212,13 @@ impl Reply {
             .is_some_and(|ct| ct.as_bytes() == PROBLEM_JSON.as_bytes())
     }
 
-    /// The answer the caller gets: 5xx bodies are replaced by our own problem, and a
-    /// problem's `instance` names the public path.
+    /// The answer the caller gets: 5xx bodies are replaced by our own problem — except a 503
+    /// and a service's own 504 `outcome-unknown` (its COMMIT's answer was lost), which the
+    /// caller must see as they are — and a problem's `instance` names the public path.
     pub fn into_public_response(self, service: Service, public_path: &str) -> Response {
-        if self.status.is_server_error() && self.status != StatusCode::SERVICE_UNAVAILABLE {
+        let passes = self.status == StatusCode::SERVICE_UNAVAILABLE
+            || (self.status == StatusCode::GATEWAY_TIMEOUT && self.is_problem());
+        if self.status.is_server_error() && !passes {
             tracing::error!(
                 service = service.name(),
                 status = self.status.as_u16(),

@@ -280,6 +280,15 @@ impl Hub {
         self.last_seq()
     }
 
+    /// Moves `socket` to `rooms` (its filter changed) under the delivery lock: no event is
+    /// delivered between its leaving the old rooms and joining the new ones, so an event both
+    /// filters match reaches it exactly once.
+    pub fn rejoin(&self, socket: &SocketRef, rooms: Vec<String>) {
+        let _routing = self.handovers.lock();
+        socket.leave_all();
+        socket.join(rooms);
+    }
+
     /// Holds `socket`'s live events for a replay; returns the feed's position.
     pub fn hold(&self, socket: &SocketRef) -> u64 {
         let mut routing = self.handovers.lock();

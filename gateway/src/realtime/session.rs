@@ -166,6 +166,7 @@ fn rooms(viewer: &Viewer) -> Vec<String> {
 async fn on_subscribe(
     socket: SocketRef,
     TryData(request): TryData<SubscribeRequest>,
+    State(hub): State<Arc<Hub>>,
     ack: AckSender,
 ) {
     let Some(viewer) = socket.extensions.get::<Viewer>() else {
@@ -182,8 +183,7 @@ async fn on_subscribe(
         request.statuses,
         request.assignee == Some(AssigneeFilter::Me),
     );
-    socket.leave_all();
-    socket.join(rooms(&viewer));
+    hub.rejoin(&socket, rooms(&viewer));
     let answer = json!({
         "ok": true,
         "statuses": viewer.statuses.as_ref().map(|s| s.iter().map(|x| x.as_str()).collect::<Vec<_>>()),

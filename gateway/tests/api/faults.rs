@@ -273,3 +273,37 @@ async fn a_change_sent_to_a_hung_service_is_a_504_outcome_unknown_not_a_refusal(
     );
     relay.resume().await;
 }
+
+/// orders-service's own 504 `outcome-unknown` — the answer to its COMMIT was lost, so the
+/// order may exist — reaches the caller as it is, not hidden behind a 500.
+#[sqlx::test(migrations = false)]
+async fn a_services_own_outcome_unknown_reaches_the_caller_as_a_504(pool: PgPool) {
+    let options = pool.connect_options();
+    let proxy = lom_testing::LatencyProxy::losing_commit_answers(
+        options.get_host(),
+        options.get_port(),
+        b"INSERT INTO orders",
+    )
+    .await;
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            orders_database_addr: Some(proxy.addr()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let (_, storefront) = stack.user("storefront").await;
+
+    let response = stack
+        .post(
+            "/api/v1/orders",
+            &storefront,
+            &crate::helpers::order_body(1),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    let body = problem(response).await;
+    assert_eq!(body["type"], "urn:lom:problem:outcome-unknown", "{body}");
+    assert_eq!(body["instance"], "/api/v1/orders", "{body}");
+}

@@ -2,11 +2,14 @@
 //! database gives a fast 503, not a hang) and the classification of sqlx errors into
 //! "the database is unavailable" versus "a bug", which is what the problem answer depends on;
 //! and [`detached`], which every unit of database work runs in so that no caller can cancel it
-//! half-way.
+//! half-way; and [`migrate`], which waits for a database that is still starting.
 
 use std::{future::Future, time::Duration};
 
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{
+    migrate::{MigrateError, Migrator},
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+};
 
 use crate::problem::Problem;
 
@@ -40,6 +43,36 @@ pub fn lazy_pool(options: PgConnectOptions, settings: PoolSettings) -> PgPool {
         .acquire_timeout(settings.acquire_timeout)
         .idle_timeout(Duration::from_secs(300))
         .connect_lazy_with(options)
+}
+
+/// How long a starting service waits for PostgreSQL before it gives up: long enough for a
+/// database that is starting or restarting beside it (compose, a fast restart, a busy CI
+/// machine), short enough that a wrong address still fails the start visibly.
+pub const MIGRATION_PATIENCE: Duration = Duration::from_secs(60);
+
+/// Applies `migrator`'s pending migrations. While the database cannot be reached (refused
+/// connections, a pool timeout, a server still starting up) it retries with a growing pause
+/// for up to `patience`, logging each wait; any other error — a failed or changed migration —
+/// returns at once.
+pub async fn migrate(
+    migrator: &Migrator,
+    pool: &PgPool,
+    patience: Duration,
+) -> Result<(), MigrateError> {
+    let started = tokio::time::Instant::now();
+    let mut pause = Duration::from_millis(100);
+    loop {
+        match migrator.run(pool).await {
+            Err(MigrateError::Execute(err))
+                if is_unavailable(&err) && started.elapsed() + pause < patience =>
+            {
+                tracing::warn!(error = %err, retry_in_ms = pause.as_millis() as u64, "database not reachable yet; waiting to apply migrations");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
+            }
+            outcome => return outcome,
+        }
+    }
 }
 
 /// Runs `work`, a unit of database work (a transaction from `BEGIN` to `COMMIT`, or writes that
@@ -90,6 +123,43 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
         }),
         _ => false,
     }
+}
+
+/// True when `err`, from a `COMMIT`, leaves its outcome unknown: the connection broke after
+/// the COMMIT was sent, so PostgreSQL may have applied it. An error PostgreSQL answered with
+/// means it did not commit.
+pub fn commit_outcome_unknown(err: &sqlx::Error) -> bool {
+    matches!(
+        err,
+        sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed
+    )
+}
+
+/// Commits `tx`. A COMMIT whose answer was lost is 504 `outcome-unknown` — never the 503 that
+/// tells a client nothing was done — and any other failure is the database error itself.
+pub async fn commit(tx: sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), CommitError> {
+    tx.commit().await.map_err(|err| {
+        if commit_outcome_unknown(&err) {
+            tracing::warn!(error = %err, "the answer to a COMMIT was lost");
+            CommitError::OutcomeUnknown(Problem::outcome_unknown(
+                "The database connection broke while the change was being committed; it may or may not have been made. Read it back before trying again.",
+            ))
+        } else {
+            CommitError::Database(err)
+        }
+    })
+}
+
+/// Why [`commit`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error("commit outcome unknown")]
+    OutcomeUnknown(Problem),
+    #[error(transparent)]
+    Database(sqlx::Error),
 }
 
 /// The name of the constraint a database error violated, if any.

@@ -155,6 +155,17 @@ impl Problem {
         .with_header(header::RETRY_AFTER, HeaderValue::from_static("1"))
     }
 
+    /// 504 `outcome-unknown`: a change was sent and its answer was lost, so it may or may not
+    /// have been made; the caller reads it back, or retries with the same `Idempotency-Key`.
+    pub fn outcome_unknown(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "outcome-unknown",
+            "Outcome unknown",
+            detail,
+        )
+    }
+
     /// 500 with a generic detail: the cause belongs in the log, never in the body.
     pub fn internal() -> Self {
         Self::new(

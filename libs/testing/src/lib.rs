@@ -1,12 +1,13 @@
 //! Test tools shared by the services' integration tests: reading and asserting problem+json
 //! answers, a valid order body, a TCP proxy that slows a connection down, a client that gives
-//! up on requests half-way, PostgreSQL's view of a database's sessions, and a counter of the
-//! warnings PostgreSQL sends back.
+//! up on requests half-way, free loopback ports, PostgreSQL's view of a database's sessions,
+//! and a counter of the warnings PostgreSQL sends back.
 
 pub mod abandon;
 pub mod bodies;
 pub mod latency_proxy;
 pub mod notices;
+pub mod ports;
 pub mod problem;
 pub mod sessions;
 
@@ -14,5 +15,6 @@ pub use abandon::{RawRequest, abandon};
 pub use bodies::order_body;
 pub use latency_proxy::LatencyProxy;
 pub use notices::PostgresNotices;
+pub use ports::free_port;
 pub use problem::{assert_problem, problem};
 pub use sessions::sessions_in_transaction;

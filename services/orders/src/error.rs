@@ -1,6 +1,6 @@
 //! How failures become answers: handlers return [`ApiResult`]; a [`Problem`] passes through,
 //! a database error becomes 503 when PostgreSQL is unavailable and a logged, opaque 500
-//! otherwise. The order-specific problems live here too, so their `type`s stay in one table:
+//! otherwise; a COMMIT whose answer was lost is 504 `outcome-unknown`. The order-specific problems live here too, so their `type`s stay in one table:
 //!
 //! | `type` (`urn:lom:problem:…`) | status | when |
 //! |---|---|---|
@@ -15,7 +15,7 @@
 //! `lom_platform::Problem`'s.
 
 use axum::response::{IntoResponse, Response};
-use lom_platform::{FieldError, Problem};
+use lom_platform::{FieldError, Problem, db};
 
 use crate::{domain::InvalidTransition, views::OrderDetail};
 
@@ -28,6 +28,15 @@ pub enum ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<db::CommitError> for ApiError {
+    fn from(err: db::CommitError) -> Self {
+        match err {
+            db::CommitError::OutcomeUnknown(problem) => Self::Problem(problem),
+            db::CommitError::Database(err) => Self::Database(err),
+        }
+    }
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -3,6 +3,7 @@
 
 use std::{future::Future, net::SocketAddr, str::FromStr, sync::Arc};
 
+use anyhow::Context;
 use axum::Router;
 use lom_auth::{JwtVerifier, VerifierConfig};
 use lom_platform::{db, http_stack, ops, server::Listener};
@@ -32,9 +33,13 @@ pub fn pool(settings: &Settings) -> anyhow::Result<PgPool> {
     Ok(db::lazy_pool(options, settings.pool))
 }
 
-/// Applies pending migrations.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Applies pending migrations, waiting for a database that is still starting.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!("./migrations").run(pool).await?;
+    db::migrate(&MIGRATOR, pool, db::MIGRATION_PATIENCE)
+        .await
+        .context("applying migrations")?;
     Ok(())
 }
 

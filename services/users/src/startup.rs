@@ -36,7 +36,9 @@ impl Application {
 
     /// Builds the service on an existing pool (tests hand in a fresh database).
     pub async fn build_with_pool(settings: Settings, pool: PgPool) -> anyhow::Result<Self> {
-        MIGRATOR.run(&pool).await.context("applying migrations")?;
+        db::migrate(&MIGRATOR, &pool, db::MIGRATION_PATIENCE)
+            .await
+            .context("applying migrations")?;
         let signer = Arc::new(load_signing_key(&settings.signing_key)?);
         let verifier = Arc::new(JwtVerifier::with_keys(
             &VerifierConfig::new(&settings.issuer, &settings.audience),
@@ -87,7 +89,9 @@ impl Application {
 /// Applies the migrations of users-service to the database in `settings`.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let pool = db::lazy_pool(settings.database.clone(), settings.pool);
-    MIGRATOR.run(&pool).await.context("applying migrations")?;
+    db::migrate(&MIGRATOR, &pool, db::MIGRATION_PATIENCE)
+        .await
+        .context("applying migrations")?;
     tracing::info!("migrations applied");
     Ok(())
 }

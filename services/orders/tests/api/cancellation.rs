@@ -5,33 +5,16 @@
 //! PostgreSQL is reached through a proxy that adds 2 ms each way, so the `BEGIN` and `COMMIT`
 //! round trips are windows that clients giving up after 0–60 ms keep hitting.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 
 use futures_util::{StreamExt, future::join_all, stream};
 use lom_testing::{LatencyProxy, PostgresNotices, RawRequest, abandon, sessions_in_transaction};
-use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 
-use crate::helpers::{
-    Role, TestApp, Users, database_url_via, id_of, order_body, postgres_server, spawn_with,
-    test_config, wait_for,
-};
+use crate::helpers::{Role, TestApp, app_behind, id_of, order_body, postgres_server, wait_for};
 
 const SETTLE: Duration = Duration::from_secs(10);
-
-/// An app whose pool reaches PostgreSQL through `proxy`, with `configure` applied.
-async fn app_behind(
-    proxy: &LatencyProxy,
-    configure: impl FnOnce(&mut orders_service::configuration::Settings),
-) -> TestApp {
-    let users = Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.database_url =
-        SecretString::from(database_url_via(proxy.addr(), &config.db_name));
-    configure(&mut config.settings);
-    spawn_with(users, config).await
-}
 
 fn server_addr(app: &TestApp) -> std::net::SocketAddr {
     app.address

@@ -10,12 +10,13 @@ use std::{
 };
 
 use lom_contracts::{EventType, OrderEvent, keys};
+use lom_testing::{LatencyProxy, assert_problem};
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 
 use crate::helpers::{
-    DropDatabase, EventSubscriber, REDIS_URL, Role, TestConfig, Users, event_history, free_port,
-    id_of, order_body, spawn_with, test_config, wait_for,
+    DropDatabase, EventSubscriber, REDIS_URL, Role, TestConfig, Users, app_behind, event_history,
+    free_port, id_of, order_body, postgres_server, spawn_with, test_config, wait_for,
 };
 
 const WITHIN: Duration = Duration::from_secs(10);
@@ -387,4 +388,23 @@ fn assert_each_created_once(events: &[OrderEvent], orders: &HashSet<String>, sou
         orders.len(),
         "no event in {source} for an absent order"
     );
+}
+
+/// The answer to a COMMIT can be lost after PostgreSQL applied it. A 503 would tell the client
+/// that nothing was done, and a client that believes it creates the order twice (without an
+/// Idempotency-Key): the answer is 504 `outcome-unknown`, and the order is indeed there.
+#[tokio::test]
+async fn a_create_whose_commit_answer_is_lost_is_504_outcome_unknown_not_503() {
+    let (host, port) = postgres_server();
+    let proxy = LatencyProxy::losing_commit_answers(&host, port, b"INSERT INTO orders").await;
+    let app = app_behind(&proxy, |_| {}).await;
+    let storefront = app.users.user(Role::Storefront).await;
+
+    let response = app.post("/v1/orders", &storefront, &order_body(1)).await;
+    assert_problem(response, 504, "outcome-unknown").await;
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM orders")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "the COMMIT whose answer was lost was applied");
 }

@@ -128,14 +128,7 @@ async fn create_database(prefix: &str) -> String {
     db_name
 }
 
-/// A free TCP port on the loopback interface (for a server that must keep its port across
-/// restarts).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
+pub use lom_testing::free_port;
 
 /// Drops its test database when dropped (for a database no [`TestApp`] owns).
 pub struct DropDatabase(pub String);
@@ -215,6 +208,19 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Starts an app on `config`; the app dies with the returned [`TestApp`].
+/// An app whose pool reaches PostgreSQL through `proxy`, with `configure` applied.
+pub async fn app_behind(
+    proxy: &lom_testing::LatencyProxy,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    let users = Arc::new(Users::start().await);
+    let mut config = test_config(&users).await;
+    config.settings.database_url =
+        SecretString::from(database_url_via(proxy.addr(), &config.db_name));
+    configure(&mut config.settings);
+    spawn_with(users, config).await
+}
+
 pub async fn spawn_with(users: Arc<Users>, config: TestConfig) -> TestApp {
     let settings = config.settings;
     let events = settings.events.clone();

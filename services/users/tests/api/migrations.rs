@@ -111,3 +111,44 @@ async fn the_test_support_instance_lives_in_its_own_schema(pool: PgPool) {
         .unwrap();
     assert_eq!(public, None, "nothing lands in the public schema");
 }
+
+/// Compose, a fast PostgreSQL restart or a busy machine can start the service before its
+/// database answers: the start waits for it instead of exiting with "pool timed out".
+#[sqlx::test(migrations = false)]
+async fn a_start_before_the_database_answers_waits_for_it(pool: PgPool) {
+    let (settings, _) = test_settings(&pool);
+    let real = pool.connect_options();
+    let gate = std::net::SocketAddr::from(([127, 0, 0, 1], lom_testing::free_port()));
+    let through_gate = (*real).clone().host("127.0.0.1").port(gate.port());
+    let gated_pool = lom_platform::db::lazy_pool(through_gate, settings.pool);
+
+    let start = tokio::spawn(users_service::startup::Application::build_with_pool(
+        settings.clone(),
+        gated_pool,
+    ));
+    // Longer than the pool's acquire timeout: without waiting, the start has failed by now.
+    tokio::time::sleep(settings.pool.acquire_timeout * 2).await;
+    assert!(
+        !start.is_finished(),
+        "the start gave up before the database came up"
+    );
+    let _database_up = lom_testing::LatencyProxy::start_on(
+        gate,
+        real.get_host(),
+        real.get_port(),
+        std::time::Duration::ZERO,
+    )
+    .await;
+
+    let app = tokio::time::timeout(std::time::Duration::from_secs(20), start)
+        .await
+        .expect("the start finishes once the database answers")
+        .unwrap()
+        .expect("users-service builds");
+    assert_ne!(app.port(), 0);
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(applied >= 2, "the migrations ran through the gate");
+}

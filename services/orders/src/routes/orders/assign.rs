@@ -77,7 +77,7 @@ pub async fn assign_order(
         let current = lock_at_version(&mut tx, id, version, Scope::All, actor).await?;
         let row = repository::assign(&mut tx, &current, assignee, actor).await?;
         let detail = record_update(&mut tx, &current, &row, None, actor).await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok(Json(detail))
     })
     .await

@@ -283,7 +283,7 @@ pub async fn create_order(
             let body = serde_json::to_value(&detail).unwrap_or(Value::Null);
             repository::store_response(&mut tx, actor, key, row.id, 201, &body).await?;
         }
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok((StatusCode::CREATED, Json(detail)).into_response())
     })
     .await

@@ -46,7 +46,7 @@ pub async fn delete_order(
             actor,
         )
         .await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok(StatusCode::NO_CONTENT)
     })
     .await

@@ -118,7 +118,7 @@ pub async fn undo_order(
         }
         let row = repository::revert(&mut tx, &current, before, actor).await?;
         let detail = record_update(&mut tx, &current, &row, None, actor).await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok(Json(detail))
     })
     .await

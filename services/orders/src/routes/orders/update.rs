@@ -118,7 +118,7 @@ pub(super) async fn change_fields(
             .map_err(invalid_transition)?;
         let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
         let detail = record_update(&mut tx, &current, &row, changes.reason.as_ref(), actor).await?;
-        tx.commit().await?;
+        db::commit(tx).await?;
         Ok(Json(detail))
     })
     .await
