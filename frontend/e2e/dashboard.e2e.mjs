@@ -388,6 +388,56 @@ describe("dashboard against the real stack", () => {
       await signIn(newcomer, "newcomer@e2e.test", "newcomer-password-123");
       await newcomer.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();
     }));
+  test("admin users page: rename an account and reset its password; the account's open dashboard is signed out, the temporary password signs in under the new name", { timeout: 90_000 }, () =>
+    withPages("rename-and-reset", 2, async (admin, colleague) => {
+      const adminToken = await login(gatewayApi, stack.adminEmail, stack.password);
+      const account = await createUser(gatewayApi, adminToken, {
+        email: "renamed@e2e.test",
+        display_name: "Ruth Before",
+        password: "renamed-old-password-1",
+        roles: ["viewer"],
+      });
+      await openBoard(colleague, account.email, "/orders", "renamed-old-password-1");
+      await colleague.getByText("Ruth Before", { exact: true }).waitFor();
+
+      await openBoard(admin, stack.adminEmail);
+      await admin.getByRole("link", { name: "Users" }).click();
+      await admin.waitForURL((url) => url.pathname === "/users");
+      await admin.getByRole("button", { name: "Rename Ruth Before" }).click();
+      const name = admin.getByLabel("New name for Ruth Before");
+      await name.fill("รุ่งนภา After");
+      await admin.getByRole("button", { name: "Save name" }).click();
+      await admin.getByRole("cell", { name: "รุ่งนภา After", exact: true }).waitFor();
+
+      // The self and last-admin rules are said on the admin's own row, not discovered by a refusal.
+      const own = admin.getByRole("button", { name: new RegExp(`^Deactivate ${users.admin.display_name}$`) });
+      assert.equal(await own.isDisabled(), true);
+      assert.match((await own.getAttribute("aria-describedby")) ?? "", /^rule-/);
+      await admin.getByText("You cannot deactivate yourself: ask another administrator.").first().waitFor();
+
+      await admin.getByRole("button", { name: "Reset the password of รุ่งนภา After" }).click();
+      const password = admin.getByLabel("Temporary password for รุ่งนภา After");
+      await password.fill("short");
+      await admin.getByRole("button", { name: "Set password" }).click();
+      await admin.locator("#reset-" + account.id + "-error").filter({ hasText: /at least|characters/i }).waitFor();
+      await password.fill("temporary-password-2026");
+      await admin.getByRole("button", { name: "Set password" }).click();
+      await admin
+        .getByRole("status")
+        .filter({ hasText: "Password reset: รุ่งนภา After was signed out everywhere and signs in with the temporary password." })
+        .waitFor();
+      await screenshot(admin, "users-admin");
+
+      // The colleague's open dashboard loses its session without a reload; the old password is refused.
+      await colleague.waitForURL((url) => url.pathname === "/sign-in" && url.searchParams.get("reason") === "session-ended", { timeout: 20_000 });
+      await signIn(colleague, account.email, "renamed-old-password-1");
+      await colleague.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();
+      await signIn(colleague, account.email, "temporary-password-2026");
+      await colleague.waitForURL((url) => url.pathname === "/orders");
+      await colleague.getByText("รุ่งนภา After", { exact: true }).waitFor();
+      await colleague.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+    }));
+
   test("a password reset by an admin: the dashboard lands on the sign-in page and says why (open, or on the next load); the new password works and stays live", { timeout: 90_000 }, () =>
     withPages("password-reset", 1, async (page) => {
       const adminToken = await login(gatewayApi, stack.adminEmail, stack.password);

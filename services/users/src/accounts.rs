@@ -1,5 +1,6 @@
 //! Changing an account by its rules, in one transaction: nobody deactivates themselves; the
-//! last active administrator neither loses the role nor is deactivated; deactivating an
+//! last active administrator neither loses the role nor is deactivated (also when several such
+//! changes arrive at the same instant); deactivating an
 //! account or resetting its password ends its sessions (its refresh tokens at once, its access
 //! tokens as soon as the gateways hear of the revocation, announced after the commit). Every
 //! change is audited with the request id.
@@ -68,10 +69,13 @@ pub async fn change(
         if change.deactivates_self(id, caller) {
             return Err(self_deactivation().into());
         }
-        if change.removes_admin(&current)
-            && users::count_other_active_admins(&mut tx, Some(id)).await? == 0
-        {
-            return Err(last_admin().into());
+        if change.removes_admin(&current) {
+            // Changes that remove an administrator take turns, so two at the same instant
+            // cannot each count the other's admin as remaining.
+            users::serialize_admin_removals(&mut tx).await?;
+            if users::count_other_active_admins(&mut tx, Some(id)).await? == 0 {
+                return Err(last_admin().into());
+            }
         }
 
         let mut changed = Map::new();

@@ -142,12 +142,16 @@ pub async fn insert(
     .map(drop)
 }
 
-/// Locks the account row for the rest of the transaction; false when it does not exist.
+/// Locks the account row against other changes for the rest of the transaction; false when it
+/// does not exist. `NO KEY UPDATE`: rows that merely reference the account (an audit entry
+/// naming it as the actor) need not wait for it, so a transaction holding this lock and waiting
+/// for another cannot deadlock with it.
 pub async fn lock(tx: &mut Transaction<'_, Postgres>, id: Uuid) -> sqlx::Result<bool> {
-    let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let found: Option<(Uuid,)> =
+        sqlx::query_as("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
     Ok(found.is_some())
 }
 
@@ -216,6 +220,15 @@ pub async fn replace_roles(
     .execute(&mut **tx)
     .await
     .map(drop)
+}
+
+/// Makes the transactions that take it run one after another from here to their end (a
+/// transaction-scoped advisory lock), so each sees what the previous one committed.
+pub async fn serialize_admin_removals(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtext('users.admin_removal'))")
+        .execute(&mut **tx)
+        .await
+        .map(drop)
 }
 
 /// Active accounts holding the admin role, other than `except`.

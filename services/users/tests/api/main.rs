@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
 
+mod administration;
 mod attacks;
 mod auth;
 mod cancellation;

@@ -9,7 +9,7 @@ import { isEmailAddress } from "../email";
 import { accountProblemKey, fieldErrorsOf } from "../errors";
 import { isRoleName, type Role, type RoleName } from "../types";
 
-const inputClass =
+export const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm focus:border-blue-500 focus:outline-2 focus:outline-blue-500 aria-[invalid=true]:border-red-500 dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100";
 
 type Field = "email" | "display_name" | "password" | "roles";

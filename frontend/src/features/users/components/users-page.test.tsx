@@ -61,7 +61,12 @@ beforeEach(() => {
       }
       const id = url.pathname.split("/").pop();
       const current = accounts.find((a) => a.id === id)!;
-      const updated = { ...current, ...(body.roles ? { roles: body.roles } : {}), ...(body.active !== undefined ? { active: body.active } : {}) };
+      const updated = {
+        ...current,
+        ...(body.display_name ? { display_name: body.display_name } : {}),
+        ...(body.roles ? { roles: body.roles } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
+      };
       accounts = accounts.map((a) => (a.id === id ? updated : a));
       return json(200, updated);
     }),
@@ -238,4 +243,69 @@ describe("UsersPage", () => {
     // The editor stays open with the choice, so it can be corrected.
     expect(within(row).getByLabelText("viewer")).toBeChecked();
   });
+
+  it("renames an account, asking for a name before sending an empty one", async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<UsersPage actor={admin} />);
+    await user.click(await screen.findByRole("button", { name: "Rename Dao Dispatcher" }));
+    const form = screen.getByRole("form", { name: "Rename Dao Dispatcher" });
+    const input = within(form).getByLabelText("New name for Dao Dispatcher");
+    expect(input).toHaveValue("Dao Dispatcher");
+    expect(input).toHaveFocus();
+    await user.clear(input);
+    await user.click(within(form).getByRole("button", { name: "Save name" }));
+    expect(input).toHaveAccessibleDescription("Required.");
+    expect(writes()).toHaveLength(0);
+    await user.type(input, "  ดาว ผู้จัดการ ");
+    await user.click(within(form).getByRole("button", { name: "Save name" }));
+    expect(await screen.findByRole("cell", { name: "ดาว ผู้จัดการ" })).toBeInTheDocument();
+    expect(screen.queryByRole("form", { name: /^Rename/ })).toBeNull();
+    expect(writes()).toEqual([{ method: "PATCH", path: "/api/v1/users/u-disp", body: { display_name: "ดาว ผู้จัดการ" } }]);
+  });
+
+  it("resets a password to a temporary one and says the sessions ended; a refused one is explained under the field", async () => {
+    const user = userEvent.setup();
+    nextWrite = problem(422, "validation", "Invalid request", "Some fields are invalid.", {
+      errors: [{ field: "password", message: "must be at least 10 characters" }],
+    });
+    renderWithProviders(<UsersPage actor={admin} />);
+    await user.click(await screen.findByRole("button", { name: "Reset the password of Dao Dispatcher" }));
+    const form = screen.getByRole("form", { name: "Reset the password of Dao Dispatcher" });
+    const input = within(form).getByLabelText("Temporary password for Dao Dispatcher");
+    expect(input).toHaveAttribute("type", "password");
+    expect(input).toHaveAccessibleDescription(/They are signed out everywhere/);
+    await user.type(input, "short");
+    await user.click(within(form).getByRole("button", { name: "Set password" }));
+    await waitFor(() => expect(input).toHaveAccessibleDescription("must be at least 10 characters"));
+    expect(input).toHaveAttribute("aria-invalid", "true");
+
+    await user.clear(input);
+    await user.type(input, "temporary-pass-2026");
+    await user.click(within(form).getByRole("button", { name: "Set password" }));
+    expect(await screen.findByRole("status")).toHaveTextContent(
+      "Password reset: Dao Dispatcher was signed out everywhere and signs in with the temporary password.",
+    );
+    expect(screen.queryByRole("form", { name: /^Reset the password/ })).toBeNull();
+    expect(writes()).toEqual([
+      { method: "PATCH", path: "/api/v1/users/u-disp", body: { password: "short" } },
+      { method: "PATCH", path: "/api/v1/users/u-disp", body: { password: "temporary-pass-2026" } },
+    ]);
+  });
+
+  it("says on the row why one's own account and the only active admin cannot be deactivated", async () => {
+    const mine = renderWithProviders(<UsersPage actor={admin} />);
+    const own = await screen.findByRole("button", { name: "Deactivate Ada Admin" });
+    expect(own).toBeDisabled();
+    expect(own).toHaveAccessibleDescription("You cannot deactivate yourself: ask another administrator.");
+
+    mine.unmount();
+
+    // Seen by another administrator whose account is not listed: Ada is the only active admin.
+    renderWithProviders(<UsersPage actor={{ ...admin, id: "u-ops" }} />);
+    const last = await screen.findByRole("button", { name: "Deactivate Ada Admin" });
+    expect(last).toBeDisabled();
+    expect(last).toHaveAccessibleDescription(/^The only active administrator: cannot be deactivated or lose the admin role/);
+    expect(screen.getByRole("button", { name: "Deactivate Dao Dispatcher" })).toBeEnabled();
+  });
 });
+
