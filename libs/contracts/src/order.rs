@@ -119,6 +119,7 @@ impl FromStr for Priority {
 /// One order as a list shows it, and the snapshot every event carries.
 /// Money is in integer minor units of `currency` (e.g. satang for THB).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[cfg_attr(feature = "sqlx", derive(sqlx::FromRow))]
 pub struct OrderRow {
     pub id: Uuid,
     /// Human-friendly unique number, e.g. `ORD-000123`.
@@ -129,6 +130,7 @@ pub struct OrderRow {
     pub customer_email: String,
     pub assignee_id: Option<Uuid>,
     /// Order total in minor units.
+    #[cfg_attr(feature = "sqlx", sqlx(rename = "total_minor"))]
     pub total: i64,
     /// ISO 4217 code.
     pub currency: String,

@@ -1,5 +1,6 @@
 //! The read models the API answers with: a full order with its history, a page of list rows
-//! and the per-status counts. Money is in integer minor units of `currency`.
+//! and the per-status counts, each built from the repository's rows by `From`. Money is in
+//! integer minor units of `currency`.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,8 @@ use lom_contracts::{CancelReason, OrderRow, OrderStatus, Priority};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use crate::repository::{ChangeRow, ItemRow, StatusCount, StoredOrder};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CustomerView {
@@ -100,23 +103,85 @@ pub struct OrderDetail {
     pub history: Vec<HistoryEntry>,
 }
 
-impl OrderDetail {
-    /// The order as a list row (and event snapshot).
-    pub fn list_row(&self) -> OrderRow {
-        OrderRow {
-            id: self.id,
-            number: self.number.clone(),
-            status: self.status,
-            priority: self.priority,
-            customer_name: self.customer.name.clone(),
-            customer_email: self.customer.email.clone(),
-            assignee_id: self.assignee_id,
-            total: self.total,
-            currency: self.currency.clone(),
-            item_count: self.item_count,
-            version: self.version,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
+impl From<StoredOrder> for OrderDetail {
+    fn from(stored: StoredOrder) -> Self {
+        let StoredOrder {
+            order,
+            note,
+            customer_id,
+            customer_phone,
+            address,
+            items,
+            history,
+        } = stored;
+        Self {
+            id: order.id,
+            number: order.number,
+            status: order.status,
+            priority: order.priority,
+            customer: CustomerView {
+                id: customer_id,
+                name: order.customer_name,
+                email: order.customer_email,
+                phone: customer_phone,
+            },
+            shipping_address: AddressView {
+                line1: address.line1,
+                line2: address.line2,
+                city: address.city,
+                postal_code: address.postal_code,
+                country: address.country,
+            },
+            items: items.into_iter().map(ItemView::from).collect(),
+            assignee_id: order.assignee_id,
+            note,
+            total: order.total,
+            currency: order.currency,
+            item_count: order.item_count,
+            version: order.version,
+            created_at: order.created_at,
+            updated_at: order.updated_at,
+            history: history.into_iter().map(HistoryEntry::from).collect(),
+        }
+    }
+}
+
+impl From<ItemRow> for ItemView {
+    fn from(item: ItemRow) -> Self {
+        Self {
+            sku: item.sku,
+            name: item.name,
+            quantity: item.quantity,
+            unit_price: item.unit_price,
+            line_total: item.line_total,
+        }
+    }
+}
+
+impl From<ChangeRow> for HistoryEntry {
+    fn from(change: ChangeRow) -> Self {
+        Self {
+            kind: match change.kind.as_str() {
+                "status" => HistoryKind::Status,
+                "assignment" => HistoryKind::Assignment,
+                "priority" => HistoryKind::Priority,
+                _ => HistoryKind::Note,
+            },
+            at: change.at,
+            actor_id: change.actor_id,
+            from_status: change.from_status,
+            to_status: change.to_status,
+            previous_assignee_id: change.previous_assignee_id,
+            assignee_id: change.assignee_id,
+            reason: change.reason_code.map(|code| CancelReason {
+                code,
+                text: change.reason_text,
+            }),
+            from_priority: change.from_priority,
+            to_priority: change.to_priority,
+            previous_note: change.previous_note,
+            note: change.note,
+            undo: change.undo,
         }
     }
 }
@@ -134,4 +199,26 @@ pub struct OrderStats {
     pub counts: BTreeMap<String, i64>,
     pub total: i64,
     pub created_last_hour: i64,
+}
+
+impl From<Vec<StatusCount>> for OrderStats {
+    /// Every status is present, zeros included.
+    fn from(counts: Vec<StatusCount>) -> Self {
+        let mut stats = Self {
+            counts: OrderStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), 0))
+                .collect(),
+            total: 0,
+            created_last_hour: 0,
+        };
+        for count in counts {
+            stats.total += count.orders;
+            stats.created_last_hour += count.created_last_hour;
+            stats
+                .counts
+                .insert(count.status.as_str().to_owned(), count.orders);
+        }
+        stats
+    }
 }

@@ -3,16 +3,10 @@
 //! commits, then finds the stored request and response instead of creating a second order.
 
 use serde_json::Value;
-use sqlx::{PgConnection, PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-/// What the first request with a key sent and got.
-#[derive(Debug, Clone)]
-pub struct StoredRequest {
-    pub request: Value,
-    pub response_status: Option<u16>,
-    pub response_body: Option<Value>,
-}
+use super::rows::StoredRequest;
 
 /// Claims `key` for `principal`; false when it is already taken (by a committed request).
 pub async fn claim_key(
@@ -56,25 +50,18 @@ pub async fn store_response(
     .map(drop)
 }
 
+/// What the request that claimed `key` for `principal` sent and got, if it committed.
 pub async fn find_key(
     pool: &PgPool,
     principal: Uuid,
     key: &str,
 ) -> sqlx::Result<Option<StoredRequest>> {
-    sqlx::query(
+    sqlx::query_as(
         "SELECT request, response_status, response_body FROM idempotency_keys \
          WHERE principal_id = $1 AND key = $2",
     )
     .bind(principal)
     .bind(key)
-    .try_map(|row: sqlx::postgres::PgRow| {
-        let status: Option<i16> = row.try_get("response_status")?;
-        Ok(StoredRequest {
-            request: row.try_get("request")?,
-            response_status: status.and_then(|s| u16::try_from(s).ok()),
-            response_body: row.try_get("response_body")?,
-        })
-    })
     .fetch_optional(pool)
     .await
 }

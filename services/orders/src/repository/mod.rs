@@ -1,5 +1,6 @@
 //! Every SQL statement of orders-service. Reads take any executor; writes take the open
 //! transaction of their change, so an order, its history and its outbox row commit together.
+//! Answers are rows (`rows.rs`), never the API's views.
 
 mod idempotency;
 mod outbox;
@@ -8,11 +9,13 @@ mod rows;
 mod undo;
 mod write;
 
-pub use idempotency::{StoredRequest, claim_key, find_key, store_response};
+pub use idempotency::{claim_key, find_key, store_response};
 pub use outbox::{
     OUTBOX_CHANNEL, Pending, mark_published, try_lead_relay, unpublished, write_event,
 };
 pub use read::{Assignee, Cursor, OrderFilter, detail, list, stats};
-pub use rows::lock_current;
+pub use rows::{
+    AddressRow, ChangeRow, ItemRow, StatusCount, StoredOrder, StoredRequest, lock_current,
+};
 pub use undo::{LastChange, last_change, revert};
 pub use write::{FieldChanges, assign, insert_order, soft_delete, update_fields};

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use lom_contracts::{Actor, CancelReason, EventType, OrderEvent, OrderRow, PriorState};
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// The `LISTEN`/`NOTIFY` channel that wakes the relay.
@@ -49,9 +49,10 @@ pub async fn write_event(
 }
 
 /// An event committed but not yet published.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Pending {
     pub id: i64,
+    #[sqlx(rename = "payload", json)]
     pub event: OrderEvent,
 }
 
@@ -65,15 +66,8 @@ pub async fn try_lead_relay(conn: &mut PgConnection) -> sqlx::Result<bool> {
 
 /// Up to `limit` unpublished events, oldest first.
 pub async fn unpublished(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<Pending>> {
-    sqlx::query("SELECT id, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1")
+    sqlx::query_as("SELECT id, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1")
         .bind(limit)
-        .try_map(|row: sqlx::postgres::PgRow| {
-            let sqlx::types::Json(event) = row.try_get("payload")?;
-            Ok(Pending {
-                id: row.try_get("id")?,
-                event,
-            })
-        })
         .fetch_all(conn)
         .await
 }

@@ -2,15 +2,12 @@
 //! per status under the same filters, and one full order with items and history.
 
 use chrono::{DateTime, Utc};
-use lom_contracts::{CancelReason, OrderRow, OrderStatus};
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row, postgres::PgRow};
+use lom_contracts::{OrderRow, OrderStatus};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::rows::{ROW_SELECT, order_row, parse_column};
+use super::rows::{ChangeRow, ROW_SELECT, StatusCount, StoredOrder};
 use crate::domain::parse_hyphenated;
-use crate::views::{
-    AddressView, CustomerView, HistoryEntry, HistoryKind, ItemView, OrderDetail, OrderStats,
-};
 
 /// Whose orders a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,14 +127,14 @@ pub async fn list(
     query
         .push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ")
         .push_bind(limit + 1);
-    let mut rows = query.build().try_map(order_row).fetch_all(pool).await?;
+    let mut rows: Vec<OrderRow> = query.build_query_as().fetch_all(pool).await?;
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((rows, more))
 }
 
-/// Counts per status (every status present, zeros included) under `filter`.
-pub async fn stats(pool: &PgPool, filter: &OrderFilter) -> sqlx::Result<OrderStats> {
+/// Counts per status under `filter` (only the statuses some order has).
+pub async fn stats(pool: &PgPool, filter: &OrderFilter) -> sqlx::Result<Vec<StatusCount>> {
     let mut query = QueryBuilder::new(
         "SELECT o.status, count(*) AS n, \
          count(*) FILTER (WHERE o.created_at > now() - interval '1 hour') AS recent \
@@ -145,23 +142,7 @@ pub async fn stats(pool: &PgPool, filter: &OrderFilter) -> sqlx::Result<OrderSta
     );
     push_filters(&mut query, filter);
     query.push(" GROUP BY o.status");
-    let rows = query.build().fetch_all(pool).await?;
-    let mut stats = OrderStats {
-        counts: OrderStatus::ALL
-            .iter()
-            .map(|s| (s.as_str().to_owned(), 0))
-            .collect(),
-        total: 0,
-        created_last_hour: 0,
-    };
-    for row in rows {
-        let status: String = row.try_get("status")?;
-        let n: i64 = row.try_get("n")?;
-        stats.total += n;
-        stats.created_last_hour += row.try_get::<i64, _>("recent")?;
-        stats.counts.insert(status, n);
-    }
-    Ok(stats)
+    query.build_query_as().fetch_all(pool).await
 }
 
 const DETAIL_SELECT: &str = "SELECT o.id, o.number, o.status, o.priority, o.assignee_id, \
@@ -173,138 +154,49 @@ const DETAIL_SELECT: &str = "SELECT o.id, o.number, o.status, o.priority, o.assi
      WHERE o.id = $1 AND o.deleted_at IS NULL";
 
 /// The live order `id` with its customer, address, items and history.
-pub async fn detail(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<OrderDetail>> {
-    let Some(row) = sqlx::query(DETAIL_SELECT)
+pub async fn detail(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<StoredOrder>> {
+    let Some(mut order) = sqlx::query_as::<_, StoredOrder>(DETAIL_SELECT)
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
     else {
         return Ok(None);
     };
-    let items = sqlx::query(
+    order.items = sqlx::query_as(
         "SELECT sku, name, quantity, unit_price_minor, line_total_minor FROM order_items \
          WHERE order_id = $1 ORDER BY line_no",
     )
     .bind(id)
-    .try_map(|r: PgRow| {
-        Ok(ItemView {
-            sku: r.try_get("sku")?,
-            name: r.try_get("name")?,
-            quantity: r.try_get("quantity")?,
-            unit_price: r.try_get("unit_price_minor")?,
-            line_total: r.try_get("line_total_minor")?,
-        })
-    })
     .fetch_all(&mut *conn)
     .await?;
-    let history = history(conn, id).await?;
-    detail_from(row, items, history).map(Some)
+    order.history = history(conn, id).await?;
+    Ok(Some(order))
 }
 
-fn detail_from(
-    row: PgRow,
-    items: Vec<ItemView>,
-    history: Vec<HistoryEntry>,
-) -> sqlx::Result<OrderDetail> {
-    let status: String = row.try_get("status")?;
-    let priority: String = row.try_get("priority")?;
-    Ok(OrderDetail {
-        id: row.try_get("id")?,
-        number: row.try_get("number")?,
-        status: parse_column("status", &status)?,
-        priority: parse_column("priority", &priority)?,
-        customer: CustomerView {
-            id: row.try_get("customer_id")?,
-            name: row.try_get("customer_name")?,
-            email: row.try_get("customer_email")?,
-            phone: row.try_get("customer_phone")?,
-        },
-        shipping_address: AddressView {
-            line1: row.try_get("line1")?,
-            line2: row.try_get("line2")?,
-            city: row.try_get("city")?,
-            postal_code: row.try_get("postal_code")?,
-            country: row.try_get("country")?,
-        },
-        items,
-        assignee_id: row.try_get("assignee_id")?,
-        note: row.try_get("note")?,
-        total: row.try_get("total_minor")?,
-        currency: row.try_get("currency")?,
-        item_count: row.try_get("item_count")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        history,
-    })
-}
-
-async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<HistoryEntry>> {
-    sqlx::query(
+async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<ChangeRow>> {
+    sqlx::query_as(
         // Changes made together (one transaction, one `at`) list the status change last, as
         // the headline of the change.
         "SELECT 'status' AS kind, changed_at AS at, actor_id, from_status, to_status, \
                 NULL::uuid AS previous_assignee_id, NULL::uuid AS assignee_id, \
-                reason_code, reason_text, NULL AS from_value, NULL AS to_value, undo, \
-                3 AS rank, id \
+                reason_code, reason_text, NULL AS from_priority, NULL AS to_priority, \
+                NULL AS previous_note, NULL AS note, undo, 3 AS rank, id \
          FROM order_status_history WHERE order_id = $1 \
          UNION ALL \
          SELECT 'assignment', assigned_at, actor_id, NULL, NULL, previous_assignee_id, \
-                assignee_id, NULL, NULL, NULL, NULL, undo, 2, id \
+                assignee_id, NULL, NULL, NULL, NULL, NULL, NULL, undo, 2, id \
          FROM order_assignments WHERE order_id = $1 \
          UNION ALL \
          SELECT field, changed_at, actor_id, NULL, NULL, NULL, NULL, NULL, NULL, \
-                from_value, to_value, false, CASE field WHEN 'note' THEN 0 ELSE 1 END, id \
+                CASE field WHEN 'priority' THEN from_value END, \
+                CASE field WHEN 'priority' THEN to_value END, \
+                CASE field WHEN 'note' THEN from_value END, \
+                CASE field WHEN 'note' THEN to_value END, \
+                false, CASE field WHEN 'note' THEN 0 ELSE 1 END, id \
          FROM order_field_changes WHERE order_id = $1 \
          ORDER BY at, rank, id",
     )
     .bind(id)
-    .try_map(|r: PgRow| {
-        let kind = match r.try_get::<&str, _>("kind")? {
-            "status" => HistoryKind::Status,
-            "assignment" => HistoryKind::Assignment,
-            "priority" => HistoryKind::Priority,
-            _ => HistoryKind::Note,
-        };
-        let text = |column: &str| r.try_get::<Option<String>, _>(column);
-        let status = |column: &str| text(column)?.map(|s| parse_column(column, &s)).transpose();
-        let (from_value, to_value) = (text("from_value")?, text("to_value")?);
-        let (from_priority, to_priority, previous_note, note) = match kind {
-            HistoryKind::Priority => (
-                from_value
-                    .map(|v| parse_column("from_value", &v))
-                    .transpose()?,
-                to_value.map(|v| parse_column("to_value", &v)).transpose()?,
-                None,
-                None,
-            ),
-            HistoryKind::Note => (None, None, from_value, to_value),
-            HistoryKind::Status | HistoryKind::Assignment => (None, None, None, None),
-        };
-        let reason = text("reason_code")?
-            .map(|code| {
-                Ok::<_, sqlx::Error>(CancelReason {
-                    code: parse_column("reason_code", &code)?,
-                    text: text("reason_text")?,
-                })
-            })
-            .transpose()?;
-        Ok(HistoryEntry {
-            kind,
-            at: r.try_get("at")?,
-            actor_id: r.try_get("actor_id")?,
-            from_status: status("from_status")?,
-            to_status: status("to_status")?,
-            previous_assignee_id: r.try_get("previous_assignee_id")?,
-            assignee_id: r.try_get("assignee_id")?,
-            reason,
-            from_priority,
-            to_priority,
-            previous_note,
-            note,
-            undo: r.try_get("undo")?,
-        })
-    })
     .fetch_all(conn)
     .await
 }

@@ -1,7 +1,10 @@
-//! The list-row query and its mapping, shared by reads, writes and events.
+//! What the repository answers with (rows, mapped with `sqlx::FromRow`; the API's views are
+//! built from them in `views.rs`) and the list-row query shared by reads, writes and events.
 
-use lom_contracts::OrderRow;
-use sqlx::{PgConnection, Row, postgres::PgRow};
+use chrono::{DateTime, Utc};
+use lom_contracts::{CancelReasonCode, OrderRow, OrderStatus, Priority};
+use serde_json::Value;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// The list-row `SELECT … FROM orders o JOIN customers c`, as a literal for `concat!`.
@@ -16,54 +19,105 @@ macro_rules! row_select {
 
 pub(super) const ROW_SELECT: &str = row_select!();
 
-/// A text column holding one of a vocabulary's names (status, priority).
-pub(super) fn parse_column<T>(column: &str, value: &str) -> sqlx::Result<T>
-where
-    T: std::str::FromStr<Err = lom_contracts::UnknownValue>,
-{
-    value.parse().map_err(|e| sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: Box::new(e),
-    })
+/// A live order with everything it holds: its list row, the rest of its customer, where it
+/// ships, its items and its history (oldest first).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredOrder {
+    #[sqlx(flatten)]
+    pub order: OrderRow,
+    pub note: Option<String>,
+    pub customer_id: Uuid,
+    pub customer_phone: Option<String>,
+    #[sqlx(flatten)]
+    pub address: AddressRow,
+    #[sqlx(skip)]
+    pub items: Vec<ItemRow>,
+    #[sqlx(skip)]
+    pub history: Vec<ChangeRow>,
 }
 
-pub(super) fn order_row(row: PgRow) -> Result<OrderRow, sqlx::Error> {
-    let status: String = row.try_get("status")?;
-    let priority: String = row.try_get("priority")?;
-    Ok(OrderRow {
-        id: row.try_get("id")?,
-        number: row.try_get("number")?,
-        status: parse_column("status", &status)?,
-        priority: parse_column("priority", &priority)?,
-        customer_name: row.try_get("customer_name")?,
-        customer_email: row.try_get("customer_email")?,
-        assignee_id: row.try_get("assignee_id")?,
-        total: row.try_get("total_minor")?,
-        currency: row.try_get("currency")?,
-        item_count: row.try_get("item_count")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-    })
+/// An order's shipping address.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AddressRow {
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// One line of an order; money in minor units.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItemRow {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i32,
+    #[sqlx(rename = "unit_price_minor")]
+    pub unit_price: i64,
+    #[sqlx(rename = "line_total_minor")]
+    pub line_total: i64,
+}
+
+/// One change in an order's history. `kind` is `status`, `assignment`, `priority` or `note`;
+/// only the columns of that kind are set.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChangeRow {
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    pub actor_id: Uuid,
+    pub from_status: Option<OrderStatus>,
+    pub to_status: Option<OrderStatus>,
+    pub previous_assignee_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    pub reason_code: Option<CancelReasonCode>,
+    pub reason_text: Option<String>,
+    pub from_priority: Option<Priority>,
+    pub to_priority: Option<Priority>,
+    pub previous_note: Option<String>,
+    pub note: Option<String>,
+    pub undo: bool,
+}
+
+/// How many live orders under a filter have one status, and how many of them are recent.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct StatusCount {
+    pub status: OrderStatus,
+    #[sqlx(rename = "n")]
+    pub orders: i64,
+    #[sqlx(rename = "recent")]
+    pub created_last_hour: i64,
+}
+
+/// What the first request with an idempotency key sent and got.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredRequest {
+    pub request: Value,
+    pub response_status: Option<i16>,
+    pub response_body: Option<Value>,
+}
+
+impl StoredRequest {
+    /// The stored status, when there is one and it is a status code's number.
+    pub fn status(&self) -> Option<u16> {
+        self.response_status.and_then(|s| u16::try_from(s).ok())
+    }
 }
 
 /// Locks the live order `id` (`FOR UPDATE`), so concurrent changes queue and each sees the
 /// version the previous one committed.
 pub async fn lock_current(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<OrderRow>> {
-    sqlx::query(concat!(
+    sqlx::query_as(concat!(
         row_select!(),
         " WHERE o.id = $1 AND o.deleted_at IS NULL FOR UPDATE OF o"
     ))
     .bind(id)
-    .try_map(order_row)
     .fetch_optional(conn)
     .await
 }
 
 pub(super) async fn row_by_id(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<OrderRow> {
-    sqlx::query(concat!(row_select!(), " WHERE o.id = $1"))
+    sqlx::query_as(concat!(row_select!(), " WHERE o.id = $1"))
         .bind(id)
-        .try_map(order_row)
         .fetch_one(conn)
         .await
 }

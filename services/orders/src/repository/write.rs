@@ -4,15 +4,13 @@
 //! leaves a history row per changed field (status with its cancellation reason, priority, note,
 //! assignee), with its actor.
 
-use lom_contracts::{CancelReason, OrderRow, OrderStatus, Priority};
-use sqlx::{PgConnection, Row, postgres::PgRow};
+use chrono::{DateTime, Utc};
+use lom_contracts::{CancelReason, OrderRow, Priority};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::rows::{parse_column, row_by_id};
-use crate::{
-    domain::{NewOrder, StatusChange, Text},
-    views::{AddressView, CustomerView, HistoryEntry, HistoryKind, ItemView, OrderDetail},
-};
+use super::rows::{AddressRow, ChangeRow, ItemRow, StoredOrder, row_by_id};
+use crate::domain::{NewOrder, StatusChange, Text};
 
 const INSERT_ORDER: &str = "\
 WITH c AS (
@@ -55,11 +53,11 @@ pub async fn insert_order(
     conn: &mut PgConnection,
     order: &NewOrder,
     actor: Uuid,
-) -> sqlx::Result<OrderDetail> {
+) -> sqlx::Result<StoredOrder> {
     let items = &order.items;
     let line_nos: Vec<i16> = (1..=i16::try_from(items.len()).unwrap_or(i16::MAX)).collect();
     let item_count = i32::try_from(items.len()).unwrap_or(i32::MAX);
-    sqlx::query(INSERT_ORDER)
+    sqlx::query_as(INSERT_ORDER)
         .bind(Uuid::now_v7())
         .bind(order.customer.name.as_str())
         .bind(order.customer.email.as_str())
@@ -98,67 +96,68 @@ pub async fn insert_order(
                 .collect::<Vec<_>>(),
         )
         .bind(actor)
-        .try_map(|row: PgRow| created_detail(&row, order, actor))
         .fetch_one(conn)
         .await
+        .map(|inserted: Inserted| inserted.stored(order, actor))
 }
 
-fn created_detail(row: &PgRow, order: &NewOrder, actor: Uuid) -> sqlx::Result<OrderDetail> {
-    let status: OrderStatus = parse_column("status", row.try_get("status")?)?;
-    let address = &order.address;
-    Ok(OrderDetail {
-        id: row.try_get("id")?,
-        number: row.try_get("number")?,
-        status,
-        priority: parse_column("priority", row.try_get("priority")?)?,
-        customer: CustomerView {
-            id: row.try_get("customer_id")?,
-            name: row.try_get("customer_name")?,
-            email: row.try_get("customer_email")?,
-            phone: row.try_get("customer_phone")?,
-        },
-        shipping_address: AddressView {
-            line1: address.line1.as_str().to_owned(),
-            line2: address.line2.as_ref().map(|l| l.as_str().to_owned()),
-            city: address.city.as_str().to_owned(),
-            postal_code: address.postal_code.as_str().to_owned(),
-            country: address.country.clone(),
-        },
-        items: order
-            .items
-            .iter()
-            .map(|item| ItemView {
-                sku: item.sku.as_str().to_owned(),
-                name: item.name.as_str().to_owned(),
-                quantity: i32::try_from(item.quantity.get()).unwrap_or(i32::MAX),
-                unit_price: item.unit_price.minor(),
-                line_total: item.line_total.minor(),
-            })
-            .collect(),
-        assignee_id: row.try_get("assignee_id")?,
-        note: order.note.as_ref().map(|n| n.as_str().to_owned()),
-        total: row.try_get("total_minor")?,
-        currency: row.try_get("currency")?,
-        item_count: row.try_get("item_count")?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-        updated_at: row.try_get("updated_at")?,
-        history: vec![HistoryEntry {
-            kind: HistoryKind::Status,
-            at: row.try_get("changed_at")?,
-            actor_id: actor,
-            from_status: None,
-            to_status: Some(status),
-            previous_assignee_id: None,
-            assignee_id: None,
-            reason: None,
-            from_priority: None,
-            to_priority: None,
-            previous_note: None,
-            note: None,
-            undo: false,
-        }],
-    })
+/// What the insert returned: the list row, the customer as upserted and when the first
+/// history row was written.
+#[derive(sqlx::FromRow)]
+struct Inserted {
+    #[sqlx(flatten)]
+    order: OrderRow,
+    customer_id: Uuid,
+    customer_phone: Option<String>,
+    changed_at: DateTime<Utc>,
+}
+
+impl Inserted {
+    /// The order as stored: what the statement returned, and the rest as given.
+    fn stored(self, order: &NewOrder, actor: Uuid) -> StoredOrder {
+        let address = &order.address;
+        let status = self.order.status;
+        StoredOrder {
+            order: self.order,
+            note: order.note.as_ref().map(|n| n.as_str().to_owned()),
+            customer_id: self.customer_id,
+            customer_phone: self.customer_phone,
+            address: AddressRow {
+                line1: address.line1.as_str().to_owned(),
+                line2: address.line2.as_ref().map(|l| l.as_str().to_owned()),
+                city: address.city.as_str().to_owned(),
+                postal_code: address.postal_code.as_str().to_owned(),
+                country: address.country.clone(),
+            },
+            items: order
+                .items
+                .iter()
+                .map(|item| ItemRow {
+                    sku: item.sku.as_str().to_owned(),
+                    name: item.name.as_str().to_owned(),
+                    quantity: i32::try_from(item.quantity.get()).unwrap_or(i32::MAX),
+                    unit_price: item.unit_price.minor(),
+                    line_total: item.line_total.minor(),
+                })
+                .collect(),
+            history: vec![ChangeRow {
+                kind: "status".to_owned(),
+                at: self.changed_at,
+                actor_id: actor,
+                from_status: None,
+                to_status: Some(status),
+                previous_assignee_id: None,
+                assignee_id: None,
+                reason_code: None,
+                reason_text: None,
+                from_priority: None,
+                to_priority: None,
+                previous_note: None,
+                note: None,
+                undo: false,
+            }],
+        }
+    }
 }
 
 /// What a PATCH changes; `note: Some(None)` clears the note.

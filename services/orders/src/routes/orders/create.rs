@@ -276,12 +276,14 @@ pub async fn create_order(
             tx.rollback().await?;
             return replay(&state, actor, key, fingerprint).await;
         }
-        let detail = repository::insert_order(&mut tx, &order, actor).await?;
-        let row = detail.list_row();
-        repository::write_event(&mut tx, EventType::OrderCreated, &row, None, None, actor).await?;
+        let stored = repository::insert_order(&mut tx, &order, actor).await?;
+        let row = &stored.order;
+        repository::write_event(&mut tx, EventType::OrderCreated, row, None, None, actor).await?;
+        let id = row.id;
+        let detail = OrderDetail::from(stored);
         if let Some(key) = &key {
             let body = serde_json::to_value(&detail).unwrap_or(Value::Null);
-            repository::store_response(&mut tx, actor, key, row.id, 201, &body).await?;
+            repository::store_response(&mut tx, actor, key, id, 201, &body).await?;
         }
         db::commit(tx).await?;
         Ok((StatusCode::CREATED, Json(detail)).into_response())
@@ -314,7 +316,7 @@ async fn replay(
         )
         .into());
     }
-    let (Some(status), Some(body)) = (stored.response_status, stored.response_body) else {
+    let (Some(status), Some(body)) = (stored.status(), stored.response_body) else {
         return Err(Problem::internal().into());
     };
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);

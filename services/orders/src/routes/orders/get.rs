@@ -32,7 +32,7 @@ pub async fn get_order(
     let mut conn = state.db.acquire().await?;
     let order = repository::detail(&mut conn, id)
         .await?
-        .filter(|order| in_scope(scope, order.assignee_id, principal.user_id))
+        .filter(|stored| in_scope(scope, stored.order.assignee_id, principal.user_id))
         .ok_or_else(order_not_found)?;
-    Ok(Json(order))
+    Ok(Json(order.into()))
 }

@@ -156,5 +156,5 @@ pub async fn order_stats(
 ) -> ApiResult<Json<OrderStats>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let filter = filter.parse(&principal, scope)?;
-    Ok(Json(repository::stats(&state.db, &filter).await?))
+    Ok(Json(repository::stats(&state.db, &filter).await?.into()))
 }

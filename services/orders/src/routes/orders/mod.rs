@@ -59,10 +59,10 @@ async fn lock_at_version(
         .filter(|order| in_scope(scope, order.assignee_id, caller))
         .ok_or_else(order_not_found)?;
     if current.version != version {
-        let detail = repository::detail(conn, id)
+        let stored = repository::detail(conn, id)
             .await?
             .ok_or_else(order_not_found)?;
-        return Err(version_conflict(&detail).into());
+        return Err(version_conflict(&stored.into()).into());
     }
     Ok(current)
 }
@@ -85,7 +85,8 @@ async fn record_update(
         actor,
     )
     .await?;
-    Ok(repository::detail(conn, after.id)
+    let stored = repository::detail(conn, after.id)
         .await?
-        .ok_or_else(Problem::internal)?)
+        .ok_or_else(Problem::internal)?;
+    Ok(stored.into())
 }
