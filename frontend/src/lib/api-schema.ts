@@ -245,7 +245,8 @@ export interface paths {
         };
         /**
          * The display name of every account, deactivated ones included, for anyone who reads orders
-         *     (so an agent's board and timeline can name its colleagues).
+         *     (so an agent's board and timeline can name its colleagues), by name then email; each says
+         *     whether it may work orders (the assignee filter offers only those).
          */
         get: operations["list_names"];
         put?: never;
@@ -716,6 +717,8 @@ export interface components {
             display_name: string;
             /** Format: uuid */
             id: string;
+            /** @description Holds a role that may work orders (orders can be assigned to it, were it active). */
+            works_orders: boolean;
         };
         /** @description An account: who it is, its roles and the grants those roles give. */
         UserView: {
@@ -1457,7 +1460,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid-transition`, or `version-conflict` with the order as it is now in `current` */
+            /** @description `invalid-transition`; `order-final` (a priority or note change of a DELIVERED or CANCELLED order, its status in `order_status`); or `version-conflict` with the order as it is now in `current` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -45,6 +45,11 @@ impl OrderStatus {
         Self::Cancelled,
     ];
 
+    /// Delivered and cancelled orders are finished: nothing about them changes any more.
+    pub const fn is_final(self) -> bool {
+        matches!(self, Self::Delivered | Self::Cancelled)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "PENDING",

@@ -7,6 +7,7 @@
 //! | `not-found` | 404 | no such order, or one outside the caller's scope (the same answer) |
 //! | `version-conflict` | 409 | the order changed since the caller read it; `current` holds it |
 //! | `invalid-transition` | 409 | the status machine does not allow the change |
+//! | `order-final` | 409 | a priority or note change of a delivered or cancelled order; `order_status` says which |
 //! | `idempotency-in-progress` | 409 | a request with the same `Idempotency-Key` is still running |
 //! | `idempotency-key-reused` | 422 | the `Idempotency-Key` came with another body |
 //! | `validation-failed` | 422 | a field is invalid, or a CHECK constraint refused a value |
@@ -15,6 +16,7 @@
 //! `lom_platform::Problem`'s.
 
 use axum::response::{IntoResponse, Response};
+use lom_contracts::OrderStatus;
 use lom_platform::{FieldError, Problem, db};
 
 use crate::{domain::InvalidTransition, views::OrderDetail};
@@ -87,6 +89,16 @@ pub fn nothing_to_undo() -> Problem {
         "Nothing to undo",
         "Only your own last status change or assignment of the last minute can be undone, once.",
     )
+}
+
+/// 409 `order-final`: a finished order's priority and note no longer change.
+pub fn order_final(status: OrderStatus) -> Problem {
+    let detail = match status {
+        OrderStatus::Delivered => "Delivered orders cannot change.",
+        _ => "Cancelled orders cannot change.",
+    };
+    Problem::conflict("order-final", "Order is finished", detail)
+        .with_extension("order_status", status)
 }
 
 /// 409 `invalid-transition`.

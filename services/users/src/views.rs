@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::repository::users::UserRow;
+use crate::repository::users::{NameRow, UserRow};
 
 /// An account: who it is, its roles and the grants those roles give.
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,6 +30,19 @@ pub struct UserName {
     #[schema(example = "สมชาย ใจดี")]
     pub display_name: String,
     pub active: bool,
+    /// Holds a role that may work orders (orders can be assigned to it, were it active).
+    pub works_orders: bool,
+}
+
+impl From<NameRow> for UserName {
+    fn from(row: NameRow) -> Self {
+        Self {
+            id: row.id,
+            display_name: row.display_name,
+            active: row.is_active,
+            works_orders: row.works_orders,
+        }
+    }
 }
 
 impl From<UserRow> for UserView {

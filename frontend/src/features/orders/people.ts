@@ -4,7 +4,7 @@ import { useUserNames } from "@/features/users/api/user-names";
 import type { UserName } from "@/features/users/types";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { Actor } from "@/lib/permissions";
-import { canReadOrders } from "./permissions";
+import { canReadOrders, canWorkOrders } from "./permissions";
 
 /** The accounts the dashboard can name. */
 export interface People {
@@ -38,10 +38,11 @@ export function peopleFrom(names: readonly UserName[], self?: UserName): People 
 export function usePeople(actor: Actor & { display_name: string }): People {
   const names = useUserNames(canReadOrders(actor));
   const { id: selfId, display_name: selfName } = actor;
+  const selfWorks = canWorkOrders(actor);
   // Stable while the data is: rows are memoised on it.
   return useMemo(
-    () => peopleFrom(names.data ?? [], { id: selfId, display_name: selfName, active: true }),
-    [names.data, selfId, selfName],
+    () => peopleFrom(names.data ?? [], { id: selfId, display_name: selfName, active: true, works_orders: selfWorks }),
+    [names.data, selfId, selfName, selfWorks],
   );
 }
 

@@ -3,6 +3,7 @@
 //! what is refused leaves nothing behind.
 
 use futures_util::future::join_all;
+use lom_testing::assert_problem;
 use serde_json::{Value, json};
 
 use crate::helpers::{Role, id_of, spawn_app, wait_for};
@@ -246,4 +247,62 @@ async fn of_concurrent_priority_changes_at_one_version_one_wins_and_one_row_is_r
         .await
         .unwrap();
     assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn a_finished_orders_priority_and_note_are_refused_with_order_final_and_nothing_recorded() {
+    let app = spawn_app().await;
+    let dispatcher = app.users.user(Role::Dispatcher).await;
+    let delivered = app.create_order(1).await;
+    let delivered_path = format!("/v1/orders/{}", id_of(&delivered));
+    for (version, status) in ["CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED"]
+        .into_iter()
+        .enumerate()
+    {
+        let body = json!({"status": status, "version": version + 1});
+        let response = app.patch(&delivered_path, &dispatcher, &body).await;
+        assert_eq!(response.status(), 200, "{body}");
+    }
+    let cancelled = app.create_order(2).await;
+    let cancelled_path = format!("/v1/orders/{}", id_of(&cancelled));
+    let cancel = json!({"reason": {"code": "duplicate"}, "version": 1});
+    let response = app
+        .post(&format!("{cancelled_path}/cancel"), &dispatcher, &cancel)
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let cases = [
+        (
+            &delivered_path,
+            5,
+            "DELIVERED",
+            "Delivered orders cannot change.",
+        ),
+        (
+            &cancelled_path,
+            2,
+            "CANCELLED",
+            "Cancelled orders cannot change.",
+        ),
+    ];
+    for (path, version, status, detail) in cases {
+        for body in [
+            json!({"priority": "high", "version": version}),
+            json!({"note": "too late", "version": version}),
+            json!({"note": null, "version": version}),
+        ] {
+            let response = app.patch(path, &dispatcher, &body).await;
+            let problem = assert_problem(response, 409, "order-final").await;
+            assert_eq!(problem["detail"], detail, "{body}");
+            assert_eq!(problem["order_status"], status, "{body}");
+        }
+        let order: Value = app.get(path, &dispatcher).await.json().await.unwrap();
+        assert_eq!(order["version"], version, "{path}: nothing changed");
+        assert_eq!(order["priority"], "normal");
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM order_field_changes")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 0, "no history row for a refused change");
 }

@@ -30,9 +30,9 @@ pub struct Credentials {
 }
 
 /// The account columns plus aggregated roles and permissions, followed by `$tail` (static
-/// SQL only: a literal, so no value can ever be spliced in).
+/// SQL only: `concat!` takes literals alone, so no value can ever be spliced in).
 macro_rules! select_users {
-    ($tail:literal) => {
+    ($tail:expr) => {
         concat!(
             r"
 SELECT u.id, u.email, u.display_name, u.is_active, u.created_at, u.updated_at, u.sessions_revoked_at,
@@ -85,28 +85,51 @@ pub async fn list(
     .await
 }
 
-/// Active accounts that may work orders (hold `orders:update` in any scope); one or all.
+/// Whether account `u` holds a role that may work orders (`orders:update` in any scope): the
+/// people orders can be assigned to. A static SQL condition, spliced by `concat!` only.
+macro_rules! works_orders {
+    () => {
+        "EXISTS (
+           SELECT 1 FROM user_roles wr
+           JOIN role_permissions wrp ON wrp.role_id = wr.role_id
+           JOIN permissions wp ON wp.id = wrp.permission_id
+           WHERE wr.user_id = u.id AND wp.name IN ('orders:update', 'orders:update:assigned'))"
+    };
+}
+
+/// Active accounts that may work orders; one or all, by name, then email (identical names in
+/// a stable order).
 pub async fn assignable(db: &PgPool, only: Option<Uuid>) -> sqlx::Result<Vec<UserRow>> {
-    sqlx::query_as(select_users!(
-        "WHERE u.is_active AND ($1::uuid IS NULL OR u.id = $1)
-           AND EXISTS (
-             SELECT 1 FROM user_roles ur2
-             JOIN role_permissions rp2 ON rp2.role_id = ur2.role_id
-             JOIN permissions p2 ON p2.id = rp2.permission_id
-             WHERE ur2.user_id = u.id AND p2.name IN ('orders:update', 'orders:update:assigned'))
-         GROUP BY u.id
-         ORDER BY lower(u.display_name), u.id"
-    ))
+    sqlx::query_as(select_users!(concat!(
+        "WHERE u.is_active AND ($1::uuid IS NULL OR u.id = $1) AND ",
+        works_orders!(),
+        " GROUP BY u.id
+         ORDER BY lower(u.display_name), lower(u.email), u.id"
+    )))
     .bind(only)
     .fetch_all(db)
     .await
 }
 
-/// Every account's name, deactivated ones included (the history still names them).
-pub async fn names(db: &PgPool) -> sqlx::Result<Vec<(Uuid, String, bool)>> {
-    sqlx::query_as("SELECT id, display_name, is_active FROM users ORDER BY lower(display_name), id")
-        .fetch_all(db)
-        .await
+/// Who an id is, for anyone who reads orders.
+#[derive(Debug, sqlx::FromRow)]
+pub struct NameRow {
+    pub id: Uuid,
+    pub display_name: String,
+    pub is_active: bool,
+    pub works_orders: bool,
+}
+
+/// Every account's name, deactivated ones included (the history still names them), by name
+/// then email.
+pub async fn names(db: &PgPool) -> sqlx::Result<Vec<NameRow>> {
+    sqlx::query_as(concat!(
+        "SELECT u.id, u.display_name, u.is_active, ",
+        works_orders!(),
+        " AS works_orders FROM users u ORDER BY lower(u.display_name), lower(u.email), u.id"
+    ))
+    .fetch_all(db)
+    .await
 }
 
 /// Ends every session of the account now; returns the moment, which tokens issued at or

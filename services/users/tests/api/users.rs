@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{PASSWORD, assert_problem, problem, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, assert_problem, problem, spawn_app};
 
 #[sqlx::test(migrations = false)]
 async fn an_admin_creates_an_account_that_can_sign_in(pool: PgPool) {
@@ -164,6 +164,16 @@ async fn the_last_admin_cannot_be_deactivated_or_demoted(pool: PgPool) {
     );
 }
 
+/// `GET /v1/users/assignable` as `token` sees it.
+async fn assignable(app: &TestApp, token: &str) -> Vec<Value> {
+    let response = app.get("/v1/users/assignable", Some(token)).await;
+    response.json().await.unwrap()
+}
+
+fn emails(list: &[Value]) -> Vec<&str> {
+    list.iter().map(|u| u["email"].as_str().unwrap()).collect()
+}
+
 #[sqlx::test(migrations = false)]
 async fn the_assignable_list_holds_only_active_staff_who_work_orders(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -177,15 +187,9 @@ async fn the_assignable_list_holds_only_active_staff_who_work_orders(pool: PgPoo
     )
     .await;
     let dispatcher = app.token("dispatcher@example.com").await;
-    let list: Vec<Value> = app
-        .get("/v1/users/assignable", Some(&dispatcher))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let emails: Vec<&str> = list.iter().map(|u| u["email"].as_str().unwrap()).collect();
+    let list = assignable(&app, &dispatcher).await;
     assert_eq!(
-        emails,
+        emails(&list),
         [
             "admin@example.com",
             "agent@example.com",
@@ -207,6 +211,31 @@ async fn the_assignable_list_holds_only_active_staff_who_work_orders(pool: PgPoo
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id}");
     }
+}
+
+#[sqlx::test(migrations = false)]
+async fn identical_names_in_the_assignable_list_are_ordered_by_email(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let admin = app.admin_token().await;
+    // Created in the opposite order of their emails: ids (UUIDv7) alone would sort them b, a.
+    for email in ["b.somchai@example.com", "a.somchai@example.com"] {
+        let id = app.create_user(email, &["agent"]).await;
+        app.patch_json(
+            &format!("/v1/users/{id}"),
+            &admin,
+            &json!({"display_name": "Somchai Jaidee"}),
+        )
+        .await;
+    }
+    let list = assignable(&app, &admin).await;
+    assert_eq!(
+        emails(&list),
+        [
+            "admin@example.com",
+            "a.somchai@example.com",
+            "b.somchai@example.com"
+        ]
+    );
 }
 
 #[sqlx::test(migrations = false)]
@@ -398,7 +427,28 @@ async fn everyone_who_reads_orders_can_name_every_account_and_nothing_more(pool:
         let former = names.iter().find(|n| n["id"] == leaver.as_str()).unwrap();
         assert_eq!(
             former,
-            &json!({"id": leaver, "display_name": "Former Agent", "active": false})
+            &json!({"id": leaver, "display_name": "Former Agent", "active": false, "works_orders": true})
+        );
+        let works: Vec<bool> = names.iter().map(|n| n["works_orders"] == true).collect();
+        let by_name: Vec<&str> = names
+            .iter()
+            .map(|n| n["display_name"].as_str().unwrap())
+            .collect();
+        // By name (staff are named after their email's local part).
+        assert_eq!(
+            (by_name, works),
+            (
+                vec![
+                    "Administrator",
+                    "agent",
+                    "dispatcher",
+                    "Former Agent",
+                    "storefront",
+                    "viewer"
+                ],
+                vec![true, true, true, true, false, false]
+            ),
+            "{role}"
         );
         assert!(names.iter().all(|n| n.get("email").is_none()), "{role}");
     }

@@ -49,6 +49,10 @@ export function handleOrderMutationError(queryClient: QueryClient, orderId: stri
     case "invalid-transition":
       void queryClient.invalidateQueries({ queryKey: orderKeys.detail(orderId) });
       return "action.invalidTransition";
+    case "order-final":
+      // Finished meanwhile: the order is read again, the words say which way it finished.
+      void queryClient.invalidateQueries({ queryKey: orderKeys.detail(orderId) });
+      return error.problem.order_status === "CANCELLED" ? "action.final.CANCELLED" : "action.final.DELIVERED";
     case "network":
       return "common.networkError";
     default:

@@ -12,7 +12,7 @@ import type { OrderListItem } from "../types";
 import { OrderActions } from "./order-actions";
 
 const agent = { id: "g1", display_name: "Anan Agent", permissions: ["orders:read:assigned", "orders:update:assigned"] };
-const names = peopleFrom([{ id: "g1", display_name: "Anan Agent", active: true }]);
+const names = peopleFrom([{ id: "g1", display_name: "Anan Agent", active: true, works_orders: true }]);
 
 let fetchMock: ReturnType<typeof vi.fn>;
 

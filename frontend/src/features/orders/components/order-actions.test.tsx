@@ -17,9 +17,9 @@ const viewer = { id: "v1", display_name: "Wan Viewer", permissions: ["orders:rea
 const people = [makeStaff("d1", "Dao Dispatcher", ["dispatcher"]), makeStaff("g1", "Anan Agent")];
 
 const names = peopleFrom([
-  { id: "d1", display_name: "Dao Dispatcher", active: true },
-  { id: "g1", display_name: "Anan Agent", active: true },
-  { id: "g2", display_name: "Mali Agent", active: true },
+  { id: "d1", display_name: "Dao Dispatcher", active: true, works_orders: true },
+  { id: "g1", display_name: "Anan Agent", active: true, works_orders: true },
+  { id: "g2", display_name: "Mali Agent", active: true, works_orders: true },
 ]);
 
 let fetchMock: ReturnType<typeof vi.fn>;

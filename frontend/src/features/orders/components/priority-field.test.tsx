@@ -81,6 +81,16 @@ describe("priority in the drawer, per role", () => {
     expect(queryClient.getQueryData<OrderDetail>(orderKeys.detail(order.id))).toMatchObject({ status: "PROCESSING", version: 3 });
   });
 
+  it("the order was delivered meanwhile: the server's 409 order-final says delivered orders cannot change", async () => {
+    const order = makeDetail(makeOrder({ status: "SHIPPED", priority: "normal", version: 4 }));
+    fetchMock.mockImplementation(async () =>
+      respond(409, { type: "urn:lom:problem:order-final", title: "Order is finished", status: 409, order_status: "DELIVERED" }, "application/problem+json"),
+    );
+    renderWithProviders(<PriorityField order={order} actor={dispatcher} />);
+    await userEvent.setup().selectOptions(picker()!, "high");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Delivered orders cannot change.");
+  });
+
   it("offline: says so and sends nothing", async () => {
     const order = makeDetail(makeOrder({ status: "PENDING" }));
     renderWithProviders(<PriorityField order={order} actor={dispatcher} />);

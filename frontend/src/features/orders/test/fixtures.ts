@@ -73,6 +73,6 @@ export function makeStaff(id: string, display_name: string, roles: string[] = ["
 }
 
 /** An entry of `GET /users/names`. */
-export function makeName(id: string, display_name: string, active = true): UserName {
-  return { id, display_name, active };
+export function makeName(id: string, display_name: string, active = true, works_orders = true): UserName {
+  return { id, display_name, active, works_orders };
 }

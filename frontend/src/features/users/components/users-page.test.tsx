@@ -114,7 +114,7 @@ describe("UsersPage", () => {
 
   it("marks the board's names stale after creating or deactivating an account", async () => {
     const user = userEvent.setup();
-    const names: UserName[] = accounts.map(({ id, display_name, active }) => ({ id, display_name, active }));
+    const names: UserName[] = accounts.map(({ id, display_name, active }) => ({ id, display_name, active, works_orders: true }));
     const { queryClient } = renderWithProviders(<UsersPage actor={admin} />);
     const seedNames = () => queryClient.setQueryData(userKeys.names(), names);
     const namesStale = () => queryClient.getQueryState(userKeys.names())?.isInvalidated;

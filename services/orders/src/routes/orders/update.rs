@@ -1,6 +1,7 @@
 //! `PATCH /v1/orders/{id}`: change status (only along the status machine), priority or note,
 //! at the version the caller last saw. Agents may change only orders assigned to them. Every
-//! changed field is a history row. (`POST …/cancel` cancels with a reason.)
+//! changed field is a history row; a delivered or cancelled order's priority and note no longer
+//! change. (`POST …/cancel` cancels with a reason.)
 
 use axum::extract::State;
 use lom_auth::{Permission, Principal, Scope};
@@ -12,7 +13,7 @@ use utoipa::ToSchema;
 use super::{extract::OrderId, lock_at_version, record_update, schemas};
 use crate::{
     domain::{StatusChange, Text},
-    error::{ApiError, invalid_transition},
+    error::{ApiError, invalid_transition, order_final},
     repository::{self, FieldChanges},
     state::AppState,
     views::OrderDetail,
@@ -75,7 +76,7 @@ fn parse_changes(
     responses(
         (status = 200, description = "The changed order", body = OrderDetail),
         Problems<400, 401, 403, 404, 422>,
-        (status = 409, description = "`invalid-transition`, or `version-conflict` with the order as it is now in `current`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`invalid-transition`; `order-final` (a priority or note change of a DELIVERED or CANCELLED order, its status in `order_status`); or `version-conflict` with the order as it is now in `current`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_order(
@@ -112,6 +113,9 @@ pub(super) async fn change_fields(
     db::detached(async move {
         let mut tx = state.db.begin().await?;
         let current = lock_at_version(&mut tx, id, version, scope, actor).await?;
+        if current.status.is_final() && (changes.priority.is_some() || changes.note.is_some()) {
+            return Err(order_final(current.status).into());
+        }
         changes.status = status
             .map(|to| StatusChange::new(current.status, to))
             .transpose()

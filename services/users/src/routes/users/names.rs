@@ -7,7 +7,8 @@ use lom_platform::{Json, openapi::Problems};
 use crate::{error::ApiResult, repository::users, state::AppState, views::UserName};
 
 /// The display name of every account, deactivated ones included, for anyone who reads orders
-/// (so an agent's board and timeline can name its colleagues).
+/// (so an agent's board and timeline can name its colleagues), by name then email; each says
+/// whether it may work orders (the assignee filter offers only those).
 #[utoipa::path(
     get, path = "/v1/users/names", tag = "users", security(("bearer" = [])),
     responses(
@@ -21,13 +22,5 @@ pub(super) async fn list_names(
 ) -> ApiResult<Json<Vec<UserName>>> {
     caller.require(Permission::OrdersRead)?;
     let rows = users::names(&state.db).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|(id, display_name, active)| UserName {
-                id,
-                display_name,
-                active,
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(UserName::from).collect()))
 }
