@@ -91,6 +91,7 @@ before(async () => {
   tokens = {
     storefront: await login(gatewayApi, users.storefront.email, stack.password),
     dispatcher: await login(gatewayApi, users.dispatcher.email, stack.password),
+    admin: await login(gatewayApi, stack.adminEmail, stack.password),
   };
   // Some traffic so the board is not empty: varied statuses and assignees.
   const names = ["Somchai Jaidee", "Mali Srisuk", "Olivia Brown", "Niran Wong", "James Carter", "Pim Rattana"];
@@ -605,6 +606,45 @@ describe("dashboard against the real stack", () => {
       assert.equal(saved.status, "CANCELLED");
       assert.deepEqual(saved.history.find((entry) => entry.kind === "status" && entry.to_status === "CANCELLED")?.reason, { code: "other", text: "Customer moved abroad" });
       assert.deepEqual(saved.history.find((entry) => entry.kind === "priority")?.to_priority, "high");
+    }));
+
+  test("undo: a status change offers Undo, which restores the row and the timeline; after someone else's change it says so", { timeout: TEST_TIMEOUT }, () =>
+    withPages("undo", 1, async (page) => {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Undo Me"));
+      const read = async () => (await fetch(`${gatewayApi}/orders/${order.id}`, { headers: { authorization: `Bearer ${tokens.dispatcher}` } })).json();
+      const actor = users.dispatcher.display_name;
+      const statusIs = (status) =>
+        page.waitForFunction(
+          ({ id, status }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(5)`)?.textContent === status,
+          { id: order.id, status },
+        );
+      await openBoard(page, users.dispatcher.email);
+      await row(page, order).click();
+      const drawer = page.getByRole("dialog", { name: `Order ${order.number}` });
+      const toast = page.getByRole("status", { name: "Undo" });
+
+      await drawer.getByRole("button", { name: "Confirm" }).click();
+      await statusIs("Confirmed");
+      await toast.getByText(`${order.number} is now Confirmed.`).waitFor();
+      await screenshot(page, "undo-toast");
+      await toast.getByRole("button", { name: /^Undo \(\d+ s\)$/ }).click();
+      await toast.getByText(`Undone: ${order.number} is back as it was.`).waitFor();
+      await statusIs("Pending");
+      await drawer.getByText("Undo of the change before").waitFor();
+      assert.equal(await drawer.getByText(`${actor} changed status to Pending`).count(), 1);
+      const restored = await read();
+      assert.equal(restored.status, "PENDING");
+      assert.equal(restored.history.at(-1).undo, true, "the undo is not its own history row");
+
+      // Someone else changes it after our change: Undo is refused and says why.
+      await drawer.getByRole("button", { name: "Confirm" }).click();
+      await statusIs("Confirmed");
+      const ours = await read();
+      await updateOrder(gatewayApi, tokens.admin, ours, { status: "PROCESSING" });
+      await statusIs("Processing");
+      await toast.getByRole("button", { name: /^Undo \(\d+ s\)$/ }).click();
+      await toast.getByText(`Not undone: someone changed ${order.number} since. It now shows their version.`).waitFor();
+      assert.equal((await read()).status, "PROCESSING");
     }));
 
   test("scrolled down, arriving orders do not move the rows: a pill counts them (and the tab title), 'show' brings them", { timeout: 90_000 }, () =>

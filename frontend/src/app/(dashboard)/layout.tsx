@@ -9,7 +9,9 @@ import { OfflineNoticeBanner } from "@/components/ui/offline-notice";
 import { PreferencesMenu } from "@/components/ui/preferences-menu";
 import { useAuth, useCurrentUser } from "@/features/auth/components/auth-provider";
 import { ConnectionBadge } from "@/features/orders/components/connection-badge";
+import { UndoToast } from "@/features/orders/components/undo-toast";
 import { useOrderEvents } from "@/features/orders/hooks/use-order-events";
+import { usePeople, usePersonLabel } from "@/features/orders/people";
 import { canReadOrders } from "@/features/orders/permissions";
 import { endSession } from "@/lib/api";
 import { useI18n } from "@/lib/i18n/i18n-provider";
@@ -32,6 +34,13 @@ function LiveOrders() {
   return null;
 }
 
+/** The offer to undo the user's last status change or assignment, on every dashboard page. */
+function UndoOffers() {
+  const user = useCurrentUser();
+  const label = usePersonLabel(usePeople(user));
+  return <UndoToast nameOf={label} />;
+}
+
 function Shell({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const user = useCurrentUser();
@@ -39,6 +48,7 @@ function Shell({ children }: { children: ReactNode }) {
   return (
     <div className="flex h-screen flex-col">
       {canReadOrders(user) ? <LiveOrders /> : null}
+      {canReadOrders(user) ? <UndoOffers /> : null}
       <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-700 dark:bg-slate-900">
         <div className="flex items-center gap-4">
           <span className="font-semibold">{t("app.title")}</span>

@@ -3,6 +3,7 @@ import { api } from "@/lib/api";
 import { patchOrderOptimistically, restoreFromLedger } from "../realtime/apply-to-cache";
 import { orderSyncFor } from "../realtime/order-sync";
 import type { AssignOrderInput, OrderDetail } from "../types";
+import { offerUndo } from "../undo";
 import { writeServerOrder } from "./mutation-errors";
 
 /** `POST /orders/{id}/assign` (`orders:assign`), guarded by `version`; null unassigns. */
@@ -20,6 +21,7 @@ export interface AssignVariables {
 /**
  * Optimistic: the row shows the new assignee at once; on failure every copy goes back to the
  * server's latest snapshot (which may be newer than when we started), never to a stale copy.
+ * On success, undo is offered.
  */
 export function useAssignOrder() {
   const queryClient = useQueryClient();
@@ -33,6 +35,9 @@ export function useAssignOrder() {
       const sync = orderSyncFor(queryClient);
       restoreFromLedger(queryClient, sync.ledger, orderId, sync.viewer);
     },
-    onSuccess: (order) => writeServerOrder(queryClient, order),
+    onSuccess: (order) => {
+      writeServerOrder(queryClient, order);
+      offerUndo(order, "assign");
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import type { CancelReason, OrderDetail } from "../types";
+import { offerUndo } from "../undo";
 import { writeServerOrder } from "./mutation-errors";
 
 /** `POST /orders/{id}/cancel` body: why, and the version the user saw. */
@@ -18,11 +19,14 @@ export interface CancelVariables extends CancelOrderInput {
   orderId: string;
 }
 
-/** Not optimistic (the server decides); the cancelled order is applied through the ledger. */
+/** Not optimistic (the server decides); the cancelled order is applied through the ledger; undo is offered. */
 export function useCancelOrder() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ orderId, ...input }: CancelVariables) => cancelOrder(orderId, input),
-    onSuccess: (order) => writeServerOrder(queryClient, order),
+    onSuccess: (order) => {
+      writeServerOrder(queryClient, order);
+      offerUndo(order, "status");
+    },
   });
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/api";
 import type { OrderDetail, OrderPriority, OrderStatus, UpdateOrderInput } from "../types";
+import { offerUndo } from "../undo";
 import { writeServerOrder } from "./mutation-errors";
 
 /** `PATCH /orders/{id}` (`orders:update`), guarded by `version`. */
@@ -14,12 +15,15 @@ export interface ChangeStatusVariables {
   version: number;
 }
 
-/** Status change: not optimistic (the server decides), the response is applied through the ledger. */
+/** Status change: not optimistic (the server decides), the response is applied through the ledger; undo is offered. */
 export function useChangeOrderStatus() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ orderId, status, version }: ChangeStatusVariables) => updateOrder(orderId, { status, version }),
-    onSuccess: (order) => writeServerOrder(queryClient, order),
+    onSuccess: (order) => {
+      writeServerOrder(queryClient, order);
+      offerUndo(order, "status");
+    },
   });
 }
 

@@ -56,6 +56,7 @@ function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: Peop
   return (
     <li className="relative pl-4 before:absolute before:left-0 before:top-1.5 before:h-2 before:w-2 before:rounded-full before:bg-slate-400">
       <p className="text-sm">{text}</p>
+      {entry.undo ? <p className="text-xs font-medium text-slate-600 dark:text-slate-300">{t("drawer.history.undo")}</p> : null}
       {detail !== undefined && <p className="whitespace-pre-wrap break-words text-sm text-slate-600 dark:text-slate-300">{detail}</p>}
       <time dateTime={entry.at} className="text-xs text-slate-500 dark:text-slate-400">
         {dateTime(entry.at)}
