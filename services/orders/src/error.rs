@@ -8,6 +8,7 @@
 //! | `version-conflict` | 409 | the order changed since the caller read it; `current` holds it |
 //! | `invalid-transition` | 409 | the status machine does not allow the change |
 //! | `order-final` | 409 | a priority or note change of a delivered or cancelled order; `order_status` says which |
+//! | `nothing-to-undo` | 409 | an undo of a change that is not the caller's own last one of the last minute |
 //! | `idempotency-in-progress` | 409 | a request with the same `Idempotency-Key` is still running |
 //! | `idempotency-key-reused` | 422 | the `Idempotency-Key` came with another body |
 //! | `validation-failed` | 422 | a field is invalid, or a CHECK constraint refused a value |
@@ -15,7 +16,10 @@
 //! The rest (`bad-request`, `unauthorized`, `forbidden`, `service-unavailable`, …) are
 //! `lom_platform::Problem`'s.
 
-use axum::response::{IntoResponse, Response};
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
 use lom_contracts::OrderStatus;
 use lom_platform::{FieldError, Problem, db};
 
@@ -80,6 +84,25 @@ pub fn version_conflict(current: &OrderDetail) -> Problem {
         ),
     )
     .with_extension("current", current)
+}
+
+/// 409 `idempotency-in-progress`.
+pub fn idempotency_in_progress() -> Problem {
+    Problem::conflict(
+        "idempotency-in-progress",
+        "Request in progress",
+        "A request with this Idempotency-Key is still being processed; retry shortly.",
+    )
+}
+
+/// 422 `idempotency-key-reused`.
+pub fn idempotency_key_reused() -> Problem {
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency-key-reused",
+        "Idempotency key reused",
+        "This Idempotency-Key was already used with a different request body.",
+    )
 }
 
 /// 409 `nothing-to-undo`.

@@ -1,5 +1,6 @@
 //! Listing: newest first, keyset pages, filters, search and stats.
 
+use lom_testing::assert_problem;
 use serde_json::{Value, json};
 
 use crate::helpers::{Role, TestApp, id_of, spawn_app};
@@ -144,6 +145,20 @@ async fn a_limit_outside_one_to_two_hundred_is_a_400_problem() {
         );
     }
     assert_eq!(app.get("/v1/orders?limit=200", &admin).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_query_value_of_the_wrong_type_is_the_platform_s_400_naming_the_parameter() {
+    let app = spawn_app().await;
+    let admin = app.users.user(Role::Admin).await;
+    for path in ["/v1/orders?limit=abc", "/v1/orders?limit=1.5"] {
+        let body = assert_problem(app.get(path, &admin).await, 400, "bad-request").await;
+        let detail = body["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.starts_with("The query is invalid: ") && detail.contains("limit"),
+            "{path}: {body}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -155,6 +155,8 @@ async fn an_id_that_is_not_a_uuid_is_a_bad_request_on_every_order_path() {
             .await,
         app.post("/v1/orders/not-a-uuid/cancel", &admin, &cancel)
             .await,
+        app.post("/v1/orders/not-a-uuid/undo", &admin, &json!({"version": 1}))
+            .await,
     ];
     for response in responses {
         assert_problem(response, 400, "bad-request").await;

@@ -7,14 +7,15 @@ use axum::{
 };
 use lom_auth::{Permission, Principal, Scope};
 use lom_platform::{
-    FieldError, Json, Problem, db, http_stack::RequestId, openapi::Problems, problem::ProblemBody,
+    FieldError, Json, Path, Problem, db, http_stack::RequestId, openapi::Problems,
+    problem::ProblemBody,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{extract::OrderId, lock_at_version, record_update};
-use crate::{error::ApiError, repository, state::AppState, views::OrderDetail};
+use super::{lock_at_version, record_update};
+use crate::{error::ApiResult, repository, state::AppState, views::OrderDetail};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -47,11 +48,11 @@ pub struct AssignOrderRequest {
 pub async fn assign_order(
     State(state): State<AppState>,
     principal: Principal,
-    OrderId(id): OrderId,
+    Path(id): Path<Uuid>,
     RequestId(request_id): RequestId,
     headers: HeaderMap,
     Json(request): Json<AssignOrderRequest>,
-) -> Result<Json<OrderDetail>, ApiError> {
+) -> ApiResult<Json<OrderDetail>> {
     principal.require_all(Permission::OrdersAssign)?;
     let Some(assignee) = request.assignee_id else {
         return Err(Problem::validation(vec![FieldError::new(

@@ -6,13 +6,14 @@
 use axum::extract::State;
 use lom_auth::{Permission, Principal};
 use lom_contracts::{CancelReason, CancelReasonCode, OrderStatus};
-use lom_platform::{FieldError, Json, Problem, openapi::Problems, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Path, Problem, openapi::Problems, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
-use super::{extract::OrderId, schemas, update::change_fields};
+use super::{schemas, update::change_fields};
 use crate::{
-    domain::Text, error::ApiError, repository::FieldChanges, state::AppState, views::OrderDetail,
+    domain::Text, error::ApiResult, repository::FieldChanges, state::AppState, views::OrderDetail,
 };
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -64,9 +65,9 @@ fn parse_reason(reason: CancelReason) -> Result<CancelReason, Problem> {
 pub async fn cancel_order(
     State(state): State<AppState>,
     principal: Principal,
-    OrderId(id): OrderId,
+    Path(id): Path<Uuid>,
     Json(request): Json<CancelOrderRequest>,
-) -> Result<Json<OrderDetail>, ApiError> {
+) -> ApiResult<Json<OrderDetail>> {
     let scope = principal.require(Permission::OrdersUpdate)?;
     let changes = FieldChanges {
         reason: Some(parse_reason(request.reason)?),

@@ -20,7 +20,7 @@ use super::schemas;
 
 use crate::{
     domain::{Currency, Email, Money, NewAddress, NewCustomer, NewItem, NewOrder, Quantity, Text},
-    error::ApiError,
+    error::{ApiResult, idempotency_in_progress, idempotency_key_reused},
     repository,
     state::AppState,
     views::OrderDetail,
@@ -259,7 +259,7 @@ pub async fn create_order(
     principal: Principal,
     headers: HeaderMap,
     Json(request): Json<CreateOrderRequest>,
-) -> Result<Response, ApiError> {
+) -> ApiResult<Response> {
     principal.require_all(Permission::OrdersCreate)?;
     let key = idempotency_key(&headers)?;
     let order = parse_order(&request, &state.settings.default_currency)?;
@@ -297,24 +297,13 @@ async fn replay(
     actor: Uuid,
     key: &str,
     fingerprint: &Value,
-) -> Result<Response, ApiError> {
+) -> ApiResult<Response> {
     let stored = repository::find_key(&state.db, actor, key).await?;
     let Some(stored) = stored else {
-        return Err(Problem::conflict(
-            "idempotency-in-progress",
-            "Request in progress",
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-        )
-        .into());
+        return Err(idempotency_in_progress().into());
     };
     if &stored.request != fingerprint {
-        return Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency-key-reused",
-            "Idempotency key reused",
-            "This Idempotency-Key was already used with a different request body.",
-        )
-        .into());
+        return Err(idempotency_key_reused().into());
     }
     let (Some(status), Some(body)) = (stored.status(), stored.response_body) else {
         return Err(Problem::internal().into());

@@ -4,11 +4,11 @@
 use axum::{extract::State, http::StatusCode};
 use lom_auth::{Permission, Principal};
 use lom_contracts::EventType;
-use lom_platform::{db, openapi::Problems};
+use lom_platform::{Path, db, openapi::Problems};
+use uuid::Uuid;
 
-use super::extract::OrderId;
 use crate::{
-    error::{ApiError, order_not_found},
+    error::{ApiResult, order_not_found},
     repository,
     state::AppState,
 };
@@ -27,8 +27,8 @@ use crate::{
 pub async fn delete_order(
     State(state): State<AppState>,
     principal: Principal,
-    OrderId(id): OrderId,
-) -> Result<StatusCode, ApiError> {
+    Path(id): Path<Uuid>,
+) -> ApiResult<StatusCode> {
     principal.require_all(Permission::OrdersDelete)?;
     let actor = principal.user_id;
     db::detached(async move {

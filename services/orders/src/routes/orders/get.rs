@@ -2,9 +2,10 @@
 
 use axum::extract::State;
 use lom_auth::{Permission, Principal};
-use lom_platform::{Json, openapi::Problems};
+use lom_platform::{Json, Path, openapi::Problems};
+use uuid::Uuid;
 
-use super::{extract::OrderId, in_scope};
+use super::in_scope;
 use crate::{
     error::{ApiResult, order_not_found},
     repository,
@@ -26,7 +27,7 @@ use crate::{
 pub async fn get_order(
     State(state): State<AppState>,
     principal: Principal,
-    OrderId(id): OrderId,
+    Path(id): Path<Uuid>,
 ) -> ApiResult<Json<OrderDetail>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let mut conn = state.db.acquire().await?;

@@ -4,14 +4,11 @@
 use axum::extract::State;
 use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::OrderStatus;
-use lom_platform::{Json, Problem, openapi::Problems, problem::ProblemBody};
+use lom_platform::{Json, Problem, Query, openapi::Problems, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{
-    extract::QueryParams,
-    schemas::{self, SEARCH_MAX},
-};
+use super::schemas::{self, SEARCH_MAX};
 use crate::{
     domain::parse_hyphenated,
     error::ApiResult,
@@ -125,8 +122,8 @@ impl PageQuery {
 pub async fn list_orders(
     State(state): State<AppState>,
     principal: Principal,
-    QueryParams(filter): QueryParams<FilterQuery>,
-    QueryParams(page): QueryParams<PageQuery>,
+    Query(filter): Query<FilterQuery>,
+    Query(page): Query<PageQuery>,
 ) -> ApiResult<Json<OrderPage>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let filter = filter.parse(&principal, scope)?;
@@ -152,7 +149,7 @@ pub async fn list_orders(
 pub async fn order_stats(
     State(state): State<AppState>,
     principal: Principal,
-    QueryParams(filter): QueryParams<FilterQuery>,
+    Query(filter): Query<FilterQuery>,
 ) -> ApiResult<Json<OrderStats>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let filter = filter.parse(&principal, scope)?;

@@ -4,7 +4,6 @@ mod assign;
 mod cancel;
 mod create;
 mod delete;
-mod extract;
 mod get;
 mod list;
 mod schemas;
@@ -19,7 +18,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    error::{ApiError, order_not_found, version_conflict},
+    error::{ApiResult, order_not_found, version_conflict},
     repository,
     state::AppState,
     views::OrderDetail,
@@ -53,7 +52,7 @@ async fn lock_at_version(
     version: i64,
     scope: Scope,
     caller: Uuid,
-) -> Result<OrderRow, ApiError> {
+) -> ApiResult<OrderRow> {
     let current = repository::lock_current(conn, id)
         .await?
         .filter(|order| in_scope(scope, order.assignee_id, caller))
@@ -75,7 +74,7 @@ async fn record_update(
     after: &OrderRow,
     reason: Option<&CancelReason>,
     actor: Uuid,
-) -> Result<OrderDetail, ApiError> {
+) -> ApiResult<OrderDetail> {
     repository::write_event(
         conn,
         EventType::OrderUpdated,

@@ -13,13 +13,14 @@ use axum::{
 use chrono::Utc;
 use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::EventType;
-use lom_platform::{Json, db, http_stack::RequestId, problem::ProblemBody};
+use lom_platform::{Json, Path, db, http_stack::RequestId, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
-use super::{extract::OrderId, lock_at_version, record_update};
+use super::{lock_at_version, record_update};
 use crate::{
-    error::{ApiError, nothing_to_undo},
+    error::{ApiResult, nothing_to_undo},
     repository,
     state::AppState,
     views::OrderDetail,
@@ -58,11 +59,11 @@ pub struct UndoRequest {
 pub async fn undo_order(
     State(state): State<AppState>,
     principal: Principal,
-    OrderId(id): OrderId,
+    Path(id): Path<Uuid>,
     RequestId(request_id): RequestId,
     headers: HeaderMap,
     Json(request): Json<UndoRequest>,
-) -> Result<Json<OrderDetail>, ApiError> {
+) -> ApiResult<Json<OrderDetail>> {
     let update = principal.scope(Permission::OrdersUpdate);
     let assign = principal.scope(Permission::OrdersAssign);
     let scope = update

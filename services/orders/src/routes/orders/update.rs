@@ -6,14 +6,15 @@
 use axum::extract::State;
 use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::{OrderStatus, Priority};
-use lom_platform::{FieldError, Json, Problem, db, openapi::Problems, problem::ProblemBody};
+use lom_platform::{FieldError, Json, Path, Problem, db, openapi::Problems, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
-use super::{extract::OrderId, lock_at_version, record_update, schemas};
+use super::{lock_at_version, record_update, schemas};
 use crate::{
     domain::{StatusChange, Text},
-    error::{ApiError, invalid_transition, order_final},
+    error::{ApiResult, invalid_transition, order_final},
     repository::{self, FieldChanges},
     state::AppState,
     views::OrderDetail,
@@ -82,9 +83,9 @@ fn parse_changes(
 pub async fn update_order(
     State(state): State<AppState>,
     principal: Principal,
-    OrderId(id): OrderId,
+    Path(id): Path<Uuid>,
     Json(request): Json<UpdateOrderRequest>,
-) -> Result<Json<OrderDetail>, ApiError> {
+) -> ApiResult<Json<OrderDetail>> {
     let scope = principal.require(Permission::OrdersUpdate)?;
     let (status, changes) = parse_changes(&request)?;
     change_fields(
@@ -103,13 +104,13 @@ pub async fn update_order(
 /// in one transaction with its history rows and its event.
 pub(super) async fn change_fields(
     state: AppState,
-    id: uuid::Uuid,
+    id: Uuid,
     version: i64,
     scope: Scope,
-    actor: uuid::Uuid,
+    actor: Uuid,
     status: Option<OrderStatus>,
     mut changes: FieldChanges,
-) -> Result<Json<OrderDetail>, ApiError> {
+) -> ApiResult<Json<OrderDetail>> {
     db::detached(async move {
         let mut tx = state.db.begin().await?;
         let current = lock_at_version(&mut tx, id, version, scope, actor).await?;
