@@ -5,8 +5,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { Actor } from "@/lib/permissions";
-import { isApiError } from "@/lib/problem";
-import { useOrder } from "../api/get-order";
+import { missingOrder, useOrder } from "../api/get-order";
 import { usePersonLabel, type People } from "../people";
 import { useDeparture } from "../realtime/departures";
 import type { OrderDetail, OrderHistoryEntry, OrderListItem } from "../types";
@@ -145,12 +144,20 @@ export function OrderDrawer({ orderId, actor, people, summary, onClose }: Props)
   }, [orderId]);
 
   const departure = useDeparture(orderId);
-  const notFound = isApiError(query.error) && query.error.status === 404;
+  const missing = missingOrder(query.error);
+  const notFound = missing !== null;
   // Offline: the fetch waits for the connection (TanStack Query pauses it); say so, not "Loading…".
   const waitingForNetwork = !query.data && query.fetchStatus === "paused";
   const number = query.data?.number ?? summary?.number;
   const title = notFound ? t("drawer.unavailable") : number ? t("drawer.title", { number }) : waitingForNetwork ? t("drawer.unavailable") : t("common.loading");
-  const gone = departure === "deleted" ? t("drawer.deletedKnown") : departure === "left" ? t("drawer.left") : t("drawer.deleted");
+  const gone =
+    missing === "malformed"
+      ? t("drawer.malformedId")
+      : departure === "deleted"
+        ? t("drawer.deletedKnown")
+        : departure === "left"
+          ? t("drawer.left")
+          : t("drawer.deleted");
 
   return (
     <aside
