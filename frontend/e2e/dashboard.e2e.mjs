@@ -227,7 +227,18 @@ describe("dashboard against the real stack", () => {
       await row(dispatcher, order).click();
       const drawer = dispatcher.getByRole("dialog");
       await drawer.waitFor();
-      await drawer.getByLabel("Assign to").selectOption({ label: users.agent.display_name });
+      // The assign list: people who work orders (no viewer, no storefront account), each with
+      // their open orders and their email on hover.
+      const picker = drawer.getByLabel("Assign to");
+      await picker.locator(`option[value="${users.agent.id}"]`).waitFor({ state: "attached" });
+      const offered = await picker.locator("option").evaluateAll((options) => options.map((o) => ({ text: o.textContent, title: o.title })));
+      const agentOption = offered.find((o) => o.text.startsWith(`${users.agent.display_name} · `));
+      assert.match(agentOption?.text ?? "", /^.+ · \d+ open$/);
+      assert.equal(agentOption?.title, users.agent.email);
+      for (const name of [users.viewer.display_name, users.storefront.display_name]) {
+        assert.ok(!offered.some((o) => o.text.startsWith(name)), `${name} is offered`);
+      }
+      await picker.selectOption(users.agent.id);
 
       await admin.waitForFunction(
         ({ id, name }) => document.querySelector(`[role="row"][data-order-id="${id}"] [role="gridcell"]:nth-child(7)`)?.textContent === name,
@@ -299,8 +310,14 @@ describe("dashboard against the real stack", () => {
         { id: later.id, name: users.agent.display_name },
         { timeout: 2_000 },
       );
-      // The assignee filter lists people by name for a viewer too.
-      await page.getByLabel("Assignee").selectOption({ label: users.agent2.display_name });
+      // The assignee filter lists people who work orders by name (with their open orders) for a
+      // viewer too; not the viewer or the storefront account.
+      const filter = page.getByLabel("Assignee");
+      const filterTexts = await filter.locator("option").allTextContents();
+      assert.ok(filterTexts.some((text) => /^Bea Backup · [1-9]\d* open$/.test(text)), filterTexts.join(" | "));
+      assert.equal(users.agent2.display_name, "Bea Backup");
+      assert.ok(!filterTexts.some((text) => text.startsWith(users.viewer.display_name) || text.startsWith(users.storefront.display_name)), filterTexts.join(" | "));
+      await filter.selectOption(users.agent2.id);
       await page.waitForURL((url) => url.searchParams.get("assignee") === users.agent2.id);
       await row(page, later).waitFor({ state: "detached" });
       await row(page, backups).waitFor();

@@ -114,6 +114,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open orders per assignee: one entry per person holding at least one order that is neither
+         *     DELIVERED nor CANCELLED (absent means none). For those who read every order.
+         */
+        get: operations["workload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}": {
         parameters: {
             query?: never;
@@ -319,6 +339,13 @@ export interface components {
              * @description The version the caller last saw.
              */
             version: number;
+        };
+        /** @description One person's open orders (any status but DELIVERED and CANCELLED). */
+        AssigneeWorkload: {
+            /** Format: uuid */
+            assignee_id: string;
+            /** Format: int64 */
+            open_orders: number;
         };
         /**
          * @example {
@@ -1216,6 +1243,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrderStats"];
+                };
+            };
+            /** @description Malformed request: path parameter, query or JSON syntax */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    workload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open orders per assignee */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssigneeWorkload"][];
                 };
             };
             /** @description Malformed request: path parameter, query or JSON syntax */

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
             get(to!(Orders, Any(OrdersRead))).post(to!(Orders, Any(OrdersCreate))),
         )
         .route("/api/v1/orders/stats", get(to!(Orders, Any(OrdersRead))))
+        .route("/api/v1/orders/workload", get(to!(Orders, Any(OrdersRead))))
         .route(
             "/api/v1/orders/{id}",
             get(to!(Orders, Any(OrdersRead)))

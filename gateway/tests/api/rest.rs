@@ -42,14 +42,14 @@ async fn a_storefront_order_is_visible_to_staff_through_the_gateway(pool: PgPool
 async fn each_role_reaches_exactly_what_its_permissions_allow(pool: PgPool) {
     let stack = Stack::start(pool).await;
     // (role, GET /orders, POST /orders, GET /users, GET /users/assignable, GET /roles,
-    //  GET /users/names)
+    //  GET /users/names, GET /orders/workload)
     let expected = [
-        ("dispatcher", 200, 403, 200, 200, 200, 200),
-        ("agent", 200, 403, 403, 403, 200, 200),
-        ("viewer", 200, 403, 403, 403, 200, 200),
-        ("storefront", 403, 201, 403, 403, 200, 403),
+        ("dispatcher", 200, 403, 200, 200, 200, 200, 200),
+        ("agent", 200, 403, 403, 403, 200, 200, 403),
+        ("viewer", 200, 403, 403, 403, 200, 200, 200),
+        ("storefront", 403, 201, 403, 403, 200, 403, 403),
     ];
-    for (role, list, create, users, assignable, roles, names) in expected {
+    for (role, list, create, users, assignable, roles, names, workload) in expected {
         let (_, token) = stack.user(role).await;
         let got = (
             stack.get("/api/v1/orders", &token).await.status().as_u16(),
@@ -70,10 +70,15 @@ async fn each_role_reaches_exactly_what_its_permissions_allow(pool: PgPool) {
                 .await
                 .status()
                 .as_u16(),
+            stack
+                .get("/api/v1/orders/workload", &token)
+                .await
+                .status()
+                .as_u16(),
         );
         assert_eq!(
             got,
-            (list, create, users, assignable, roles, names),
+            (list, create, users, assignable, roles, names, workload),
             "{role}"
         );
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::repository::{ChangeRow, ItemRow, StatusCount, StoredOrder};
+use crate::repository::{ChangeRow, ItemRow, OpenOrders, StatusCount, StoredOrder};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CustomerView {
@@ -220,5 +220,22 @@ impl From<Vec<StatusCount>> for OrderStats {
                 .insert(count.status.as_str().to_owned(), count.orders);
         }
         stats
+    }
+}
+
+/// One person's open orders (any status but DELIVERED and CANCELLED).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AssigneeWorkload {
+    pub assignee_id: Uuid,
+    #[schema(minimum = 1)]
+    pub open_orders: i64,
+}
+
+impl From<OpenOrders> for AssigneeWorkload {
+    fn from(row: OpenOrders) -> Self {
+        Self {
+            assignee_id: row.assignee_id,
+            open_orders: row.orders,
+        }
     }
 }

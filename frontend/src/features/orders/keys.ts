@@ -8,6 +8,8 @@ export const orderKeys = {
   stats: () => [...orderKeys.all, "stats"] as const,
   statsFor: (filters: LooseFilters) =>
     [...orderKeys.stats(), statsFilters(normalizeFilters(filters))] as const,
+  /** Open orders per assignee (`GET /orders/workload`): the counts beside each person. */
+  workload: () => [...orderKeys.all, "workload"] as const,
   details: () => [...orderKeys.all, "detail"] as const,
   detail: (id: string) => [...orderKeys.details(), id] as const,
 };

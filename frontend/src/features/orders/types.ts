@@ -46,6 +46,9 @@ export type AssignOrderInput = Schemas["AssignOrderRequest"];
 
 export type OrderEventType = Schemas["EventType"];
 
+/** `GET /orders/workload`: one person's open orders. */
+export type AssigneeWorkload = Schemas["AssigneeWorkload"];
+
 /**
  * Server → client socket event. The gateway strips `actor` and `previous` from the Redis
  * envelope: a dashboard gets `{seq, event_id, type, occurred_at, order}` only.

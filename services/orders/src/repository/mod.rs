@@ -13,9 +13,10 @@ pub use idempotency::{claim_key, find_key, store_response};
 pub use outbox::{
     OUTBOX_CHANNEL, Pending, mark_published, try_lead_relay, unpublished, write_event,
 };
-pub use read::{Assignee, Cursor, OrderFilter, detail, list, stats};
+pub use read::{Assignee, Cursor, OrderFilter, detail, list, open_by_assignee, stats};
 pub use rows::{
-    AddressRow, ChangeRow, ItemRow, StatusCount, StoredOrder, StoredRequest, lock_current,
+    AddressRow, ChangeRow, ItemRow, OpenOrders, StatusCount, StoredOrder, StoredRequest,
+    lock_current,
 };
 pub use undo::{LastChange, last_change, revert};
 pub use write::{FieldChanges, assign, insert_order, soft_delete, update_fields};

@@ -1,12 +1,13 @@
 //! Reads: a filtered, keyset-paginated list (newest first on `(created_at, id)`), the counts
-//! per status under the same filters, and one full order with items and history.
+//! per status under the same filters, the open orders per assignee, and one full order with
+//! items and history.
 
 use chrono::{DateTime, Utc};
 use lom_contracts::{OrderRow, OrderStatus};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::rows::{ChangeRow, ROW_SELECT, StatusCount, StoredOrder};
+use super::rows::{ChangeRow, OpenOrders, ROW_SELECT, StatusCount, StoredOrder};
 use crate::domain::parse_hyphenated;
 
 /// Whose orders a list shows.
@@ -143,6 +144,19 @@ pub async fn stats(pool: &PgPool, filter: &OrderFilter) -> sqlx::Result<Vec<Stat
     push_filters(&mut query, filter);
     query.push(" GROUP BY o.status");
     query.build_query_as().fetch_all(pool).await
+}
+
+/// Open (not final) orders per assignee, for everyone who holds at least one.
+pub async fn open_by_assignee(pool: &PgPool) -> sqlx::Result<Vec<OpenOrders>> {
+    // The predicate is the partial index's (orders_open_assignee_idx), word for word.
+    sqlx::query_as(
+        "SELECT assignee_id, count(*) AS orders FROM orders \
+         WHERE deleted_at IS NULL AND assignee_id IS NOT NULL \
+           AND status NOT IN ('DELIVERED', 'CANCELLED') \
+         GROUP BY assignee_id",
+    )
+    .fetch_all(pool)
+    .await
 }
 
 const DETAIL_SELECT: &str = "SELECT o.id, o.number, o.status, o.priority, o.assignee_id, \

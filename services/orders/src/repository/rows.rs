@@ -88,6 +88,13 @@ pub struct StatusCount {
     pub created_last_hour: i64,
 }
 
+/// How many open (not delivered, not cancelled) orders one person holds.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenOrders {
+    pub assignee_id: Uuid,
+    pub orders: i64,
+}
+
 /// What the first request with an idempotency key sent and got.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredRequest {

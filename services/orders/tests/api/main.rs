@@ -13,3 +13,4 @@ mod idempotency;
 mod input;
 mod retention;
 mod undo;
+mod workload;

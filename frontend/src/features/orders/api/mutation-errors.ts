@@ -26,7 +26,8 @@ function looksLikeOrder(value: unknown): value is OrderDetail {
 
 /**
  * Writes a server's order (mutation response or conflict body) into every cache: its list row
- * through the ledger, and the full order into the detail query (history included) when newer.
+ * through the ledger, and the full order into the detail query (history included) when newer;
+ * the open-order counts are read again.
  */
 export function writeServerOrder(queryClient: QueryClient, order: OrderDetail): void {
   const sync = orderSyncFor(queryClient);
@@ -34,6 +35,8 @@ export function writeServerOrder(queryClient: QueryClient, order: OrderDetail): 
   queryClient.setQueryData<OrderDetail>(orderKeys.detail(order.id), (cached) =>
     !cached || order.version >= cached.version ? order : cached,
   );
+  // Who holds how many open orders may have changed.
+  void queryClient.invalidateQueries({ queryKey: orderKeys.workload() });
 }
 
 /** Applies what the error teaches and returns the message to show. */

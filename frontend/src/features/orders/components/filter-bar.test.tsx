@@ -1,24 +1,50 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createRef } from "react";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { renderWithProviders } from "@/test/render";
 import { DEFAULT_FILTERS, type OrderFilters } from "../filters";
 import { peopleFrom, type People } from "../people";
-import { makeName } from "../test/fixtures";
+import { makeName, makeStaff } from "../test/fixtures";
 import { FilterBar } from "./filter-bar";
 
 const viewer = { id: "v1", permissions: ["orders:read"] };
 const dispatcher = { id: "d1", permissions: ["orders:read", "orders:update", "orders:assign"] };
 const agent = { id: "g1", permissions: ["orders:read:assigned", "orders:update:assigned"] };
 const gone = "0193a5b2-7c4d-7e8f-9a0b-1c2d3e4f5a6b";
-// `GET /users/names`, by name: the signed-in users themselves are in it too.
+// `GET /users/names`, by name: the signed-in users themselves are in it too, and those who
+// cannot hold orders (a viewer, the storefront account).
 const everyone = peopleFrom([
   makeName("2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f", "Anan Agent"),
   makeName("d1", "Dao Dispatcher"),
   makeName(gone, "Former Colleague", false),
-  makeName("v1", "Wan Viewer"),
+  makeName("s1", "Shop Front", true, false),
+  makeName("m1", "Somchai Jaidee"),
+  makeName("m2", "Somchai Jaidee"),
+  makeName("v1", "Wan Viewer", true, false),
 ]);
+
+function respond(body: unknown) {
+  return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+}
+
+/** `GET /orders/workload` and, for those who may assign, `GET /users/assignable` (emails). */
+function serveCountsAndEmails() {
+  const accounts = [
+    { ...makeStaff("m2", "Somchai Jaidee"), email: "a.somchai@example.com" },
+    { ...makeStaff("m1", "Somchai Jaidee"), email: "b.somchai@example.com" },
+    makeStaff("d1", "Dao Dispatcher", ["dispatcher"]),
+  ];
+  const fetchMock = vi.fn(async (url: string) => {
+    if (String(url).endsWith("/orders/workload")) return respond([{ assignee_id: "m1", open_orders: 3 }, { assignee_id: gone, open_orders: 1 }]);
+    if (String(url).endsWith("/users/assignable")) return respond(accounts);
+    return respond([]);
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  return fetchMock;
+}
+
+afterEach(() => vi.unstubAllGlobals());
 
 function setup(filters: OrderFilters, actor = viewer, people: People = everyone) {
   const onChange = vi.fn();
@@ -42,27 +68,39 @@ describe("FilterBar", () => {
     expect(screen.getByRole("searchbox")).toHaveValue("second");
   });
 
-  it("changes the assignee filter, and lists everyone else by name, the deactivated last and marked", async () => {
+  it("changes the assignee filter: only people who work orders, with their open orders, the deactivated last and marked", async () => {
+    const fetchMock = serveCountsAndEmails();
     const { onChange, unmount } = setup(DEFAULT_FILTERS);
     const select = screen.getByRole("combobox", { name: "Assignee" });
-    // A viewer can hold no order: no "Mine".
-    expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+    // A viewer can hold no order: no "Mine"; no viewer or storefront account to filter by.
+    await waitFor(() => expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
       "Everyone",
       "Unassigned",
-      "Anan Agent",
-      "Dao Dispatcher",
+      "Anan Agent · 0 open",
+      "Dao Dispatcher · 0 open",
+      "Somchai Jaidee <m1> · 3 open",
+      "Somchai Jaidee <m2> · 0 open",
       "Former Colleague (inactive)",
-    ]);
+    ]));
+    // A viewer may not read emails: the assignable list is not asked for.
+    expect(fetchMock.mock.calls.some(([url]) => String(url).endsWith("/users/assignable"))).toBe(false);
     await userEvent.setup().selectOptions(select, "unassigned");
     expect(onChange).toHaveBeenCalledWith({ assignee: "unassigned" });
     await userEvent.setup().selectOptions(select, "Former Colleague (inactive)");
     expect(onChange).toHaveBeenLastCalledWith({ assignee: gone });
     unmount();
-    // The same list for a dispatcher: names do not depend on orders:assign.
+    // A dispatcher: "Mine" instead of themselves; identical names by email, shown beside, and on hover.
     setup(DEFAULT_FILTERS, dispatcher);
-    expect(screen.getAllByRole("option").map((o) => o.textContent)).toContain("Wan Viewer");
-    expect(screen.getAllByRole("option").map((o) => o.textContent).slice(0, 3)).toEqual(["Everyone", "Mine", "Unassigned"]);
-    expect(screen.queryByRole("option", { name: "Dao Dispatcher" })).toBeNull();
+    await waitFor(() => expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "Everyone",
+      "Mine",
+      "Unassigned",
+      "Anan Agent · 0 open",
+      "Somchai Jaidee <a.somchai@example.com> · 0 open",
+      "Somchai Jaidee <b.somchai@example.com> · 3 open",
+      "Former Colleague (inactive)",
+    ]));
+    expect(screen.getByRole("option", { name: "Somchai Jaidee <b.somchai@example.com> · 3 open" })).toHaveAttribute("title", "b.somchai@example.com");
   });
 
   it("has no assignee filter for an agent (they only ever see their own orders)", () => {

@@ -2,8 +2,11 @@
 
 import { useEffect, useState, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
+import { useAssignableUsers } from "@/features/users/api/get-assignable-users";
 import { useI18n } from "@/lib/i18n/i18n-provider";
-import type { Actor } from "@/lib/permissions";
+import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
+import { useWorkload } from "../api/get-workload";
+import { choiceLabel, filterChoices } from "../assignees";
 import type { OrderFilters } from "../filters";
 import { usePersonLabel, type People } from "../people";
 import { assigneeFilterChoices } from "../shortcuts";
@@ -13,7 +16,7 @@ interface Props {
   actor: Actor;
   onChange(patch: Partial<OrderFilters>): void;
   searchRef: RefObject<HTMLInputElement | null>;
-  /** Everyone the dashboard can name (`GET /users/names`): the people to filter by. */
+  /** Everyone the dashboard can name (`GET /users/names`): those who work orders are the people to filter by. */
   people: People;
 }
 
@@ -27,9 +30,11 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
   // An agent only ever sees orders assigned to them: an assignee filter means nothing there;
   // "Mine" only for someone who can hold orders (not a viewer).
   const assigneeChoices = assigneeFilterChoices(actor);
-  // Others by name, then the deactivated (they may still hold orders); "Mine" is the signed-in user.
-  const others = people.all.filter((person) => person.id !== actor.id);
-  const choices = [...others.filter((person) => person.active), ...others.filter((person) => !person.active)];
+  // Others who work orders by name, then the deactivated (history still names them); "Mine" is
+  // the signed-in user. Emails for those who may assign, counts for those who read every order.
+  const accounts = useAssignableUsers(assigneeChoices.show && hasPermission(actor, PERMISSIONS.ordersAssign));
+  const workload = useWorkload(assigneeChoices.show);
+  const choices = filterChoices(people.all, accounts.data ?? [], workload.data ?? new Map()).filter((person) => person.id !== actor.id);
   const special = ["all", "me", "unassigned"].includes(filters.assignee);
 
   // The search box types freely; the URL follows after a pause. An outside change of the
@@ -66,8 +71,8 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
             {assigneeChoices.mine ? <option value="me">{t("orders.filters.assignee.me")}</option> : null}
             <option value="unassigned">{t("orders.filters.assignee.unassigned")}</option>
             {choices.map((person) => (
-              <option key={person.id} value={person.id}>
-                {label(person.id)}
+              <option key={person.id} value={person.id} title={person.email ?? undefined}>
+                {choiceLabel(person, t)}
               </option>
             ))}
             {/* A link may name someone the list lacks (not loaded yet, or the signed-in user). */}

@@ -38,6 +38,30 @@ afterEach(() => vi.unstubAllGlobals());
 const buttonNames = () => screen.queryAllByRole("button").map((b) => b.textContent);
 
 describe("OrderActions shows only what the status machine and permissions allow", () => {
+  it("the assign list: each person with their open orders and email on hover, identical names told apart by email", async () => {
+    const twins = [
+      { ...makeStaff("m2", "Somchai Jaidee"), email: "a.somchai@example.com" },
+      { ...makeStaff("m1", "Somchai Jaidee"), email: "b.somchai@example.com" },
+      makeStaff("g1", "Anan Agent"),
+    ];
+    fetchMock.mockImplementation(async (url: string) => {
+      if (String(url).endsWith("/users/assignable")) return respond(200, twins);
+      if (String(url).endsWith("/orders/workload")) return respond(200, [{ assignee_id: "m1", open_orders: 4 }]);
+      return respond(500, {});
+    });
+    renderWithProviders(<OrderActions order={makeOrder({ status: "PENDING", assignee_id: null })} actor={dispatcher} people={names} />);
+    const picker = screen.getByRole("combobox", { name: "Assign to" });
+    await waitFor(() =>
+      expect(within(picker).getAllByRole("option").map((o) => o.textContent)).toEqual([
+        "Assign…",
+        "Anan Agent · 0 open",
+        "Somchai Jaidee <a.somchai@example.com> · 0 open",
+        "Somchai Jaidee <b.somchai@example.com> · 4 open",
+      ]),
+    );
+    expect(within(picker).getByRole("option", { name: "Anan Agent · 0 open" })).toHaveAttribute("title", "anan@example.com");
+  });
+
   it("dispatcher on a pending unassigned order: confirm, cancel, assign to me, picker", async () => {
     renderWithProviders(<OrderActions order={makeOrder({ status: "PENDING" })} actor={dispatcher} people={names} />);
     expect(buttonNames()).toEqual(["Confirm", "Cancel order", "Assign to me"]);

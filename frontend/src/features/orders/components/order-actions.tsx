@@ -9,6 +9,8 @@ import type { MessageKey } from "@/lib/i18n/messages";
 import { isOffline } from "@/lib/online";
 import type { Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
+import { useWorkload } from "../api/get-workload";
+import { assignChoices, choiceLabel } from "../assignees";
 import { useCancelOrder } from "../api/cancel-order";
 import { cancelRefusalOf } from "../cancel-reason";
 import { handleOrderMutationError } from "../api/mutation-errors";
@@ -41,6 +43,8 @@ export function OrderActions({ order, actor, people: names }: Props) {
   const statusActions = allowedStatusActions(actor, order);
   const assignActions = allowedAssignActions(actor, order);
   const people = useAssignableUsers(assignActions.assign);
+  const workload = useWorkload(assignActions.assign);
+  const choices = people.data ? assignChoices(people.data, workload.data ?? new Map()) : null;
   const label = usePersonLabel(names);
   const [asking, setAsking] = useState(false);
   const busy = changeStatus.isPending || assign.isPending || cancel.isPending;
@@ -149,20 +153,20 @@ export function OrderActions({ order, actor, people: names }: Props) {
             <span className="sr-only">{t("action.assignTo")}</span>
             <select
               aria-label={t("action.assignTo")}
-              disabled={busy || !people.data}
+              disabled={busy || !choices}
               value=""
               onChange={(e) => {
-                const person = people.data?.find((p) => p.id === e.target.value);
+                const person = choices?.find((p) => p.id === e.target.value);
                 if (person) assignTo(person.id);
               }}
               className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-800"
             >
               <option value="">{t("action.assign")}</option>
-              {people.data
+              {choices
                 ?.filter((p) => p.id !== order.assignee_id)
                 .map((person) => (
-                  <option key={person.id} value={person.id}>
-                    {person.display_name}
+                  <option key={person.id} value={person.id} title={person.email ?? undefined}>
+                    {choiceLabel(person, t)}
                   </option>
                 ))}
             </select>

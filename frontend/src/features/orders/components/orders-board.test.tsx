@@ -38,8 +38,8 @@ const NAMES: UserName[] = [
   makeName(BACKUP, "Bea Backup"),
   makeName(DISPATCHER, "Dao Dispatcher"),
   makeName(FORMER, "Former Colleague", false),
-  makeName(SHOP, "Shop Front"),
-  makeName(VIEWER, "Wan Viewer"),
+  makeName(SHOP, "Shop Front", true, false),
+  makeName(VIEWER, "Wan Viewer", true, false),
 ];
 
 interface Backend {
@@ -81,6 +81,7 @@ beforeEach(() => {
       if ((init.method ?? "GET") !== "GET") return forbidden();
       requests.push(path);
       if (path === "/orders") return json(200, { items: backend.rows, next_cursor: null });
+      if (path === "/orders/workload") return json(200, [{ assignee_id: BACKUP, open_orders: 2 }]);
       if (path === "/orders/stats") return json(200, { counts: {}, total: backend.rows.length, created_last_hour: 0 });
       if (path.startsWith("/orders/")) {
         const detail = backend.details[path.slice("/orders/".length)];
@@ -179,8 +180,10 @@ describe("OrdersBoard names people from GET /users/names", () => {
     expect(assigneeCell(toFormer)).toHaveTextContent("Former Colleague (inactive)");
     expect(assigneeCell(nobody)).toHaveTextContent("Unassigned");
     const filter = screen.getByRole("combobox", { name: "Assignee" });
-    expect(within(filter).getByRole("option", { name: "Bea Backup" })).toHaveValue(BACKUP);
+    expect(await within(filter).findByRole("option", { name: "Bea Backup · 2 open" })).toHaveValue(BACKUP);
     expect(within(filter).getByRole("option", { name: "Former Colleague (inactive)" })).toHaveValue(FORMER);
+    // Only people who can hold orders: not the viewer, not the storefront account.
+    expect(within(filter).queryByRole("option", { name: /Wan Viewer|Shop Front/ })).toBeNull();
     // Board, rows and filter share one query.
     expect(userRequests()).toEqual(["/users/names"]);
   });

@@ -1,4 +1,5 @@
-//! `/v1/orders`: list, stats, read, create, update, cancel, assign, undo and delete orders.
+//! `/v1/orders`: list, stats, workload, read, create, update, cancel, assign, undo and delete
+//! orders.
 
 mod assign;
 mod cancel;
@@ -9,6 +10,7 @@ mod list;
 mod schemas;
 mod undo;
 mod update;
+mod workload;
 
 use lom_auth::Scope;
 use lom_contracts::{CancelReason, EventType, OrderRow};
@@ -28,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list::list_orders, create::create_order))
         .routes(routes!(list::order_stats))
+        .routes(routes!(workload::workload))
         .routes(routes!(
             get::get_order,
             update::update_order,
