@@ -174,7 +174,7 @@ pub async fn run(args: ChaosArgs) -> anyhow::Result<()> {
         &mut std::io::stdout().lock(),
         table(&faults, &verdict, &rss).as_bytes(),
     )?;
-    crate::save(
+    crate::phases::save(
         &args.out,
         &Report {
             rate: args.rate,

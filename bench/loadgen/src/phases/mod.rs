@@ -1,0 +1,49 @@
+//! The benchmark phases, one module each with its arguments and its runner, and what they
+//! share: the demo accounts they sign in as and how they save their results.
+
+pub mod e2e;
+pub mod fanout;
+pub mod intake;
+pub mod memory;
+pub mod rss;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use serde::Serialize;
+
+use crate::gateway;
+
+pub const VIEWER: &str = "viewer@example.com";
+pub const STOREFRONT: &str = "storefront@example.com";
+
+#[derive(Args)]
+pub struct Login {
+    /// Gateway base URL.
+    #[arg(long)]
+    pub gateway: String,
+    /// Password of the demo accounts.
+    #[arg(long, env = "LOM_DEMO_PASSWORD", hide_env_values = true)]
+    pub password: String,
+}
+
+pub fn save(path: &PathBuf, value: &impl Serialize) -> anyhow::Result<()> {
+    let json = serde_json::to_string_pretty(value)?;
+    std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
+}
+
+/// An access token of the demo account `email`, signed in at the gateway.
+pub async fn token(login: &Login, email: &str) -> anyhow::Result<String> {
+    sign_in(&login.gateway, &login.password, email).await
+}
+
+/// An access token of the demo account `email`, signed in at `gateway` with `password`.
+pub async fn sign_in(gateway: &str, password: &str, email: &str) -> anyhow::Result<String> {
+    let http = gateway::http_client()?;
+    gateway::sign_in(&http, gateway.trim_end_matches('/'), email, password).await
+}
+
+pub fn auth_json(token: &str) -> String {
+    serde_json::json!({ "token": token }).to_string()
+}
