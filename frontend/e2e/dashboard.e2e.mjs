@@ -361,7 +361,8 @@ describe("dashboard against the real stack", () => {
       await page.getByRole("cell", { name: users.agent.email }).waitFor();
       await page.getByText("You can see the accounts but not change them.").waitFor();
       assert.equal(await page.getByRole("form", { name: "New account" }).count(), 0);
-      assert.equal(await page.getByRole("button", { name: /^(Deactivate|Change roles)/ }).count(), 0);
+      assert.equal(await page.getByRole("button", { name: /^(Deactivate|Change roles|Rename|Reset)/ }).count(), 0);
+      assert.equal(await page.getByRole("link", { name: "Audit log" }).count(), 0, "audit:read is the admin's");
     }));
 
   test("admin users page: create an account who can then sign in, explain duplicates and bad input, deactivate it", { timeout: TEST_TIMEOUT }, () =>
@@ -454,6 +455,48 @@ describe("dashboard against the real stack", () => {
       await colleague.waitForURL((url) => url.pathname === "/orders");
       await colleague.getByText("รุ่งนภา After", { exact: true }).waitFor();
       await colleague.locator('[role="status"][data-state="live"]').waitFor({ timeout: 15_000 });
+    }));
+
+  test("audit log page: an admin sees who changed which account, filters by who, action and day, and pages to older entries", { timeout: 90_000 }, () =>
+    withPages("audit-log", 1, async (page) => {
+      const adminToken = await login(gatewayApi, stack.adminEmail, stack.password);
+      const account = await createUser(gatewayApi, adminToken, {
+        email: "audited@e2e.test",
+        display_name: "Audit Subject 0",
+        password: "audited-password-123",
+        roles: ["viewer"],
+      });
+      // More changes than one page holds (50).
+      for (let n = 1; n <= 55; n++) await updateUser(gatewayApi, adminToken, account.id, { display_name: `Audit Subject ${n}` });
+      await updateUser(gatewayApi, adminToken, account.id, { roles: ["agent"] });
+
+      await openBoard(page, stack.adminEmail);
+      await page.getByRole("link", { name: "Audit log" }).click();
+      await page.waitForURL((url) => url.pathname === "/audit");
+      const rows = page.locator("tr[data-audit-id]");
+      const newest = rows.first();
+      await newest.filter({ hasText: "Roles: agent" }).waitFor();
+      assert.match(await newest.innerText(), new RegExp(`${users.admin.display_name}[\\s\\S]*Account changed[\\s\\S]*Audit Subject 55[\\s\\S]*audited@e2e.test`));
+      await screenshot(page, "audit-log");
+
+      const filters = page.getByRole("form", { name: "Filter the audit log" });
+      await filters.getByLabel("Action").selectOption({ label: "Account changed" });
+      await filters.getByLabel("Who").selectOption({ label: users.admin.display_name });
+      await page.waitForFunction(() => document.querySelectorAll("tr[data-audit-id]").length === 50);
+      assert.equal(await rows.filter({ hasText: "Account created" }).count(), 0);
+      await page.getByRole("button", { name: "Show older entries" }).click();
+      await page.waitForFunction(() => document.querySelectorAll("tr[data-audit-id]").length >= 56);
+      await rows.getByRole("listitem").filter({ hasText: /^Name: Audit Subject 1$/ }).waitFor();
+      const ids = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-audit-id"))));
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a), "newest first, no repeats");
+      assert.equal(new Set(ids).size, ids.length);
+
+      // A day range in the future holds nothing; a backwards one is explained and not sent.
+      const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString("sv-SE", { timeZone: "Asia/Bangkok" });
+      await filters.getByLabel("From", { exact: true }).fill(tomorrow);
+      await page.getByText("Nothing recorded matches these filters.").waitFor();
+      await filters.getByLabel("To", { exact: true }).fill("2026-01-01");
+      await page.getByRole("alert").filter({ hasText: "The 'From' day is after the 'To' day." }).waitFor();
     }));
 
   test("a password reset by an admin: the dashboard lands on the sign-in page and says why (open, or on the next load); the new password works and stays live", { timeout: 90_000 }, () =>

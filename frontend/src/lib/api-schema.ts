@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the audit log: who did what to which account, when, with which request. */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -346,6 +363,30 @@ export interface components {
             assignee_id: string;
             /** Format: int64 */
             open_orders: number;
+        };
+        /** @description One audit entry: when, who (null for the system), what, to which account, with which request. */
+        AuditEntryView: {
+            /** @example user.updated */
+            action: string;
+            /** Format: uuid */
+            actor_id?: string | null;
+            actor_name?: string | null;
+            /** Format: date-time */
+            at: string;
+            /** @description What changed, e.g. `{"roles": ["agent"]}` or `{"password": "reset"}` (never a secret). */
+            details: Record<string, never>;
+            /** Format: int64 */
+            id: number;
+            request_id?: string | null;
+            target_email?: string | null;
+            /** Format: uuid */
+            target_id?: string | null;
+            target_name?: string | null;
+        };
+        /** @description One page of entries; `next_cursor` is null on the last. */
+        AuditPage: {
+            items: components["schemas"]["AuditEntryView"][];
+            next_cursor?: string | null;
         };
         /**
          * @example {
@@ -783,6 +824,74 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description Only what this account did. */
+                actor?: string;
+                /** @description Only this kind of action. */
+                action?: "user.created" | "user.updated" | "user.admin_seeded" | "session.refresh_reuse_detected";
+                /** @description From this instant on (inclusive), RFC 3339. */
+                from?: string;
+                /** @description Before this instant (exclusive), RFC 3339. */
+                to?: string;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Entries per page, 1–200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Malformed request: path parameter, query or JSON syntax */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -2458,6 +2567,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiV1AuditGetParametersQueryActionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit"]["get"]["parameters"]["query"]["action"]> = ["user.created", "user.updated", "user.admin_seeded", "session.refresh_reuse_detected"];
 export const cancelOrderRequestReasonOneOf0CodeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["CancelOrderRequest"]["reason"], {
     code: unknown;
 }>["code"]> = ["customer_request", "out_of_stock", "payment_failed", "duplicate", "suspected_fraud"];

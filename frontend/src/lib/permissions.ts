@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   ordersDelete: "orders:delete",
   usersRead: "users:read",
   usersManage: "users:manage",
+  auditRead: "audit:read",
 } as const;
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];

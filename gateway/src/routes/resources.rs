@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
             get(to!(Users, Any(UsersRead))).patch(to!(Users, Any(UsersManage))),
         )
         .route("/api/v1/roles", get(to!(Users, SignedIn)))
+        .route("/api/v1/audit", get(to!(Users, Any(AuditRead))))
 }
 
 async fn forward(

@@ -42,43 +42,32 @@ async fn a_storefront_order_is_visible_to_staff_through_the_gateway(pool: PgPool
 async fn each_role_reaches_exactly_what_its_permissions_allow(pool: PgPool) {
     let stack = Stack::start(pool).await;
     // (role, GET /orders, POST /orders, GET /users, GET /users/assignable, GET /roles,
-    //  GET /users/names, GET /orders/workload)
+    //  GET /users/names, GET /orders/workload, GET /audit)
     let expected = [
-        ("dispatcher", 200, 403, 200, 200, 200, 200, 200),
-        ("agent", 200, 403, 403, 403, 200, 200, 403),
-        ("viewer", 200, 403, 403, 403, 200, 200, 200),
-        ("storefront", 403, 201, 403, 403, 200, 403, 403),
+        ("admin", 200, 201, 200, 200, 200, 200, 200, 200),
+        ("dispatcher", 200, 403, 200, 200, 200, 200, 200, 403),
+        ("agent", 200, 403, 403, 403, 200, 200, 403, 403),
+        ("viewer", 200, 403, 403, 403, 200, 200, 200, 403),
+        ("storefront", 403, 201, 403, 403, 200, 403, 403, 403),
     ];
-    for (role, list, create, users, assignable, roles, names, workload) in expected {
+    for (role, list, create, users, assignable, roles, names, workload, audit) in expected {
         let (_, token) = stack.user(role).await;
+        let status = |response: reqwest::Response| response.status().as_u16();
         let got = (
-            stack.get("/api/v1/orders", &token).await.status().as_u16(),
-            stack
-                .post("/api/v1/orders", &token, &order_body(1))
-                .await
-                .status()
-                .as_u16(),
-            stack.get("/api/v1/users", &token).await.status().as_u16(),
-            stack
-                .get("/api/v1/users/assignable", &token)
-                .await
-                .status()
-                .as_u16(),
-            stack.get("/api/v1/roles", &token).await.status().as_u16(),
-            stack
-                .get("/api/v1/users/names", &token)
-                .await
-                .status()
-                .as_u16(),
-            stack
-                .get("/api/v1/orders/workload", &token)
-                .await
-                .status()
-                .as_u16(),
+            status(stack.get("/api/v1/orders", &token).await),
+            status(stack.post("/api/v1/orders", &token, &order_body(1)).await),
+            status(stack.get("/api/v1/users", &token).await),
+            status(stack.get("/api/v1/users/assignable", &token).await),
+            status(stack.get("/api/v1/roles", &token).await),
+            status(stack.get("/api/v1/users/names", &token).await),
+            status(stack.get("/api/v1/orders/workload", &token).await),
+            status(stack.get("/api/v1/audit", &token).await),
         );
         assert_eq!(
             got,
-            (list, create, users, assignable, roles, names, workload),
+            (
+                list, create, users, assignable, roles, names, workload, audit
+            ),
             "{role}"
         );
     }

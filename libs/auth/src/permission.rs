@@ -12,6 +12,7 @@ pub enum Permission {
     OrdersDelete,
     UsersRead,
     UsersManage,
+    AuditRead,
 }
 
 /// How far a grant reaches.
@@ -24,7 +25,7 @@ pub enum Scope {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Self::OrdersRead,
         Self::OrdersCreate,
         Self::OrdersUpdate,
@@ -32,6 +33,7 @@ impl Permission {
         Self::OrdersDelete,
         Self::UsersRead,
         Self::UsersManage,
+        Self::AuditRead,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Permission {
             Self::OrdersDelete => "orders:delete",
             Self::UsersRead => "users:read",
             Self::UsersManage => "users:manage",
+            Self::AuditRead => "audit:read",
         }
     }
 

@@ -106,7 +106,7 @@ pub async fn change(
             &mut tx,
             audit::Entry {
                 actor: Some(caller),
-                action: "user.updated",
+                action: audit::Action::UserUpdated,
                 target: Some(id),
                 details: Value::Object(changed),
                 request_id: request_id.as_deref(),

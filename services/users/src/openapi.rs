@@ -21,6 +21,7 @@ use crate::state::AppState;
         (name = "auth", description = "Sessions and the signed-in account"),
         (name = "users", description = "Staff accounts"),
         (name = "roles", description = "The role catalogue"),
+        (name = "audit", description = "The audit log of account actions"),
         (name = "keys", description = "Public signing keys"),
     ),
 )]

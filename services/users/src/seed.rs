@@ -51,7 +51,7 @@ pub async fn ensure_admin(
         &mut tx,
         audit::Entry {
             actor: None,
-            action: "user.admin_seeded",
+            action: audit::Action::AdminSeeded,
             target: Some(id),
             details: json!({ "email": email.as_str() }),
             request_id: None,

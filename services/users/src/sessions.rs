@@ -90,7 +90,7 @@ pub async fn rotate(
             &mut tx,
             audit::Entry {
                 actor: Some(token.user_id),
-                action: "session.refresh_reuse_detected",
+                action: audit::Action::RefreshReuseDetected,
                 target: Some(token.user_id),
                 details: json!({ "family_id": token.family_id, "revoked": revoked }),
                 request_id,

@@ -1,11 +1,14 @@
-//! What the API shows of an account.
+//! What the API shows of an account and of the audit log.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::repository::users::{NameRow, UserRow};
+use crate::repository::{
+    audit::EntryRow,
+    users::{NameRow, UserRow},
+};
 
 /// An account: who it is, its roles and the grants those roles give.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,6 +59,41 @@ impl From<UserRow> for UserView {
             active: row.is_active,
             created_at: row.created_at,
             updated_at: row.updated_at,
+        }
+    }
+}
+
+/// One audit entry: when, who (null for the system), what, to which account, with which request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    #[schema(example = "user.updated")]
+    pub action: String,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub target_id: Option<Uuid>,
+    pub target_name: Option<String>,
+    pub target_email: Option<String>,
+    /// What changed, e.g. `{"roles": ["agent"]}` or `{"password": "reset"}` (never a secret).
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+    pub request_id: Option<String>,
+}
+
+impl From<EntryRow> for AuditEntryView {
+    fn from(row: EntryRow) -> Self {
+        Self {
+            id: row.id,
+            at: row.at,
+            action: row.action,
+            actor_id: row.actor_id,
+            actor_name: row.actor_name,
+            target_id: row.target_id,
+            target_name: row.target_name,
+            target_email: row.target_email,
+            details: row.details,
+            request_id: row.request_id,
         }
     }
 }

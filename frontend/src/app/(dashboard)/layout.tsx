@@ -61,6 +61,11 @@ function Shell({ children }: { children: ReactNode }) {
                 {t("nav.users")}
               </Link>
             ) : null}
+            {hasPermission(user, PERMISSIONS.auditRead) ? (
+              <Link href="/audit" onClick={stayWhenOffline} className="ml-3 text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
+                {t("nav.audit")}
+              </Link>
+            ) : null}
           </nav>
           <ConnectionBadge />
         </div>

@@ -6,6 +6,7 @@
 
 mod administration;
 mod attacks;
+mod audit;
 mod auth;
 mod cancellation;
 mod helpers;

@@ -49,6 +49,7 @@ async fn the_seeded_roles_grant_what_the_spec_says(pool: PgPool) {
     assert_eq!(
         roles["admin"],
         expect(&[
+            "audit:read",
             "orders:assign",
             "orders:create",
             "orders:delete",
@@ -83,7 +84,7 @@ async fn every_permission_in_the_database_is_one_verifiers_understand(pool: PgPo
         .fetch_all(&app.db)
         .await
         .unwrap();
-    assert_eq!(names.len(), 9);
+    assert_eq!(names.len(), 10);
     for name in names {
         assert!(
             parse_grant(&name).is_some(),

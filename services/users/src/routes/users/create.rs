@@ -91,7 +91,7 @@ pub(super) async fn create_user(
             &mut tx,
             audit::Entry {
                 actor: Some(caller_id),
-                action: "user.created",
+                action: audit::Action::UserCreated,
                 target: Some(id),
                 details: json!({ "email": email.as_str(), "roles": roles }),
                 request_id: request_id.as_deref(),
