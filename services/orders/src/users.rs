@@ -4,9 +4,37 @@
 
 use std::time::Duration;
 
-use axum::http::{HeaderValue, StatusCode, header};
-use lom_platform::{FieldError, Problem, http_stack::REQUEST_ID};
+use std::convert::Infallible;
+
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderValue, StatusCode, header, request::Parts},
+};
+use lom_platform::{
+    FieldError, Problem,
+    http_stack::{REQUEST_ID, RequestId},
+};
 use uuid::Uuid;
+
+/// What a call to users-service carries of the caller's request: its `Authorization` header
+/// and its request id.
+#[derive(Debug, Clone, Default)]
+pub struct Forwarded {
+    authorization: Option<HeaderValue>,
+    request_id: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Forwarded {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Ok(RequestId(request_id)) = RequestId::from_request_parts(parts, state).await;
+        Ok(Self {
+            authorization: parts.headers.get(header::AUTHORIZATION).cloned(),
+            request_id,
+        })
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct UsersClient {
@@ -29,20 +57,16 @@ impl UsersClient {
         })
     }
 
-    /// Ok when `user` is active and may work orders; 422 naming `assignee_id` when not.
-    pub async fn check_assignable(
-        &self,
-        user: Uuid,
-        authorization: Option<&HeaderValue>,
-        request_id: Option<&str>,
-    ) -> Result<(), Problem> {
+    /// Ok when `user` is active and may work orders; 422 naming `assignee_id` when not. Asked
+    /// as the `caller`, whose token users-service checks.
+    pub async fn check_assignable(&self, user: Uuid, caller: &Forwarded) -> Result<(), Problem> {
         let mut request = self
             .http
             .get(format!("{}/v1/users/assignable/{user}", self.base_url));
-        if let Some(value) = authorization {
+        if let Some(value) = &caller.authorization {
             request = request.header(header::AUTHORIZATION, value);
         }
-        if let Some(id) = request_id {
+        if let Some(id) = &caller.request_id {
             request = request.header(REQUEST_ID, id);
         }
         let response = request.send().await.map_err(|err| {

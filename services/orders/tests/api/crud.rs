@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, id_of, order_body, spawn_app};
+use crate::helpers::{Role, id_of, last_change, order_body, spawn_app};
 
 #[tokio::test]
 async fn a_storefront_creates_an_order_and_anyone_with_read_gets_it_back_in_full() {
@@ -58,12 +58,7 @@ async fn a_status_change_follows_the_machine_bumps_the_version_and_is_recorded()
     assert_eq!(changed["priority"], "high");
     assert_eq!(changed["note"], "fragile");
     assert_eq!(changed["version"], 2);
-    let last = changed["history"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = last_change(&changed);
     assert_eq!(last["from_status"], "PENDING");
     assert_eq!(last["to_status"], "CONFIRMED");
     assert_eq!(last["actor_id"], dispatcher.id.to_string());
@@ -136,12 +131,7 @@ async fn assigning_records_who_and_null_unassigns() {
     let assigned = app.assign(&order, agent.id).await;
     assert_eq!(assigned["assignee_id"], agent.id.to_string());
     assert_eq!(assigned["version"], 2);
-    let entry = assigned["history"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let entry = last_change(&assigned);
     assert_eq!(entry["kind"], "assignment");
     assert_eq!(entry["assignee_id"], agent.id.to_string());
 

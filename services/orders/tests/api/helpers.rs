@@ -454,3 +454,12 @@ where
 pub fn id_of(order: &Value) -> &str {
     order["id"].as_str().expect("order id")
 }
+
+/// The newest entry of an order's history.
+pub fn last_change(order: &Value) -> Value {
+    order["history"]
+        .as_array()
+        .and_then(|history| history.last())
+        .expect("a history entry")
+        .clone()
+}

@@ -6,7 +6,7 @@ use futures_util::future::join_all;
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, id_of, spawn_app, wait_for};
+use crate::helpers::{Role, id_of, last_change, spawn_app, wait_for};
 
 const WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -26,12 +26,7 @@ async fn a_cancellation_keeps_its_reason_in_the_history_and_the_event() {
         .await;
     assert_eq!(response.status(), 200);
     let cancelled: Value = response.json().await.unwrap();
-    let last = cancelled["history"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = last_change(&cancelled);
     assert_eq!(last["kind"], "status");
     assert_eq!(last["to_status"], "CANCELLED");
     assert_eq!(last["actor_id"], dispatcher.id.to_string());
@@ -66,12 +61,7 @@ async fn a_cancellation_by_patch_still_works_and_records_no_reason() {
         .await;
     assert_eq!(response.status(), 200);
     let cancelled: Value = response.json().await.unwrap();
-    let last = cancelled["history"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = last_change(&cancelled);
     assert_eq!(last["to_status"], "CANCELLED");
     assert!(last.get("reason").is_none(), "{last}");
 }

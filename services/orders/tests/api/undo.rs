@@ -4,7 +4,7 @@
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, TestApp, TestUser, id_of, spawn_app, wait_for};
+use crate::helpers::{Role, TestApp, TestUser, id_of, last_change, spawn_app, wait_for};
 
 const WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -43,12 +43,7 @@ async fn a_status_change_undone_is_a_recorded_change_back_with_its_own_event() {
     let undone: Value = response.json().await.unwrap();
     assert_eq!(undone["status"], "PENDING");
     assert_eq!(undone["version"], 3);
-    let last = undone["history"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = last_change(&undone);
     assert_eq!(last["from_status"], "CONFIRMED");
     assert_eq!(last["to_status"], "PENDING");
     assert_eq!(last["undo"], true);
@@ -93,12 +88,7 @@ async fn a_cancellation_and_an_assignment_can_be_undone() {
         .await
         .unwrap();
     assert_eq!(undone["assignee_id"], Value::Null);
-    let last = undone["history"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .clone();
+    let last = last_change(&undone);
     assert_eq!(
         (last["kind"].clone(), last["undo"].clone()),
         (json!("assignment"), json!(true))

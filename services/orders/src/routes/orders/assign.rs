@@ -1,21 +1,15 @@
 //! `POST /v1/orders/{id}/assign`: give an order to a user who may work orders (checked with
 //! users-service), or unassign it with `null`, at the version the caller last saw.
 
-use axum::{
-    extract::State,
-    http::{HeaderMap, header},
-};
+use axum::extract::State;
 use lom_auth::{Permission, Principal, Scope};
-use lom_platform::{
-    FieldError, Json, Path, Problem, db, http_stack::RequestId, openapi::Problems,
-    problem::ProblemBody,
-};
+use lom_platform::{FieldError, Json, Path, Problem, db, openapi::Problems, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{lock_at_version, record_update};
-use crate::{error::ApiResult, repository, state::AppState, views::OrderDetail};
+use crate::{error::ApiResult, repository, state::AppState, users::Forwarded, views::OrderDetail};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -49,8 +43,7 @@ pub async fn assign_order(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<Uuid>,
-    RequestId(request_id): RequestId,
-    headers: HeaderMap,
+    caller: Forwarded,
     Json(request): Json<AssignOrderRequest>,
 ) -> ApiResult<Json<OrderDetail>> {
     principal.require_all(Permission::OrdersAssign)?;
@@ -62,14 +55,7 @@ pub async fn assign_order(
         .into());
     };
     if let Some(user) = assignee {
-        state
-            .users
-            .check_assignable(
-                user,
-                headers.get(header::AUTHORIZATION),
-                request_id.as_deref(),
-            )
-            .await?;
+        state.users.check_assignable(user, &caller).await?;
     }
     let actor = principal.user_id;
     let version = request.version;

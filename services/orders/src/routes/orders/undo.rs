@@ -6,14 +6,11 @@
 
 use std::time::Duration;
 
-use axum::{
-    extract::State,
-    http::{HeaderMap, header},
-};
+use axum::extract::State;
 use chrono::Utc;
 use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::EventType;
-use lom_platform::{Json, Path, db, http_stack::RequestId, problem::ProblemBody};
+use lom_platform::{Json, Path, db, problem::ProblemBody};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -23,6 +20,7 @@ use crate::{
     error::{ApiResult, nothing_to_undo},
     repository,
     state::AppState,
+    users::Forwarded,
     views::OrderDetail,
 };
 
@@ -60,8 +58,7 @@ pub async fn undo_order(
     State(state): State<AppState>,
     principal: Principal,
     Path(id): Path<Uuid>,
-    RequestId(request_id): RequestId,
-    headers: HeaderMap,
+    caller: Forwarded,
     Json(request): Json<UndoRequest>,
 ) -> ApiResult<Json<OrderDetail>> {
     let update = principal.scope(Permission::OrdersUpdate);
@@ -81,14 +78,7 @@ pub async fn undo_order(
     if let Some(previous) = seen.as_ref().and_then(|change| change.previous)
         && let Some(user) = previous.assignee_id
     {
-        state
-            .users
-            .check_assignable(
-                user,
-                headers.get(header::AUTHORIZATION),
-                request_id.as_deref(),
-            )
-            .await?;
+        state.users.check_assignable(user, &caller).await?;
     }
 
     db::detached(async move {
