@@ -13,7 +13,7 @@ use redis::Client;
 use socketioxide::SocketIo;
 
 use super::{
-    history::Missed,
+    history::{Missed, PAGE},
     hub::{Hub, Outgoing},
 };
 
@@ -110,40 +110,55 @@ async fn receive(hub: &Hub, io: &SocketIo, json: &str) {
 
 /// Delivers the events between `last` and `next` from the history; false if they are gone.
 async fn fill_gap(hub: &Hub, io: &SocketIo, last: u64, next: u64) -> bool {
-    match hub.history.since(last).await {
-        Ok(Missed::Events(events)) => {
-            for (seq, json) in events.into_iter().take_while(|(seq, _)| *seq < next) {
-                match Outgoing::parse(&json) {
-                    Ok(event) => hub.deliver(io, &event),
-                    Err(err) => tracing::warn!(seq, error = %err, "history event unreadable"),
-                }
+    let mut after = last;
+    while after + 1 < next {
+        let events = match hub.history.since(after, PAGE).await {
+            Ok(Missed::Events(events)) if !events.is_empty() => events,
+            Ok(_) => return false,
+            Err(err) => {
+                tracing::warn!(error = %err, "history unreachable while filling a gap");
+                return false;
             }
-            true
+        };
+        let before = after;
+        for (seq, json) in events.into_iter().take_while(|(seq, _)| *seq < next) {
+            after = seq;
+            match Outgoing::parse(&json) {
+                Ok(event) => hub.deliver(io, &event),
+                Err(err) => tracing::warn!(seq, error = %err, "history event unreadable"),
+            }
         }
-        Ok(Missed::Gone) => false,
-        Err(err) => {
-            tracing::warn!(error = %err, "history unreachable while filling a gap");
-            false
+        if after == before {
+            return false;
         }
     }
+    true
 }
 
 /// After a reconnect: deliver what was published while the subscription was down.
 async fn catch_up(hub: &Hub, io: &SocketIo) {
-    let last = hub.last_seq();
-    match hub.history.since(last).await {
-        Ok(Missed::Events(events)) => {
-            let count = events.len();
-            for (_, json) in events {
-                if let Ok(event) = Outgoing::parse(&json) {
-                    hub.deliver(io, &event);
+    let (mut after, mut count) = (hub.last_seq(), 0);
+    loop {
+        match hub.history.since(after, PAGE).await {
+            Ok(Missed::Events(events)) => {
+                let last_page = events.len() < PAGE;
+                count += events.len();
+                for (seq, json) in events {
+                    after = seq;
+                    if let Ok(event) = Outgoing::parse(&json) {
+                        hub.deliver(io, &event);
+                    }
+                }
+                if last_page {
+                    break;
                 }
             }
-            tracing::info!(count, "caught up from the history after reconnecting");
-        }
-        Ok(Missed::Gone) | Err(_) => {
-            hub.resync_all(io, "gateway-resubscribed").await;
-            hub.set_last_seq(0);
+            Ok(Missed::Gone) | Err(_) => {
+                hub.resync_all(io, "gateway-resubscribed").await;
+                hub.set_last_seq(0);
+                return;
+            }
         }
     }
+    tracing::info!(count, "caught up from the history after reconnecting");
 }

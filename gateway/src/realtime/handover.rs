@@ -9,6 +9,10 @@
 //!
 //! The feed routes each event under [`Handovers::lock`], and a socket joins its rooms under the
 //! same lock, so which events a socket got live is exactly "those after its join position".
+//!
+//! The held events are handed back in batches ([`Routing::release`]) that the hub sends
+//! outside the lock, waiting for room in the socket's queue; the socket stays held until a
+//! look under the lock finds nothing more held, so live events keep their place behind them.
 
 use std::{
     collections::HashMap,
@@ -30,6 +34,14 @@ pub struct Held {
     pub seq: u64,
     pub name: &'static str,
     pub payload: Box<RawValue>,
+}
+
+/// What [`Routing::release`] hands back.
+pub enum Release {
+    /// Held events to send (in order) before releasing again; the socket stays held meanwhile.
+    Send(Vec<Held>),
+    /// Nothing more was held: the socket takes live events again.
+    Done,
 }
 
 /// What the feed does with one event for one socket.
@@ -78,16 +90,25 @@ impl Routing<'_> {
     }
 
     /// Ends the hold of `sid` after its replay sent the history through `sent_through`, with
-    /// the feed at `feed_at`: returns the held events to send now, in order.
-    pub fn release(&mut self, sid: Sid, sent_through: u64, feed_at: u64) -> Vec<Held> {
-        let held = match self.0.remove(&sid) {
-            Some(State::Holding(held)) => held,
-            _ => return Vec::new(),
-        };
-        if sent_through > feed_at {
-            self.0.insert(sid, State::SentThrough(sent_through));
+    /// the feed at `feed_at` — once nothing more is held: until then it hands back the held
+    /// events after `sent_through` to send first, in order.
+    pub fn release(&mut self, sid: Sid, sent_through: u64, feed_at: u64) -> Release {
+        match self.0.get_mut(&sid) {
+            Some(State::Holding(held)) if !held.is_empty() => Release::Send(
+                std::mem::take(held)
+                    .into_iter()
+                    .filter(|h| h.seq > sent_through)
+                    .collect(),
+            ),
+            Some(State::Holding(_)) => {
+                self.0.remove(&sid);
+                if sent_through > feed_at {
+                    self.0.insert(sid, State::SentThrough(sent_through));
+                }
+                Release::Done
+            }
+            _ => Release::Done,
         }
-        held.into_iter().filter(|h| h.seq > sent_through).collect()
     }
 
     /// The feed delivered `seq`: sockets whose replay it has caught up with take live events again.
@@ -114,6 +135,15 @@ impl Routing<'_> {
 mod tests {
     use super::*;
 
+    /// Releases `sid` as the hub does, returning the seqs it would send.
+    fn release(routing: &mut Routing<'_>, sid: Sid, sent_through: u64, feed_at: u64) -> Vec<u64> {
+        let mut sent = Vec::new();
+        while let Release::Send(batch) = routing.release(sid, sent_through, feed_at) {
+            sent.extend(batch.iter().map(|h| h.seq));
+        }
+        sent
+    }
+
     fn held(seq: u64) -> Held {
         Held {
             seq,
@@ -133,7 +163,7 @@ mod tests {
         routing.push(sid, held(11));
         routing.push(sid, held(12));
         // The replay read the history through 12 (the feed was at 12): nothing is left to send.
-        let later: Vec<u64> = routing.release(sid, 12, 12).iter().map(|h| h.seq).collect();
+        let later = release(&mut routing, sid, 12, 12);
         assert!(later.is_empty());
         assert_eq!(routing.route(sid, 13), Route::Emit);
     }
@@ -146,7 +176,7 @@ mod tests {
         routing.hold(sid);
         routing.push(sid, held(10));
         // The replay sent through 12 while the feed had delivered only 10.
-        let later: Vec<u64> = routing.release(sid, 12, 10).iter().map(|h| h.seq).collect();
+        let later = release(&mut routing, sid, 12, 10);
         assert!(later.is_empty());
         assert_eq!(routing.route(sid, 11), Route::Skip);
         routing.passed(11);
@@ -164,10 +194,28 @@ mod tests {
         for seq in [8, 9, 10] {
             routing.push(sid, held(seq));
         }
-        let later: Vec<u64> = routing.release(sid, 8, 10).iter().map(|h| h.seq).collect();
+        let later = release(&mut routing, sid, 8, 10);
         assert_eq!(later, [9, 10]);
         routing.forget(sid);
         routing.restart();
         assert_eq!(routing.route(sid, 1), Route::Emit);
+    }
+
+    #[test]
+    fn events_held_while_earlier_ones_are_sent_stay_held_and_follow_them() {
+        let handovers = Handovers::default();
+        let sid = Sid::new();
+        let mut routing = handovers.lock();
+        routing.hold(sid);
+        routing.push(sid, held(5));
+        let Release::Send(first) = routing.release(sid, 4, 5) else {
+            panic!("the held event is handed back");
+        };
+        assert_eq!(first.iter().map(|h| h.seq).collect::<Vec<_>>(), [5]);
+        // While 5 is being sent (outside the lock), 6 arrives: it is held, not emitted.
+        assert_eq!(routing.route(sid, 6), Route::Hold);
+        routing.push(sid, held(6));
+        assert_eq!(release(&mut routing, sid, 4, 6), [6]);
+        assert_eq!(routing.route(sid, 7), Route::Emit);
     }
 }

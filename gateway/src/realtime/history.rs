@@ -3,10 +3,13 @@
 
 use redis::{AsyncCommands, Client, RedisError, aio::ConnectionManager};
 
+/// How many events one read of the history returns at most.
+pub const PAGE: usize = 512;
+
 /// Events after a position, or the news that they are gone.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Missed {
-    /// Every event after the position, in order (possibly none).
+    /// The events after the position, in order (possibly none; at most a page).
     Events(Vec<(u64, String)>),
     /// Some events after the position are no longer kept (or the stream restarted):
     /// the reader must refetch.
@@ -28,13 +31,22 @@ impl History {
         })
     }
 
-    /// The events after `last_seq`, if the history still covers all of them.
-    pub async fn since(&self, last_seq: u64) -> Result<Missed, RedisError> {
+    /// Up to `limit` of the events after `last_seq`, in order, if the history still covers
+    /// every event after it. Long histories are read page by page (the next page after the
+    /// last `seq` returned) so that no answer outgrows the bounded connection's timeout, nor
+    /// a replay's memory.
+    pub async fn since(&self, last_seq: u64, limit: usize) -> Result<Missed, RedisError> {
         let mut connection = self.connection.clone();
         let oldest: Vec<(String, f64)> = connection.zrange_withscores(&self.key, 0, 0).await?;
         let newest: Vec<(String, f64)> = connection.zrange_withscores(&self.key, -1, -1).await?;
         let events: Vec<(String, f64)> = connection
-            .zrangebyscore_withscores(&self.key, format!("({last_seq}"), "+inf")
+            .zrangebyscore_limit_withscores(
+                &self.key,
+                format!("({last_seq}"),
+                "+inf",
+                0,
+                isize::try_from(limit).unwrap_or(isize::MAX),
+            )
             .await?;
         let events: Vec<(u64, String)> = events
             .into_iter()

@@ -2,11 +2,17 @@
 //! replays history to one socket, handing it over to live delivery without a gap, a copy or a
 //! reordering ([`super::handover`]); tells sockets to resync. A socket whose queue is full is
 //! disconnected rather than waited for (it resumes with `last_seq` when it reconnects), so a
-//! slow or dead client never delays the others.
+//! slow or dead client never delays the others — except by its own replay, which waits for
+//! room in its queue (on its own task, holding no lock), so that a dashboard any number of
+//! events behind catches up in one connection; one that makes no progress for
+//! [`REPLAY_STALL_LIMIT`] is evicted.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicU64, Ordering},
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
 };
 
 use chrono::{DateTime, Utc};
@@ -14,20 +20,22 @@ use lom_auth::JwtVerifier;
 use lom_contracts::{CancelReason, EventType, OrderEvent, OrderRow, PriorState, UserRevoked};
 use serde::Serialize;
 use serde_json::value::RawValue;
-use socketioxide::{SocketIo, extract::SocketRef};
+use socketioxide::{SendError, SocketError, SocketIo, extract::SocketRef};
 use uuid::Uuid;
 
 use crate::revocations::RevokedSessions;
 
 use super::{
     expiry::Expiries,
-    handover::{Handovers, Held, Route},
-    history::{History, Missed},
+    handover::{Handovers, Held, Release, Route},
+    history::{History, Missed, PAGE},
     replay_limit::ReplayLimiter,
     viewer::{Viewer, rooms_of},
 };
 
 pub const RESYNC_EVENT: &str = "orders.resync";
+/// How long a replaying socket may leave its queue full before it is taken for dead.
+pub const REPLAY_STALL_LIMIT: Duration = Duration::from_secs(10);
 /// What a socket that only followed an order as its assignee's gets when the order is
 /// reassigned away: where the stream stands and which order left, nothing more.
 pub const LEFT_EVENT: &str = "order.left";
@@ -297,12 +305,23 @@ impl Hub {
     }
 
     /// Ends the hold of `socket` once the history through `sent_through` was sent to it, and
-    /// sends it the held events after that.
-    pub fn release(&self, socket: &SocketRef, sent_through: u64) {
-        let mut routing = self.handovers.lock();
-        for held in routing.release(socket.id, sent_through, self.last_seq()) {
-            if !self.emit(socket, held.name, &held.payload) {
-                break;
+    /// sends it the held events after that first, waiting for room in its queue.
+    pub async fn release(&self, socket: &SocketRef, sent_through: u64) {
+        loop {
+            let batch =
+                match self
+                    .handovers
+                    .lock()
+                    .release(socket.id, sent_through, self.last_seq())
+                {
+                    Release::Send(batch) => batch,
+                    Release::Done => return,
+                };
+            for held in batch {
+                if !self.emit_waiting(socket, held.name, &held.payload).await {
+                    self.forget(socket.id);
+                    return;
+                }
             }
         }
     }
@@ -312,11 +331,36 @@ impl Hub {
         self.handovers.lock().forget(socket);
     }
 
-    /// Emits `event` to one socket; a full queue evicts the socket (it resumes on reconnect).
-    fn send(&self, socket: &SocketRef, event: &Outgoing) -> bool {
-        self.emit(socket, event.name, &event.payload)
+    /// Emits to a socket that is catching up: while its queue is full, waits for room (polling:
+    /// socketioxide offers no way to await it), and evicts it only after
+    /// [`REPLAY_STALL_LIMIT`] without room, or when it is gone.
+    async fn emit_waiting(
+        &self,
+        socket: &SocketRef,
+        name: &'static str,
+        payload: &RawValue,
+    ) -> bool {
+        let mut pause = Duration::from_millis(1);
+        let mut waited = Duration::ZERO;
+        loop {
+            match socket.emit(name, payload) {
+                Ok(()) => return true,
+                Err(SendError::Socket(SocketError::InternalChannelFull))
+                    if waited < REPLAY_STALL_LIMIT =>
+                {
+                    tokio::time::sleep(pause).await;
+                    waited += pause;
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+                Err(err) => {
+                    evict(socket.clone(), &err);
+                    return false;
+                }
+            }
+        }
     }
 
+    /// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).
     fn emit(&self, socket: &SocketRef, name: &'static str, payload: &RawValue) -> bool {
         match socket.emit(name, payload) {
             Ok(()) => true,
@@ -339,42 +383,51 @@ impl Hub {
         joined_at: u64,
         held_at: u64,
     ) -> ReplayOutcome {
-        let missed = match self.history.since(last_seq).await {
-            Ok(missed) => missed,
-            Err(err) => {
-                tracing::warn!(error = %err, "history unavailable for a replay");
-                Missed::Gone
-            }
-        };
-        let Missed::Events(events) = missed else {
-            self.resync(socket, "history-unavailable");
-            self.release(socket, held_at);
-            return ReplayOutcome::Resync;
-        };
         let live = (joined_at > 0).then_some(joined_at + 1..=held_at);
         let mut count = 0;
         let mut sent_through = held_at;
-        for (seq, json) in events {
-            sent_through = sent_through.max(seq);
-            if live.as_ref().is_some_and(|live| live.contains(&seq)) {
-                continue;
-            }
-            let Ok(event) = Outgoing::parse(&json) else {
-                continue;
-            };
-            if viewer.sees_change(&event.order, event.previous) {
-                let sent = match &event.left {
-                    Some((_, left)) if event.leaves(viewer) => self.emit(socket, LEFT_EVENT, left),
-                    _ => self.send(socket, &event),
-                };
-                if !sent {
-                    self.forget(socket.id);
-                    return ReplayOutcome::Replayed { count };
+        let mut after = last_seq;
+        loop {
+            let events = match self.history.since(after, PAGE).await {
+                Ok(Missed::Events(events)) => events,
+                outcome => {
+                    if let Err(err) = outcome {
+                        tracing::warn!(error = %err, "history unavailable for a replay");
+                    }
+                    self.resync(socket, "history-unavailable");
+                    self.release(socket, sent_through).await;
+                    return ReplayOutcome::Resync;
                 }
-                count += 1;
+            };
+            let last_page = events.len() < PAGE;
+            for (seq, json) in events {
+                after = seq;
+                sent_through = sent_through.max(seq);
+                if live.as_ref().is_some_and(|live| live.contains(&seq)) {
+                    continue;
+                }
+                let Ok(event) = Outgoing::parse(&json) else {
+                    continue;
+                };
+                if viewer.sees_change(&event.order, event.previous) {
+                    let sent = match &event.left {
+                        Some((_, left)) if event.leaves(viewer) => {
+                            self.emit_waiting(socket, LEFT_EVENT, left).await
+                        }
+                        _ => self.emit_waiting(socket, event.name, &event.payload).await,
+                    };
+                    if !sent {
+                        self.forget(socket.id);
+                        return ReplayOutcome::Replayed { count };
+                    }
+                    count += 1;
+                }
+            }
+            if last_page {
+                break;
             }
         }
-        self.release(socket, sent_through);
+        self.release(socket, sent_through).await;
         metrics::counter!("gateway_replayed_events_total").increment(count as u64);
         ReplayOutcome::Replayed { count }
     }

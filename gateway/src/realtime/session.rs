@@ -136,7 +136,7 @@ async fn on_connect(
             // Reconnecting faster than any dashboard does: refetch instead of replaying.
             _ => {
                 hub.resync(&socket, "replay-limit");
-                hub.release(&socket, joined_at);
+                hub.release(&socket, joined_at).await;
             }
         }
     }

@@ -210,6 +210,104 @@ async fn a_replayed_event_is_not_delivered_again_when_the_feed_catches_up(pool: 
     );
 }
 
+/// A dashboard 10 000 events behind — ten times its socket's queue — catches up in one
+/// connection: the replay waits for room in the queue instead of overflowing it (which evicted
+/// the socket, whose next replay overflowed again), and orders created during the replay
+/// follow it in order. The missed events are written into the history directly, as
+/// orders-service would have (INCR, history append), without their live publication.
+#[sqlx::test(migrations = false)]
+async fn a_dashboard_10_000_events_behind_catches_up_in_one_connection(pool: PgPool) {
+    use redis::AsyncCommands;
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    const BEHIND: u64 = 10_000;
+    const LIVE: usize = 3;
+
+    let stack = Stack::start_with(
+        pool,
+        Options {
+            history_cap: 2 * BEHIND as usize,
+            ..Options::default()
+        },
+    )
+    .await;
+    let mut input = cast(&stack).await;
+    let storefront = input["storefront"].as_str().unwrap().to_owned();
+    let first = stack.create_order(&storefront, 1).await;
+    let mut redis = redis::Client::open(crate::helpers::REDIS_URL)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let template = loop {
+        let history: Vec<String> = redis
+            .zrange(&stack.events.history_key, 0, -1)
+            .await
+            .unwrap();
+        if let Some(event) = history.into_iter().next() {
+            break event;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first event is in the history"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let template: Value = serde_json::from_str(&template).unwrap();
+    let mut pipe = redis::pipe();
+    for seq in 2..=BEHIND + 1 {
+        let mut event = template.clone();
+        event["seq"] = json!(seq);
+        event["event_id"] = json!(Uuid::now_v7());
+        event["type"] = json!("order.updated");
+        event["order"]["version"] = json!(seq);
+        pipe.zadd(&stack.events.history_key, event.to_string(), seq)
+            .ignore();
+    }
+    pipe.incr(&stack.events.seq_key, BEHIND).ignore();
+    let _: () = pipe.query_async(&mut redis).await.unwrap();
+
+    input["behind"] = json!(BEHIND);
+    input["live"] = json!(LIVE);
+    input["order_id"] = first["id"].clone();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
+    let mut child = tokio::process::Command::new("node")
+        .arg("run.mjs")
+        .arg("deep_resume")
+        .current_dir(&dir)
+        .env("SCENARIO_INPUT", input.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let connected = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line == "connected" {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(connected, Ok(true), "the scenario connected");
+    // Orders created while the replay runs: live events that must wait for it.
+    for n in 0..LIVE {
+        stack.create_order(&storefront, 2 + n).await;
+    }
+    let output = tokio::time::timeout(Duration::from_secs(150), child.wait_with_output())
+        .await
+        .expect("the scenario finishes")
+        .expect("scenario output");
+    assert!(
+        output.status.success(),
+        "scenario deep_resume failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[sqlx::test(migrations = false)]
 async fn a_position_older_than_the_history_is_told_to_resync(pool: PgPool) {
     let stack = Stack::start_with(
