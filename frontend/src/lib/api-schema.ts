@@ -831,11 +831,10 @@ export interface operations {
                 actor?: string;
                 /** @description Only this kind of action. */
                 action?: "user.created" | "user.updated" | "user.admin_seeded" | "session.refresh_reuse_detected";
-                /** @description From this instant on (inclusive), RFC 3339. */
+                /** @description From this instant on (inclusive), RFC 3339. A range ending before it starts is empty. */
                 from?: string;
                 /** @description Before this instant (exclusive), RFC 3339. */
                 to?: string;
-                /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
                 /** @description Entries per page, 1–200 (default 50). */
                 limit?: number;

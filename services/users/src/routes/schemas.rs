@@ -61,3 +61,8 @@ pub fn role_names() -> Array {
 pub fn user_search() -> Object {
     search(SEARCH_MAX)
 }
+
+/// `next_cursor` of the previous audit page: the last entry's id (empty: the first page).
+pub fn audit_cursor() -> Object {
+    text("^(|[1-9][0-9]{0,17})$".to_owned(), None, 18, false)
+}

@@ -100,6 +100,12 @@ async fn the_log_filters_by_actor_action_and_time(pool: PgPool) {
     let from = urlencode(&before_change.to_rfc3339());
     let (since, _) = read_all(&app, &admin, &format!("&from={from}"), 50).await;
     assert_eq!(since.len(), 2, "the two changes only");
+    let backwards = format!("&from={from}&to=2000-01-01T00%3A00%3A00Z");
+    let (empty, _) = read_all(&app, &admin, &backwards, 50).await;
+    assert!(
+        empty.is_empty(),
+        "a range that ends before it starts holds nothing"
+    );
     let (until, _) = read_all(&app, &admin, &format!("&to={from}"), 50).await;
     assert!(until.iter().all(|e| e["action"] != "user.updated"));
     assert_eq!(until.len(), 3, "the seed and two creations");
@@ -129,10 +135,10 @@ async fn bad_parameters_are_precise_400_problems(pool: PgPool) {
         ("limit=201", "limit"),
         ("cursor=abc", "cursor"),
         ("cursor=-5", "cursor"),
+        ("cursor=99999999999999999999", "cursor"),
         ("action=user.deleted%27%20OR%201%3D1", "action"),
         ("actor=not-a-uuid", "actor"),
         ("from=yesterday", "from"),
-        ("from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z", "from"),
         ("extra=1", "extra"),
     ] {
         let response = app.get(&format!("/v1/audit?{query}"), Some(&admin)).await;

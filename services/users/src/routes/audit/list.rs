@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{
     error::ApiResult,
     repository::audit::{self, Action, Filter},
+    routes::schemas,
     state::AppState,
     views::AuditEntryView,
 };
@@ -28,11 +29,12 @@ pub struct AuditParams {
     /// Only this kind of action.
     #[param(inline)]
     pub action: Option<Action>,
-    /// From this instant on (inclusive), RFC 3339.
+    /// From this instant on (inclusive), RFC 3339. A range ending before it starts is empty.
     pub from: Option<DateTime<Utc>>,
     /// Before this instant (exclusive), RFC 3339.
     pub to: Option<DateTime<Utc>>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor` of the previous page (empty or absent: the first page).
+    #[param(schema_with = schemas::audit_cursor)]
     pub cursor: Option<String>,
     /// Entries per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -67,14 +69,10 @@ pub(super) async fn list_audit(
     let before = params
         .cursor
         .as_deref()
+        .filter(|c| !c.is_empty())
         .map(|c| c.parse::<i64>().ok().filter(|id| *id > 0))
         .map(|id| id.ok_or_else(|| Problem::bad_request("cursor is not one this API gave")))
         .transpose()?;
-    if let (Some(from), Some(to)) = (params.from, params.to)
-        && from >= to
-    {
-        return Err(Problem::bad_request("from must be before to").into());
-    }
     let filter = Filter {
         actor: params.actor,
         action: params.action,
