@@ -251,6 +251,41 @@ describe("dashboard against the real stack", () => {
       await screenshot(dispatcher, "drawer");
     }));
 
+  test("two browsers on one order see each other's initials on the row and in the drawer; a change by the other is named in the drawer; closing clears it", { timeout: TEST_TIMEOUT }, () =>
+    withPages("presence", 2, async (dispatcher, viewer) => {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Presence"));
+      await openBoard(dispatcher, users.dispatcher.email);
+      await openBoard(viewer, users.viewer.email);
+      await row(viewer, order).waitFor();
+
+      await row(dispatcher, order).click();
+      const viewerRowPresence = row(viewer, order).getByTestId("presence");
+      await viewerRowPresence.locator(`[title="${users.dispatcher.display_name}"]`).waitFor({ timeout: 1_500 });
+      assert.equal(await viewerRowPresence.innerText(), "DD");
+      await screenshot(viewer, "presence-board");
+
+      await row(viewer, order).click();
+      const dispatcherDrawer = dispatcher.getByRole("dialog");
+      await dispatcherDrawer.getByTestId("presence").locator(`[title="${users.viewer.display_name}"]`).waitFor({ timeout: 1_500 });
+      await viewer.getByRole("dialog").getByTestId("presence").locator(`[title="${users.dispatcher.display_name}"]`).waitFor({ timeout: 1_500 });
+      assert.equal(await dispatcherDrawer.getByTestId("presence").innerText(), "VV");
+      // Nobody sees their own initials.
+      assert.equal(await row(dispatcher, order).getByTestId("presence").locator(`[title="${users.dispatcher.display_name}"]`).count(), 0);
+
+      // A change someone else makes while the drawer is open is named there.
+      const adminToken = await login(gatewayApi, stack.adminEmail, stack.password);
+      await updateOrder(gatewayApi, adminToken, order, { status: "CONFIRMED" });
+      const adminName = users.admin.display_name;
+      await viewer.getByTestId("changed-by-others").getByText(`${adminName} changed status to Confirmed`).waitFor();
+      await dispatcher.getByTestId("changed-by-others").getByText(`${adminName} changed status to Confirmed`).waitFor();
+      await screenshot(dispatcher, "presence-drawer");
+
+      await dispatcherDrawer.getByRole("button", { name: "Close" }).click();
+      await viewer.getByRole("dialog").getByTestId("presence").waitFor({ state: "detached", timeout: 1_500 });
+      await viewer.close();
+      await row(dispatcher, order).getByTestId("presence").waitFor({ state: "detached", timeout: 1_500 });
+    }));
+
   test("an agent sees only the orders assigned to them, and no users page", { timeout: TEST_TIMEOUT }, () =>
     withPages("agent", 1, async (page) => {
       const mine = await assignOrder(gatewayApi, tokens.dispatcher, await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Mine")), users.agent.id);

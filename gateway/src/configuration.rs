@@ -45,6 +45,11 @@ pub struct RealtimeSettings {
     pub users_channel: String,
     /// Packets queued per socket before it counts as slow and is dropped.
     pub socket_buffer: usize,
+    /// The prefix of the presence keys and channel in Redis.
+    pub presence_prefix: String,
+    /// How long a presence entry lives unless its gateway refreshes it (`PRESENCE_TTL_MS`):
+    /// how long a dead gateway's sockets still show as having an order open.
+    pub presence_ttl: Duration,
 }
 
 impl Settings {
@@ -96,6 +101,8 @@ impl Settings {
                 history_key: keys::EVENTS_HISTORY_KEY.to_owned(),
                 users_channel: keys::USERS_EVENTS_CHANNEL.to_owned(),
                 socket_buffer: config::parse_or("SOCKET_BUFFER", 1024)?,
+                presence_prefix: keys::PRESENCE_PREFIX.to_owned(),
+                presence_ttl: config::millis_or("PRESENCE_TTL_MS", Duration::from_secs(15))?,
             },
         })
     }

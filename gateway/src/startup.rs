@@ -21,7 +21,11 @@ use crate::{
     configuration::Settings,
     login_limit::LoginLimiter,
     openapi,
-    realtime::{self, Hub, history::History},
+    realtime::{
+        self, Hub,
+        history::History,
+        presence::{Presence, store::PresenceStore},
+    },
     revocations::RevokedSessions,
     routes,
     state::{AppState, Dependencies},
@@ -51,11 +55,21 @@ impl Application {
             .context("REDIS_URL is not a valid Redis URL")?;
         let history = History::new(redis.clone(), settings.realtime.history_key.clone())?;
         let revoked = Arc::new(RevokedSessions::default());
+        let upstreams = Upstreams::new(&settings)?;
+        let presence = Presence::new(
+            PresenceStore::new(
+                &redis,
+                settings.realtime.presence_prefix.clone(),
+                settings.realtime.presence_ttl,
+            )?,
+            upstreams.clone(),
+        );
         let hub = Arc::new(Hub::new(
             verifier.clone(),
             history.clone(),
             revoked.clone(),
             settings.allowed_origins.clone(),
+            presence,
         ));
         let (io_layer, io) = SocketIo::builder()
             .max_buffer_size(settings.realtime.socket_buffer)
@@ -66,6 +80,8 @@ impl Application {
             .build_layer();
         realtime::session::register(&io);
         tokio::spawn(realtime::expiry::sweep(hub.expiries.clone(), io.clone()));
+        let maintained = hub.clone();
+        tokio::spawn(async move { maintained.presence.maintain().await });
         tokio::spawn(realtime::feed::run(
             hub,
             io.clone(),
@@ -75,7 +91,7 @@ impl Application {
         ));
 
         let state = AppState {
-            upstreams: Upstreams::new(&settings)?,
+            upstreams,
             verifier,
             settings: Arc::new(settings.clone()),
             login_limiter: Arc::new(LoginLimiter::new(settings.login_rate)),

@@ -3,7 +3,8 @@
 //! reconnect to the same Redis server the gateway replays what it missed from the history;
 //! when the server restarted (its `run_id` changed: history and `seq` may be gone) or the
 //! history cannot cover the gap, it tells every dashboard to resync. Account revocations
-//! arrive on the same subscription; on every (re)subscribe the kept ones are read again.
+//! arrive on the same subscription; on every (re)subscribe the kept ones are read again. So do
+//! presence changes; on every (re)subscribe everyone's presence is read again.
 
 use std::{sync::Arc, time::Duration};
 
@@ -28,9 +29,13 @@ pub async fn run(
 ) {
     let mut backoff = Duration::from_millis(100);
     let mut server: Option<String> = None;
+    let presence_channel = hub.presence.channel();
     loop {
         match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.subscribe(&[&channel, &users_channel]).await {
+            Ok(mut pubsub) => match pubsub
+                .subscribe(&[&channel, &users_channel, &presence_channel])
+                .await
+            {
                 Ok(()) => {
                     tracing::info!(%channel, "subscribed to the event stream");
                     metrics::gauge!("gateway_event_stream_up").set(1.0);
@@ -54,6 +59,7 @@ pub async fn run(
                         }
                         Err(err) => tracing::warn!(error = %err, "could not read the revocations"),
                     }
+                    hub.presence.reload(&io).await;
                     let mut messages = pubsub.into_on_message();
                     while let Some(message) = messages.next().await {
                         let json = match message.get_payload::<String>() {
@@ -63,7 +69,9 @@ pub async fn run(
                                 continue;
                             }
                         };
-                        if message.get_channel_name() == users_channel {
+                        if message.get_channel_name() == presence_channel {
+                            hub.presence.changed(&io, &json);
+                        } else if message.get_channel_name() == users_channel {
                             match serde_json::from_str::<UserRevoked>(&json) {
                                 Ok(revoked) => hub.revoke(&io, revoked).await,
                                 Err(err) => {

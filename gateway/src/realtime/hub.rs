@@ -26,10 +26,11 @@ use uuid::Uuid;
 use crate::revocations::RevokedSessions;
 
 use super::{
+    account_limit::AccountLimiter,
     expiry::Expiries,
     handover::{Handovers, Held, Release, Route},
     history::{History, Missed, PAGE},
-    replay_limit::ReplayLimiter,
+    presence::Presence,
     viewer::{Viewer, rooms_of},
 };
 
@@ -188,6 +189,17 @@ fn evict(socket: SocketRef, cause: &dyn std::fmt::Display) {
     });
 }
 
+/// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).
+pub fn emit_or_evict(socket: &SocketRef, name: &'static str, payload: &RawValue) -> bool {
+    match socket.emit(name, payload) {
+        Ok(()) => true,
+        Err(err) => {
+            evict(socket.clone(), &err);
+            false
+        }
+    }
+}
+
 /// Whether a replay delivered the events or told the socket to refetch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -205,11 +217,13 @@ pub struct Hub {
     /// When each socket's token expires.
     pub expiries: Arc<Expiries>,
     /// Replays each account may start.
-    pub replays: ReplayLimiter,
+    pub replays: AccountLimiter,
     /// Sockets between replay and live delivery; also the lock each delivery runs under.
     handovers: Handovers,
     /// The last `seq` this gateway delivered (0 before the first).
     last_seq: AtomicU64,
+    /// Who has which order open.
+    pub presence: Presence,
 }
 
 impl Hub {
@@ -218,6 +232,7 @@ impl Hub {
         history: History,
         revoked: Arc<RevokedSessions>,
         allowed_origins: Vec<axum::http::HeaderValue>,
+        presence: Presence,
     ) -> Self {
         Self {
             verifier,
@@ -225,9 +240,10 @@ impl Hub {
             revoked,
             allowed_origins,
             expiries: Arc::default(),
-            replays: ReplayLimiter::default(),
+            replays: AccountLimiter::replays(),
             handovers: Handovers::default(),
             last_seq: AtomicU64::new(0),
+            presence,
         }
     }
 
@@ -269,6 +285,13 @@ impl Hub {
         self.set_last_seq(event.seq);
         routing.passed(event.seq);
         drop(routing);
+        if event
+            .previous
+            .is_some_and(|before| before.assignee_id != event.order.assignee_id)
+        {
+            self.presence
+                .reassigned(io, event.order.id, event.order.assignee_id);
+        }
         metrics::counter!("gateway_events_total").increment(1);
         metrics::counter!("gateway_deliveries_total").increment(delivered);
         let delay = (Utc::now() - event.occurred_at)
@@ -362,13 +385,7 @@ impl Hub {
 
     /// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).
     fn emit(&self, socket: &SocketRef, name: &'static str, payload: &RawValue) -> bool {
-        match socket.emit(name, payload) {
-            Ok(()) => true,
-            Err(err) => {
-                evict(socket.clone(), &err);
-                false
-            }
-        }
+        emit_or_evict(socket, name, payload)
     }
 
     /// Replays to `socket` the events after `last_seq` that `viewer` may see, in order, then

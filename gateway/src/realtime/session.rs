@@ -5,7 +5,7 @@
 use std::{fmt, sync::Arc};
 
 use axum::http::header;
-use lom_auth::{Permission, Principal};
+use lom_auth::{Permission, Principal, Scope};
 use lom_contracts::OrderStatus;
 use serde::Deserialize;
 use serde_json::json;
@@ -16,8 +16,12 @@ use socketioxide::{
 };
 
 use super::{
+    account_limit::{Replaying, whole_seconds},
     hub::{Hub, JoinedAt, TokenIssuedAt, user_room},
-    replay_limit::Replaying,
+    presence::{
+        PRESENCE_ROOM, SNAPSHOT_EVENT,
+        socket::{SocketToken, on_close, on_open},
+    },
     viewer::Viewer,
 };
 
@@ -98,6 +102,9 @@ async fn authenticate(
     socket.extensions.insert(JoinedAt(joined_at));
     socket.on("subscribe", on_subscribe);
     socket.on("resume", on_resume);
+    socket.on("presence.open", on_open);
+    socket.on("presence.close", on_close);
+    socket.extensions.insert(SocketToken(auth.token.into()));
     socket.extensions.insert(viewer);
     socket.extensions.insert(TokenIssuedAt(principal.issued_at));
     socket.extensions.insert(Replaying::default());
@@ -120,6 +127,10 @@ async fn on_connect(
         metrics::gauge!("gateway_sockets").decrement(1.0);
         hub.expiries.forget(sid, expires_at);
         hub.forget(sid);
+        hub.presence.close(sid).await;
+    });
+    hub.presence.snapshot_for(&viewer, |payload| {
+        let _ = socket.emit(SNAPSHOT_EVENT, payload);
     });
     if let Some(last_seq) = auth.ok().and_then(|a| a.last_seq) {
         let joined_at = socket
@@ -156,10 +167,13 @@ fn validated(request: SubscribeRequest) -> Result<SubscribeRequest, String> {
     Ok(request)
 }
 
-/// The rooms of a socket's view and of its user.
+/// The rooms of a socket's view, of its user, and of presence when it reads every order.
 fn rooms(viewer: &Viewer) -> Vec<String> {
     let mut rooms = viewer.rooms();
     rooms.push(user_room(viewer.user_id));
+    if viewer.scope == Scope::All {
+        rooms.push(PRESENCE_ROOM.to_owned());
+    }
     rooms
 }
 
@@ -212,7 +226,7 @@ async fn on_resume(
         return;
     };
     if let Err(wait) = hub.replays.check(viewer.user_id) {
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = whole_seconds(wait);
         let _ = ack.send(&json!({
             "ok": false,
             "error": format!("too many replays for this account; try again in {seconds} s"),

@@ -47,6 +47,8 @@ pub struct Options {
     pub metrics_token: Option<String>,
     /// How long the gateway waits for a service.
     pub upstream_timeout: Duration,
+    /// How long a presence entry lives unless refreshed.
+    pub presence_ttl: Duration,
 }
 
 impl Default for Options {
@@ -64,6 +66,7 @@ impl Default for Options {
             },
             metrics_token: None,
             upstream_timeout: Duration::from_secs(5),
+            presence_ttl: Duration::from_secs(15),
         }
     }
 }
@@ -170,8 +173,15 @@ impl Stack {
                 history_key: self.events.history_key.clone(),
                 users_channel: lom_contracts::keys::USERS_EVENTS_CHANNEL.to_owned(),
                 socket_buffer: options.socket_buffer,
+                presence_prefix: self.presence_prefix(),
+                presence_ttl: options.presence_ttl,
             },
         }
+    }
+
+    /// Where this stack's gateways keep presence in Redis (a name of its own, like its events).
+    pub fn presence_prefix(&self) -> String {
+        format!("{}:presence", self.events.channel)
     }
 
     /// Starts one more gateway instance in front of the same services; returns its URL.
@@ -182,6 +192,30 @@ impl Stack {
         let url = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped(std::future::pending()));
         url
+    }
+
+    /// Starts one more gateway on a runtime of its own, which [`CrashingGateway::crash`]
+    /// stops as a crash would: its tasks end and its connections drop, with no goodbye to
+    /// Redis or to its sockets.
+    pub async fn spawn_crashing_gateway(&self, options: &Options) -> CrashingGateway {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let settings = self.gateway_settings(options);
+        let (started, url) = tokio::sync::oneshot::channel();
+        runtime.spawn(async move {
+            let app = gateway::startup::Application::build(settings)
+                .await
+                .expect("gateway builds");
+            let _ = started.send(format!("http://127.0.0.1:{}", app.port()));
+            app.run_until_stopped(std::future::pending()).await
+        });
+        CrashingGateway {
+            url: url.await.expect("the gateway starts"),
+            runtime,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -230,6 +264,18 @@ impl Stack {
         let response = self.post("/api/v1/orders", token, &order_body(n)).await;
         assert_eq!(response.status(), StatusCode::CREATED, "create order {n}");
         response.json().await.unwrap()
+    }
+}
+
+/// A gateway that a test can crash ([`Stack::spawn_crashing_gateway`]).
+pub struct CrashingGateway {
+    pub url: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl CrashingGateway {
+    pub fn crash(self) {
+        self.runtime.shutdown_background();
     }
 }
 

@@ -3,6 +3,11 @@
 
 use std::{path::Path, process::Stdio, time::Duration};
 
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, BufReader, Lines},
+    process::ChildStdout,
+};
+
 use lom_auth::{AccessClaims, SigningKey};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -10,40 +15,92 @@ use uuid::Uuid;
 
 use crate::helpers::{Options, Stack};
 
-/// Runs `scenario` with `input` (the gateway URL and tokens); fails the test with the
-/// scenario's own output when it fails.
-async fn run_scenario(scenario: &str, input: Value) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
-    assert!(
-        dir.join("node_modules/socket.io-client").exists(),
-        "socket.io-client is not installed: run `make realtime-deps` (npm ci in {})",
-        dir.display()
-    );
-    let child = tokio::process::Command::new("node")
-        .arg("run.mjs")
-        .arg(scenario)
-        .current_dir(&dir)
-        .env("SCENARIO_INPUT", input.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let output = tokio::time::timeout(Duration::from_secs(90), child.wait_with_output())
+/// A Node scenario from `tests/realtime/run.mjs`, running against the stack.
+struct Scenario {
+    name: String,
+    child: tokio::process::Child,
+    lines: Lines<BufReader<ChildStdout>>,
+    said: Vec<String>,
+}
+
+impl Scenario {
+    /// Starts `name` with `input` (the gateway URL and tokens).
+    fn start(name: &str, input: &Value) -> Self {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
+        assert!(
+            dir.join("node_modules/socket.io-client").exists(),
+            "socket.io-client is not installed: run `make realtime-deps` (npm ci in {})",
+            dir.display()
+        );
+        let mut child = tokio::process::Command::new("node")
+            .arg("run.mjs")
+            .arg(name)
+            .current_dir(&dir)
+            .env("SCENARIO_INPUT", input.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node runs");
+        let lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+        Self {
+            name: name.to_owned(),
+            child,
+            lines,
+            said: Vec::new(),
+        }
+    }
+
+    /// Waits until the scenario prints `line` (it then waits for the test to act).
+    async fn says(&mut self, line: &str) {
+        let said = &mut self.said;
+        let lines = &mut self.lines;
+        let heard = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Ok(Some(next)) = lines.next_line().await {
+                said.push(next.clone());
+                if next == line {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert_eq!(heard, Ok(true), "the scenario said: {:?}", self.said);
+    }
+
+    /// Waits for the scenario to end; fails the test with its output when it failed.
+    async fn finishes(mut self) {
+        let mut stderr = String::new();
+        let status = tokio::time::timeout(Duration::from_secs(90), async {
+            while let Ok(Some(line)) = self.lines.next_line().await {
+                self.said.push(line);
+            }
+            if let Some(mut pipe) = self.child.stderr.take() {
+                let _ = pipe.read_to_string(&mut stderr).await;
+            }
+            self.child.wait().await
+        })
         .await
-        .expect("the scenario finishes within a minute")
-        .expect("scenario output");
-    assert!(
-        output.status.success(),
-        "scenario {scenario} failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+        .expect("the scenario finishes within a minute and a half")
+        .expect("the scenario's exit status");
+        assert!(
+            status.success(),
+            "scenario {} failed:\n{}\n{stderr}",
+            self.name,
+            self.said.join("\n"),
+        );
+    }
+}
+
+/// Runs `scenario` with `input` to its end; fails the test with the scenario's own output when
+/// it fails.
+async fn run_scenario(scenario: &str, input: Value) {
+    Scenario::start(scenario, &input).finishes().await;
 }
 
 /// Tokens for every role the scenarios use.
 async fn cast(stack: &Stack) -> Value {
-    let (_, dispatcher) = stack.user("dispatcher").await;
+    let (dispatcher_id, dispatcher) = stack.user("dispatcher").await;
     let (agent_id, agent) = stack.user("agent").await;
     let (viewer_id, viewer) = stack.user("viewer").await;
     let (_, storefront) = stack.user("storefront").await;
@@ -56,6 +113,7 @@ async fn cast(stack: &Stack) -> Value {
         "viewer_id": viewer_id,
         "gateway": stack.gateway,
         "dispatcher": dispatcher,
+        "dispatcher_id": dispatcher_id,
         "agent": agent,
         "agent_id": agent_id,
         "viewer": viewer,
@@ -127,7 +185,6 @@ async fn a_dashboard_that_was_away_gets_exactly_what_it_missed(pool: PgPool) {
 #[sqlx::test(migrations = false)]
 async fn a_replayed_event_is_not_delivered_again_when_the_feed_catches_up(pool: PgPool) {
     use redis::AsyncCommands;
-    use tokio::io::{AsyncBufReadExt, BufReader};
 
     let stack = Stack::start(pool).await;
     let mut input = cast(&stack).await;
@@ -171,43 +228,12 @@ async fn a_replayed_event_is_not_delivered_again_when_the_feed_catches_up(pool: 
         .unwrap();
 
     input["order_id"] = first["id"].clone();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
-    let mut child = tokio::process::Command::new("node")
-        .arg("run.mjs")
-        .arg("late_feed")
-        .current_dir(&dir)
-        .env("SCENARIO_INPUT", input.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut said = Vec::new();
-    let replayed = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            said.push(line.clone());
-            if line == "replayed" {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(replayed, Ok(true), "the scenario said: {said:?}");
+    let mut scenario = Scenario::start("late_feed", &input);
+    scenario.says("replayed").await;
     // Now the feed gets its copy of seq 2, then a real order (seq 3) behind it.
     let _: () = redis.publish(&stack.events.channel, &late).await.unwrap();
     stack.create_order(&storefront, 2).await;
-    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
-        .await
-        .expect("the scenario finishes")
-        .expect("scenario output");
-    assert!(
-        output.status.success(),
-        "scenario late_feed failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    scenario.finishes().await;
 }
 
 /// A dashboard 10 000 events behind — ten times its socket's queue — catches up in one
@@ -333,6 +359,74 @@ async fn a_subscribe_sent_the_moment_a_socket_connects_is_answered(pool: PgPool)
     // after the client's first message has already been read.
     let binary = BinaryGateway::start(pool, false).await;
     run_scenario("first_message", binary.input.clone()).await;
+}
+
+/// The cast of [`cast`], a second agent, and two orders: `mine` assigned to the first agent,
+/// `other` to nobody.
+async fn presence_cast(stack: &Stack) -> Value {
+    let mut input = cast(stack).await;
+    let (other_agent_id, other_agent) = stack.user("agent").await;
+    let storefront = input["storefront"].as_str().unwrap().to_owned();
+    let dispatcher = input["dispatcher"].as_str().unwrap().to_owned();
+    let mine = stack.create_order(&storefront, 1).await;
+    let other = stack.create_order(&storefront, 2).await;
+    let assigned: Value = stack
+        .post(
+            &format!("/api/v1/orders/{}/assign", mine["id"].as_str().unwrap()),
+            &dispatcher,
+            &json!({"assignee_id": input["agent_id"], "version": mine["version"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    input["other_agent"] = json!(other_agent);
+    input["other_agent_id"] = json!(other_agent_id);
+    input["unknown_order"] = json!(Uuid::now_v7());
+    input["orders"] = json!({
+        "mine": mine["id"],
+        "mine_version": assigned["version"],
+        "other": other["id"],
+    });
+    input
+}
+
+#[sqlx::test(migrations = false)]
+async fn presence_reaches_every_gateways_sockets_allowed_to_see_the_order_and_no_other(
+    pool: PgPool,
+) {
+    let stack = Stack::start(pool).await;
+    let second = stack.spawn_gateway(&Options::default()).await;
+    let mut input = presence_cast(&stack).await;
+    input["second_gateway"] = json!(second);
+    run_scenario("presence", input).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn presence_changes_are_limited_per_account(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    run_scenario("presence_limit", cast(&stack).await).await;
+}
+
+/// A gateway dies (its runtime stopped: no close reaches Redis or its sockets) while one of
+/// its sockets has an order open; the other gateway's dashboards see that presence go within
+/// the TTL, after it had lasted longer than the TTL while its gateway refreshed it.
+#[sqlx::test(migrations = false)]
+async fn a_dead_gateways_presence_expires_for_the_other_gateways(pool: PgPool) {
+    let ttl = Duration::from_millis(1500);
+    let options = Options {
+        presence_ttl: ttl,
+        ..Options::default()
+    };
+    let stack = Stack::start_with(pool, options.clone()).await;
+    let doomed = stack.spawn_crashing_gateway(&options).await;
+    let mut input = presence_cast(&stack).await;
+    input["second_gateway"] = json!(doomed.url);
+    input["ttl_ms"] = json!(ttl.as_millis());
+    let mut scenario = Scenario::start("presence_expiry", &input);
+    scenario.says("opened").await;
+    doomed.crash();
+    scenario.finishes().await;
 }
 
 #[sqlx::test(migrations = false)]
@@ -594,8 +688,6 @@ fn synthetic_event(seq: u64) -> String {
 
 #[sqlx::test(migrations = false)]
 async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool: PgPool) {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-
     const EVENTS: u64 = 5_000;
     let stack = Stack::start_with(
         pool,
@@ -607,22 +699,8 @@ async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool
     .await;
     let mut input = cast(&stack).await;
     input["events"] = json!(EVENTS);
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
-    let mut child = tokio::process::Command::new("node")
-        .args(["run.mjs", "slow_consumer"])
-        .current_dir(&dir)
-        .env("SCENARIO_INPUT", input.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("the scenario gets ready")
-        .unwrap();
-    assert_eq!(ready.as_deref(), Some("READY"));
+    let mut scenario = Scenario::start("slow_consumer", &input);
+    scenario.says("READY").await;
 
     let redis = redis::Client::open(crate::helpers::REDIS_URL).unwrap();
     let config = redis::AsyncConnectionConfig::new()
@@ -646,20 +724,7 @@ async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    let output = tokio::time::timeout(Duration::from_secs(90), child.wait_with_output())
-        .await
-        .expect("the scenario finishes")
-        .unwrap();
-    let mut rest = String::new();
-    while let Ok(Some(line)) = lines.next_line().await {
-        rest.push_str(&line);
-        rest.push('\n');
-    }
-    assert!(
-        output.status.success(),
-        "scenario slow_consumer failed:\n{rest}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    scenario.finishes().await;
 }
 
 #[sqlx::test(migrations = false)]

@@ -19,7 +19,10 @@ async function connect(url, token, extra = {}) {
     forceNew: true,
   });
   socket.received = [];
-  socket.onAny((name, payload) => socket.received.push({ name, payload }));
+  socket.presence = [];
+  socket.onAny((name, payload) =>
+    (name.startsWith("presence.") ? socket.presence : socket.received).push({ name, payload }),
+  );
   await new Promise((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("connect_error", reject);
@@ -125,7 +128,126 @@ const orderBody = (n) => ({
 });
 const createOrder = (n) => api("POST", "/api/v1/orders", input.storefront, orderBody(n));
 
+/** The viewers `socket` was last told about for `orderId` (a snapshot or a change), or undefined. */
+function presenceOf(socket, orderId) {
+  let viewers;
+  for (const { name, payload } of socket.presence) {
+    if (name === "presence.snapshot") {
+      viewers = payload.orders.find((o) => o.order_id === orderId)?.viewers;
+    } else if (payload.order_id === orderId) {
+      viewers = payload.viewers;
+    }
+  }
+  return viewers;
+}
+
+const presenceIs = (socket, orderId, viewers) =>
+  waitFor(`presence of ${orderId} = [${viewers}]`, () =>
+    JSON.stringify(presenceOf(socket, orderId) ?? []) === JSON.stringify([...viewers].sort()),
+  );
+
+const open = (socket, orderId) => socket.timeout(5000).emitWithAck("presence.open", { order_id: orderId });
+
 const scenarios = {
+  /** Presence across two gateways, scoped like orders: an agent sees it only on its own
+   * orders and cannot open another's; changes reach the others within a second; a new socket
+   * gets a snapshot; closing, opening another order and disconnecting each remove it; bad
+   * requests are refused. */
+  async presence() {
+    const { mine, other } = input.orders;
+    const dispatcher = await connect(input.gateway, input.dispatcher);
+    const viewer = await connect(input.second_gateway, input.viewer);
+    const agent = await connect(input.second_gateway, input.agent);
+    const stranger = await connect(input.gateway, input.other_agent);
+
+    const started = Date.now();
+    assert.deepEqual(await open(dispatcher, mine), { ok: true });
+    await presenceIs(viewer, mine, [input.dispatcher_id]);
+    await presenceIs(agent, mine, [input.dispatcher_id]);
+    assert.ok(Date.now() - started < 1000, `presence took ${Date.now() - started} ms`);
+
+    assert.deepEqual(await open(dispatcher, other), { ok: true }, "opening another order");
+    await presenceIs(viewer, other, [input.dispatcher_id]);
+    await presenceIs(viewer, mine, []);
+    await presenceIs(agent, mine, []);
+
+    assert.deepEqual(await open(agent, other), { ok: false, error: "no such order" });
+    assert.deepEqual(await open(agent, input.unknown_order), { ok: false, error: "no such order" });
+    assert.equal((await open(agent, "not-a-uuid")).ok, false);
+    assert.equal((await agent.timeout(5000).emitWithAck("presence.open", { order_id: mine, as: "x" })).ok, false);
+    assert.deepEqual(await open(agent, mine), { ok: true });
+    assert.deepEqual(await open(viewer, mine), { ok: true });
+    await presenceIs(dispatcher, mine, [input.agent_id, input.viewer_id]);
+
+    // A socket that connects now gets everything it may see at once.
+    const late = await connect(input.gateway, input.viewer);
+    await presenceIs(late, mine, [input.agent_id, input.viewer_id]);
+    await presenceIs(late, other, [input.dispatcher_id]);
+    const lateAgent = await connect(input.gateway, input.agent);
+    await presenceIs(lateAgent, mine, [input.agent_id, input.viewer_id]);
+    assert.equal(presenceOf(lateAgent, other), undefined, "an agent's snapshot names only its orders");
+
+    assert.deepEqual(await dispatcher.timeout(5000).emitWithAck("presence.close"), { ok: true });
+    await presenceIs(late, other, []);
+    viewer.close();
+    await presenceIs(dispatcher, mine, [input.agent_id]);
+
+    const leaked = (socket, allowed) =>
+      socket.presence.flatMap((e) =>
+        e.name === "presence.snapshot" ? e.payload.orders.map((o) => o.order_id) : [e.payload.order_id],
+      ).filter((id) => !allowed.includes(id));
+    // Reassigned away from the agent: its presence ends, the new assignee sees the order's.
+    assert.deepEqual(await open(dispatcher, mine), { ok: true });
+    await presenceIs(late, mine, [input.agent_id, input.dispatcher_id]);
+    assert.deepEqual(leaked(stranger, []), [], "an agent hears nothing of others' orders");
+    const agentHeardBefore = agent.presence.length;
+    await api("POST", `/api/v1/orders/${mine}/assign`, input.dispatcher, {
+      assignee_id: input.other_agent_id,
+      version: input.orders.mine_version,
+    });
+    await presenceIs(stranger, mine, [input.dispatcher_id]);
+    await presenceIs(late, mine, [input.dispatcher_id]);
+    await new Promise((r) => setTimeout(r, 300));
+
+    // Nothing about an order the agent could not see (or no longer sees) ever reached it.
+    assert.deepEqual(leaked(agent, [mine]), []);
+    assert.deepEqual(leaked(stranger, [mine]), []);
+    assert.deepEqual(agent.presence.slice(agentHeardBefore), [], "the agent heard of the order after it was reassigned away");
+    for (const s of [dispatcher, agent, stranger, late, lateAgent]) s.close();
+  },
+
+  /** A gateway dies with a socket that has an order open (driven by the Rust test, which
+   * kills it after "opened"): the entry stays while the gateway refreshes it, then expires. */
+  async presence_expiry() {
+    const watcher = await connect(input.gateway, input.viewer);
+    const doomed = await connect(input.second_gateway, input.dispatcher);
+    assert.deepEqual(await open(doomed, input.orders.mine), { ok: true });
+    await presenceIs(watcher, input.orders.mine, [input.dispatcher_id]);
+    // Longer than the TTL: the dying gateway's refreshes keep it.
+    await new Promise((r) => setTimeout(r, input.ttl_ms * 2));
+    assert.deepEqual(presenceOf(watcher, input.orders.mine), [input.dispatcher_id], "refreshed");
+    console.log("opened");
+    const killedAt = Date.now();
+    await presenceIs(watcher, input.orders.mine, []);
+    const took = Date.now() - killedAt;
+    assert.ok(took <= input.ttl_ms * 3, `expired after ${took} ms (TTL ${input.ttl_ms} ms)`);
+    watcher.close();
+  },
+
+  /** presence.open and presence.close are limited per account. */
+  async presence_limit() {
+    const socket = await connect(input.gateway, input.dispatcher);
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () => socket.timeout(10_000).emitWithAck("presence.close")),
+    );
+    const refused = answers.filter((a) => !a.ok);
+    assert.ok(refused.length > 0, "some presence changes are refused");
+    assert.ok(answers.filter((a) => a.ok).length >= 20, "a burst is allowed");
+    assert.ok(refused.every((a) => a.retry_after >= 1 && /too many/.test(a.error)));
+    socket.close();
+  },
+
+
   /** Created and updated orders reach every socket allowed to see them, and only those. */
   async live_delivery() {
     const dispatcher = await connect(input.gateway, input.dispatcher);

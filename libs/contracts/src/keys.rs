@@ -43,6 +43,9 @@ return seq
 /// What every serialized envelope starts with before the script gives it its `seq`.
 pub const UNSEQUENCED_PREFIX: &str = "{\"seq\":0,";
 
+/// The prefix of the gateways' shared presence (who has which order open) in Redis.
+pub const PRESENCE_PREFIX: &str = "presence";
+
 /// The pub/sub channel on which users-service announces revoked accounts (deactivated, or
 /// password reset): a [`UserRevoked`](crate::UserRevoked) as JSON.
 pub const USERS_EVENTS_CHANNEL: &str = "users.events";

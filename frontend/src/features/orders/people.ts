@@ -12,6 +12,8 @@ export interface People {
   readonly all: readonly UserName[];
   /** The account behind an id, or null while the names load, when they failed, or for an unknown id. */
   get(id: string): UserName | null;
+  /** The signed-in user, when known. */
+  readonly selfId?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export function shortId(id: string): string {
 export function peopleFrom(names: readonly UserName[], self?: UserName): People {
   const byId = new Map(names.map((person) => [person.id, person] as const));
   if (self && !byId.has(self.id)) byId.set(self.id, self);
-  return { all: names, get: (id: string) => byId.get(id) ?? null };
+  return { all: names, get: (id: string) => byId.get(id) ?? null, selfId: self?.id };
 }
 
 /**

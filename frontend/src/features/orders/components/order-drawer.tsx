@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ErrorMessage } from "@/components/ui/error-message";
 import { useI18n } from "@/lib/i18n/i18n-provider";
@@ -8,8 +8,10 @@ import type { Actor } from "@/lib/permissions";
 import { missingOrder, useOrder } from "../api/get-order";
 import { usePersonLabel, type People } from "../people";
 import { useDeparture } from "../realtime/departures";
+import { useAnnounceOpen } from "../realtime/presence";
 import type { OrderDetail, OrderHistoryEntry, OrderListItem } from "../types";
 import { OrderActions } from "./order-actions";
+import { PresenceBadges } from "./presence-badges";
 import { PriorityField } from "./priority-field";
 import { StatusBadge } from "./status-badge";
 
@@ -22,9 +24,18 @@ interface Props {
   onClose(): void;
 }
 
-function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: People }) {
-  const { t, dateTime } = useI18n();
+/** What a history entry says: a sentence naming who did what, and its detail (a reason, a note). */
+function useDescribeChange(people: People): (entry: OrderHistoryEntry) => { text: string; detail?: string } {
+  const { t } = useI18n();
   const name = usePersonLabel(people);
+  return (entry) => describeChange(entry, t, name);
+}
+
+function describeChange(
+  entry: OrderHistoryEntry,
+  t: ReturnType<typeof useI18n>["t"],
+  name: (id: string) => string,
+): { text: string; detail?: string } {
   const actor = name(entry.actor_id);
   let text: string;
   let detail: string | undefined;
@@ -52,6 +63,12 @@ function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: Peop
       detail = entry.note ?? undefined;
       break;
   }
+  return { text, detail };
+}
+
+function HistoryLine({ entry, people }: { entry: OrderHistoryEntry; people: People }) {
+  const { t, dateTime } = useI18n();
+  const { text, detail } = useDescribeChange(people)(entry);
   return (
     <li className="relative pl-4 before:absolute before:left-0 before:top-1.5 before:h-2 before:w-2 before:rounded-full before:bg-slate-400">
       <p className="text-sm">{text}</p>
@@ -133,11 +150,38 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
   );
 }
 
+/**
+ * The newest change someone else made while this drawer showed `order` (null when none, or
+ * when this user made the latest one): the history grew under the open drawer.
+ */
+function useChangedByOthers(order: OrderDetail | undefined, selfId: string): OrderHistoryEntry | null {
+  const [seen, setSeen] = useState<{ id: string; count: number; change: OrderHistoryEntry | null } | null>(null);
+  if (order && (seen?.id !== order.id || seen.count !== order.history.length)) {
+    const grew = seen?.id === order.id && order.history.length > seen.count;
+    const newest = order.history.at(-1);
+    const change = grew && newest && newest.actor_id !== selfId ? newest : grew ? null : seen?.id === order.id ? seen.change : null;
+    setSeen({ id: order.id, count: order.history.length, change });
+  }
+  return seen?.id === order?.id ? (seen?.change ?? null) : null;
+}
+
+function ChangedNotice({ change, people }: { change: OrderHistoryEntry; people: People }) {
+  const { t } = useI18n();
+  const { text } = useDescribeChange(people)(change);
+  return (
+    <p role="status" data-testid="changed-by-others" className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+      {t("drawer.changedBy", { change: text })}
+    </p>
+  );
+}
+
 /** Side panel with the full order; it updates live (events patch it, the timeline refetches). */
 export function OrderDrawer({ orderId, actor, people, summary, onClose }: Props) {
   const { t } = useI18n();
   const query = useOrder(orderId);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  useAnnounceOpen(orderId);
+  const changedByOthers = useChangedByOthers(query.data, actor.id);
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -166,14 +210,16 @@ export function OrderDrawer({ orderId, actor, people, summary, onClose }: Props)
       aria-labelledby="order-drawer-title"
       className="absolute inset-y-0 right-0 z-20 flex w-full max-w-lg flex-col border-l border-slate-200 bg-white shadow-xl dark:border-slate-700 dark:bg-slate-900"
     >
-      <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3 dark:border-slate-700">
-        <h2 id="order-drawer-title" ref={headingRef} tabIndex={-1} className="text-lg font-semibold outline-none">
+      <div className="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-700">
+        <h2 id="order-drawer-title" ref={headingRef} tabIndex={-1} className="flex-1 text-lg font-semibold outline-none">
           {title}
         </h2>
+        <PresenceBadges orderId={orderId} people={people} size="md" />
         <Button variant="ghost" onClick={onClose} aria-label={t("common.close")} aria-keyshortcuts="Escape">
           ✕
         </Button>
       </div>
+      {changedByOthers ? <ChangedNotice change={changedByOthers} people={people} /> : null}
       <div className="flex-1 overflow-auto p-4">
         {query.data ? (
           <Details order={query.data} actor={actor} people={people} />

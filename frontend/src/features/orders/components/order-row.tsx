@@ -9,6 +9,7 @@ import { useIsUnseen } from "../realtime/unseen-orders";
 import { isTerminal } from "../status-machine";
 import { usePersonLabel, type People } from "../people";
 import type { OrderListItem } from "../types";
+import { PresenceBadges } from "./presence-badges";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
 export const ROW_HEIGHT = 44;
@@ -60,6 +61,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
             {t("orders.new")}
           </span>
         ) : null}
+        <PresenceBadges orderId={order.id} people={people} />
       </span>
       <span role="gridcell" className="truncate" title={order.customer_email}>
         {order.customer_name}

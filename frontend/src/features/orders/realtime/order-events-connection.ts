@@ -6,7 +6,8 @@
  *   refused refresh ends the session, a refused socket never does by itself;
  * - the catch-up policy (`catch-up.ts`, decisions in `catch-up-machine.ts`): subscribe, resume
  *   after a jump when the socket receives the whole stream, refetch on `orders.resync`;
- * - the cache-writing path (`event-writer.ts`): events into the query cache through the ledger.
+ * - the cache-writing path (`event-writer.ts`): events into the query cache through the ledger;
+ * - presence (`presence.ts`): who has which order open, and the order this dashboard has open.
  */
 import type { QueryClient } from "@tanstack/react-query";
 import type { ManagerOptions, Socket, SocketOptions } from "socket.io-client";
@@ -16,6 +17,7 @@ import { createCatchUp } from "./catch-up";
 import { connectionStateOf, type ConnectionState } from "./connection-store";
 import { createEventWriter, isStreamEvent } from "./event-writer";
 import type { OrderSync } from "./order-sync";
+import { linkPresence } from "./presence";
 import { createSocketTransport } from "./socket-transport";
 
 const ORDER_EVENTS: readonly OrderEventType[] = ["order.created", "order.updated", "order.deleted"];
@@ -120,11 +122,13 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     catchUp.serverResync();
   });
 
+  const unlinkPresence = linkPresence(socket);
   transport.open();
 
   return {
     socket,
     close() {
+      unlinkPresence();
       catchUp.close();
       writer.close();
       transport.close();

@@ -1,7 +1,8 @@
-//! Bounds on replays, the one thing a socket can ask for that reads the Redis history: one
-//! replay at a time per socket, and a steady rate per account across all its sockets and
-//! reconnects (GCRA, `governor`). A dashboard needs one replay per reconnect; a client that
-//! asks for more is told to wait (`resume`) or to refetch (a handshake's `last_seq`).
+//! Bounds on what a socket may ask for that costs Redis or upstream work, per account across
+//! all its sockets and reconnects (GCRA, `governor`): replays (one at a time per socket too; a
+//! dashboard needs one per reconnect, a client that asks for more is told to wait (`resume`) or
+//! to refetch (a handshake's `last_seq`)) and presence changes (a dashboard opens an order now
+//! and then; a client that asks for more is told to wait).
 
 use std::{
     num::NonZeroU32,
@@ -18,37 +19,63 @@ use governor::{
 };
 use uuid::Uuid;
 
-/// Replays an account may start per minute, after a burst of [`BURST`].
-const PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("non-zero");
-const BURST: NonZeroU32 = NonZeroU32::new(10).expect("non-zero");
+/// Replays an account may start per minute, after a burst.
+const REPLAYS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("non-zero");
+const REPLAY_BURST: NonZeroU32 = NonZeroU32::new(10).expect("non-zero");
+/// Presence changes (`presence.open`, `presence.close`) an account may make per minute, after a burst.
+const PRESENCE_PER_MINUTE: NonZeroU32 = NonZeroU32::new(120).expect("non-zero");
+const PRESENCE_BURST: NonZeroU32 = NonZeroU32::new(30).expect("non-zero");
 /// Accounts remembered before idle ones are forgotten.
 const TRACKED_ACCOUNTS: usize = 10_000;
 
-pub struct ReplayLimiter {
+/// One kind of request, limited per account.
+pub struct AccountLimiter {
     limiter: DefaultKeyedRateLimiter<Uuid>,
     clock: DefaultClock,
+    /// The counter of refusals.
+    refused: &'static str,
 }
 
-impl Default for ReplayLimiter {
-    fn default() -> Self {
+impl AccountLimiter {
+    fn new(per_minute: NonZeroU32, burst: NonZeroU32, refused: &'static str) -> Self {
         Self {
-            limiter: RateLimiter::keyed(Quota::per_minute(PER_MINUTE).allow_burst(BURST)),
+            limiter: RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst)),
             clock: DefaultClock::default(),
+            refused,
         }
     }
-}
 
-impl ReplayLimiter {
-    /// Takes one replay for `user`, or says how long it must wait for the next.
+    pub fn replays() -> Self {
+        Self::new(
+            REPLAYS_PER_MINUTE,
+            REPLAY_BURST,
+            "gateway_replays_refused_total",
+        )
+    }
+
+    pub fn presence() -> Self {
+        Self::new(
+            PRESENCE_PER_MINUTE,
+            PRESENCE_BURST,
+            "gateway_presence_refused_total",
+        )
+    }
+
+    /// Takes one request for `user`, or says how long it must wait for the next.
     pub fn check(&self, user: Uuid) -> Result<(), Duration> {
         if self.limiter.len() > TRACKED_ACCOUNTS {
             self.limiter.retain_recent();
         }
         self.limiter.check_key(&user).map_err(|not_until| {
-            metrics::counter!("gateway_replays_refused_total").increment(1);
+            metrics::counter!(self.refused).increment(1);
             not_until.wait_time_from(self.clock.now())
         })
     }
+}
+
+/// Whole seconds to wait, rounded up (what a client is told).
+pub fn whole_seconds(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// Marks a socket that is replaying (in its extensions).
@@ -85,9 +112,9 @@ mod tests {
 
     #[test]
     fn an_account_gets_its_burst_then_waits_while_others_are_unaffected() {
-        let limiter = ReplayLimiter::default();
+        let limiter = AccountLimiter::replays();
         let busy = Uuid::now_v7();
-        for _ in 0..BURST.get() {
+        for _ in 0..REPLAY_BURST.get() {
             assert!(limiter.check(busy).is_ok());
         }
         let wait = limiter.check(busy).unwrap_err();
