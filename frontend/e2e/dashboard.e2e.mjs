@@ -315,8 +315,8 @@ describe("dashboard against the real stack", () => {
       await assignOrder(gatewayApi, tokens.dispatcher, laterAssigned, users.agent2.id);
       await row(page, later).waitFor({ state: "detached", timeout: 2_000 });
       await row(page, mine).waitFor();
-      // …and the agent is told (the event does not say to whom).
-      await page.getByRole("status").filter({ hasText: `${later.number} is no longer yours: it was reassigned to someone else.` }).waitFor();
+      // …and the agent is told to whom (order.left names the new assignee's id; the name is the board's).
+      await page.getByRole("status").filter({ hasText: `${later.number} is no longer yours: it was reassigned to ${users.agent2.display_name}.` }).waitFor();
       assert.equal(listFetches.count, 0, "the board refetched instead of applying order.left");
 
       // The drawer's timeline names the dispatcher who assigned it (GET /users/names), not an id tail.

@@ -54,7 +54,8 @@ struct ClientEvent<'a> {
     reason: Option<&'a CancelReason>,
 }
 
-/// `order.left`: the order's id and version only.
+/// `order.left`: the order's id and version, and who holds it now (an id, nothing of the order
+/// itself), so the former assignee can be told to whom it went.
 #[derive(Serialize)]
 struct LeftEvent {
     seq: u64,
@@ -69,6 +70,8 @@ struct LeftEvent {
 struct LeftOrder {
     id: Uuid,
     version: i64,
+    /// The new assignee, `null` when the order was unassigned.
+    assignee_id: Option<Uuid>,
 }
 
 /// An event ready to send: parsed once, serialised once (and its `order.left` form once,
@@ -108,6 +111,7 @@ impl Outgoing {
                     order: LeftOrder {
                         id: event.order.id,
                         version: event.order.version,
+                        assignee_id: event.order.assignee_id,
                     },
                 })?;
                 Ok::<_, serde_json::Error>((before, left))

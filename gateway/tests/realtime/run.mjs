@@ -624,8 +624,8 @@ const scenarios = {
     for (const s of [observer, socket, reconnect]) s.close();
   },
 
-  /** An order reassigned away from an agent reaches that agent as `order.left` (its id and
-   * version, nothing it may no longer read), live and on replay; the new assignee and the
+  /** An order reassigned away from an agent reaches that agent as `order.left` (its id, version
+   * and new assignee's id, nothing it may no longer read), live and on replay; the new assignee and the
    * dispatchers get the full order. */
   async reassigned_away() {
     const dispatcher = await connect(input.gateway, input.dispatcher);
@@ -644,7 +644,7 @@ const scenarios = {
     const left = await eventFor(before, "order.left", order.id, moved.version);
     assert.deepEqual(Object.keys(left.payload).sort(), ["event_id", "occurred_at", "order", "seq", "type"]);
     assert.equal(left.payload.type, "order.left");
-    assert.deepEqual(left.payload.order, { id: order.id, version: moved.version });
+    assert.deepEqual(left.payload.order, { id: order.id, version: moved.version, assignee_id: input.agent2_id });
     assert.equal(left.payload.seq, assigned.payload.seq + 1);
     const full = await eventFor(after, "order.updated", order.id, moved.version);
     assert.equal(full.payload.order.customer_name, "Realtime 1");
@@ -655,7 +655,7 @@ const scenarios = {
     // Replayed the same way to a socket that was away.
     const back = await connect(input.gateway, input.agent, { auth: { last_seq: assigned.payload.seq } });
     const replayed = await eventFor(back, "order.left", order.id, moved.version);
-    assert.deepEqual(replayed.payload.order, { id: order.id, version: moved.version });
+    assert.deepEqual(replayed.payload.order, { id: order.id, version: moved.version, assignee_id: input.agent2_id });
     assert.equal(back.received.filter((e) => e.name === "order.updated").length, 0);
     for (const s of [dispatcher, before, after, back]) s.close();
   },

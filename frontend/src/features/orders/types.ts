@@ -71,7 +71,8 @@ export interface OrderLeftEvent {
   event_id: string;
   type: "order.left";
   occurred_at: string;
-  order: { id: string; version: number };
+  /** Who holds the order now (null: nobody); absent from gateways older than this field. */
+  order: { id: string; version: number; assignee_id?: string | null };
 }
 
 /** `orders.resync`: `history-unavailable`, `stream-restarted`, `events-lost`, `gateway-resubscribed`. */

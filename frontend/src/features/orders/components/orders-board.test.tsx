@@ -238,21 +238,26 @@ describe("OrdersBoard words fit the person and the moment", () => {
     await within(drawer).findByText("This order was reassigned to someone else and is no longer visible to you.");
   });
 
-  it("an agent is told when an open order of theirs was reassigned away, not when a finished one leaves", async () => {
+  it("an agent is told to whom an open order of theirs was reassigned (someone else when the name is unknown), not when a finished one leaves", async () => {
     const { markDeparted } = await import("../realtime/departures");
     const open = makeOrder({ status: "PROCESSING", assignee_id: AGENT });
+    const other = makeOrder({ status: "CONFIRMED", assignee_id: AGENT });
     const done = makeOrder({ status: "DELIVERED", assignee_id: AGENT });
-    backend.rows = [open, done];
+    backend.rows = [open, other, done];
     renderWithProviders(<OrdersBoard actor={agent} />);
     await screen.findByText(open.number);
+    await waitFor(() => expect(assigneeCell(open)).toHaveTextContent("Anan Agent"));
+    // `order` as it left: with the new assignee from `order.left`.
     act(() => {
-      markDeparted(open, "left");
-      markDeparted(done, "left");
+      markDeparted({ ...open, assignee_id: BACKUP }, "left");
+      markDeparted({ ...other, assignee_id: STRANGER }, "left");
+      markDeparted({ ...done, assignee_id: BACKUP }, "left");
     });
-    const notice = await screen.findByText(`${open.number} is no longer yours: it was reassigned to someone else.`);
+    const notice = await screen.findByText(`${open.number} is no longer yours: it was reassigned to Bea Backup.`);
+    await screen.findByText(`${other.number} is no longer yours: it was reassigned to someone else.`);
     expect(screen.queryByText(new RegExp(`${done.number} is no longer yours`))).toBeNull();
     await userEvent.setup().click(within(notice).getByRole("button", { name: "Close" }));
-    expect(screen.queryByText(/is no longer yours/)).toBeNull();
+    expect(screen.queryByText(new RegExp(`${open.number} is no longer yours`))).toBeNull();
   });
 
   it("the hint line and the ? help offer 'assign to me' to a dispatcher, not to a viewer", async () => {

@@ -17,7 +17,7 @@ import { useBoardShortcuts } from "../hooks/use-board-shortcuts";
 import { useOrderFilters } from "../hooks/use-order-filters";
 import { usePeople, usePersonLabel } from "../people";
 import { assignToMeStep } from "../permissions";
-import { dismissLeftNotice, useLeftNotices } from "../realtime/departures";
+import { dismissLeftNotice, useLeftNotices, type LeftNotice } from "../realtime/departures";
 import { useUnseenOrders } from "../realtime/unseen-orders";
 import { shortcutsFor } from "../shortcuts";
 import type { OrderListItem, OrderStatus } from "../types";
@@ -65,6 +65,11 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   // The tab title counts what the user has not seen: held orders and those that came while hidden.
   const arrivedUnseen = useUnseenOrders();
   const leftNotices = useLeftNotices();
+  /** To whom an order went, by name when the dashboard knows it; "someone else" otherwise. */
+  const leftMessage = (notice: LeftNotice) => {
+    const name = notice.to ? people.get(notice.to)?.display_name : undefined;
+    return name ? t("orders.leftTo", { number: notice.number, name }) : t("orders.leftYou", { number: notice.number });
+  };
   // Only while some arrived unseen: at 200 orders/s the list changes many times a second.
   const anyArrivedUnseen = arrivedUnseen.size > 0;
   const listed = useMemo(() => new Set(anyArrivedUnseen ? allRows.map((row) => row.id) : []), [allRows, anyArrivedUnseen]);
@@ -153,7 +158,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
         <ul role="status" className="space-y-1">
           {leftNotices.map((notice) => (
             <li key={notice.id} className="flex items-center justify-between gap-3 rounded-md border border-sky-300 bg-sky-50 px-3 py-1.5 text-sm text-sky-900 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-200">
-              {t("orders.leftYou", { number: notice.number })}
+              {leftMessage(notice)}
               <button type="button" className="text-xs underline" onClick={() => dismissLeftNotice(notice.id)}>
                 {t("common.close")}
               </button>

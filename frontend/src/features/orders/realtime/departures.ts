@@ -1,7 +1,7 @@
 /**
  * Orders that left this dashboard live: deleted, or taken away from this viewer (`order.left`),
  * so an open drawer can say which instead of a guess, and an agent is told when an open order of
- * theirs was reassigned away (the event does not say to whom). Written by useOrderEvents.
+ * theirs was reassigned away, and to whom. Written by useOrderEvents.
  */
 import { useSyncExternalStore } from "react";
 import { createStore } from "@/lib/create-store";
@@ -14,6 +14,8 @@ export type Departure = "deleted" | "left";
 export interface LeftNotice {
   id: string;
   number: string;
+  /** Who holds it now (from `order.left`), null when nobody or not said. */
+  to: string | null;
 }
 
 const MAX_NOTICES = 5;
@@ -21,11 +23,12 @@ const NO_NOTICES: readonly LeftNotice[] = [];
 const store = createStore<ReadonlyMap<string, Departure>>(new Map());
 const notices = createStore<readonly LeftNotice[]>(NO_NOTICES);
 
-/** `order` is the last snapshot this viewer knew. */
-export function markDeparted(order: Pick<OrderListItem, "id" | "number" | "status">, how: Departure): void {
+/** `order` is the last snapshot this viewer knew, with the new assignee when it left. */
+export function markDeparted(order: Pick<OrderListItem, "id" | "number" | "status" | "assignee_id">, how: Departure): void {
   store.set(new Map(store.get()).set(order.id, how));
   if (how === "left" && !isTerminal(order.status)) {
-    notices.set([...notices.get().filter((n) => n.id !== order.id), { id: order.id, number: order.number }].slice(-MAX_NOTICES));
+    const notice = { id: order.id, number: order.number, to: order.assignee_id ?? null };
+    notices.set([...notices.get().filter((n) => n.id !== order.id), notice].slice(-MAX_NOTICES));
   }
 }
 

@@ -69,7 +69,7 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     writeLeft(event) {
       const id = event.order.id;
       const known = pending.findLast((change) => change.order.id === id)?.order ?? sync.ledger.get(id);
-      if (known) queue({ type: "order.left", order: { ...known, assignee_id: null, version: event.order.version } });
+      if (known) queue({ type: "order.left", order: { ...known, assignee_id: event.order.assignee_id ?? null, version: event.order.version } });
     },
     flush,
     close() {

@@ -68,14 +68,14 @@ async function startGateway(): Promise<FakeGateway> {
   const whoOf = (socket: ServerSocket) => socket.data as Who;
   const visible = (socket: ServerSocket, stored: Stored) =>
     sees(whoOf(socket), stored.event.order) || (stored.previous !== undefined && sees(whoOf(socket), stored.previous));
-  // What the gateway sends one socket for one stored event: `order.left {id, version}` to a
+  // What the gateway sends one socket for one stored event: `order.left {id, version, assignee_id}` to a
   // socket that follows only its own orders when the change took the order away from it.
   const emitTo = (socket: ServerSocket, stored: Stored) => {
     const who = whoOf(socket);
     const { event, previous } = stored;
     const takenAway = who.assignedOnly && previous !== undefined && sees(who, previous) && !sees(who, event.order);
     if (takenAway) {
-      const left = { seq: event.seq, event_id: event.event_id, type: "order.left", occurred_at: event.occurred_at, order: { id: event.order.id, version: event.order.version } };
+      const left = { seq: event.seq, event_id: event.event_id, type: "order.left", occurred_at: event.occurred_at, order: { id: event.order.id, version: event.order.version, assignee_id: event.order.assignee_id } };
       socket.emit("order.left", left);
     } else {
       socket.emit(event.type, event);
@@ -415,6 +415,8 @@ describe("order events connection", () => {
     gateway.publish("order.updated", { ...mine, version: 2, assignee_id: "someone-else" }, { previous: { status: "PENDING", assignee_id: AGENT } });
     await vi.waitFor(() => expect(listRows().map((o) => o.id)).toEqual([other.id]));
     expect(received).toEqual(["order.left"]);
+    // Whom it went to is known (to tell the agent), nothing more of it.
+    expect(sync.ledger.get(mine.id)).toMatchObject({ version: 2, assignee_id: "someone-else" });
     expect(queryClient.getQueryData(statsKey)).toEqual({ counts: { PENDING: 1 }, total: 1, created_last_hour: 0 });
     expect(sync.tracker.lastSeq).toBe(1);
   });
