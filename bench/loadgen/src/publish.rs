@@ -141,6 +141,7 @@ fn event(index: u64, stamp_ns: u64) -> OrderEvent {
             total: 45_000 + i64::try_from(index % 1_000).unwrap_or(0) * 100,
             currency: "THB".to_owned(),
             item_count: 2,
+            unit_count: 2,
             version: 1,
             created_at: now,
             updated_at: now,

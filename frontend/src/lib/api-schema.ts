@@ -581,6 +581,11 @@ export interface components {
              * @description Sum of line totals, minor units.
              */
             total: number;
+            /**
+             * Format: int32
+             * @description Units: the sum of the lines' quantities.
+             */
+            unit_count: number;
             /** Format: date-time */
             updated_at: string;
             /** Format: int64 */
@@ -629,7 +634,10 @@ export interface components {
             customer_name: string;
             /** Format: uuid */
             id: string;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Lines (distinct items).
+             */
             item_count: number;
             /** @description Human-friendly unique number, e.g. `ORD-000123`. */
             number: string;
@@ -640,6 +648,11 @@ export interface components {
              * @description Order total in minor units.
              */
             total: number;
+            /**
+             * Format: int32
+             * @description Units: the sum of the lines' quantities. Absent from events published before it existed.
+             */
+            unit_count: number;
             /** Format: date-time */
             updated_at: string;
             /**

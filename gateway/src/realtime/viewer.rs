@@ -119,6 +119,7 @@ mod tests {
             total: 100,
             currency: "THB".into(),
             item_count: 1,
+            unit_count: 1,
             version: 1,
             created_at: now,
             updated_at: now,

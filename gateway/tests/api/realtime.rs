@@ -675,6 +675,7 @@ fn synthetic_event(seq: u64) -> String {
             total: 123_456,
             currency: "THB".into(),
             item_count: 3,
+            unit_count: 3,
             version: 1,
             created_at: now,
             updated_at: now,

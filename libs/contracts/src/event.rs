@@ -98,6 +98,7 @@ mod tests {
                 total: 123_456_789_012_345,
                 currency: "THB".into(),
                 item_count: 2,
+                unit_count: 2,
                 version: 3,
                 created_at: now,
                 updated_at: now,

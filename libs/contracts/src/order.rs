@@ -139,7 +139,12 @@ pub struct OrderRow {
     pub total: i64,
     /// ISO 4217 code.
     pub currency: String,
+    /// Lines (distinct items).
     pub item_count: i32,
+    /// Units: the sum of the lines' quantities. Absent from events published before it existed.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub unit_count: i32,
     /// Bumped by every change; a reader keeps the snapshot with the highest version.
     pub version: i64,
     pub created_at: DateTime<Utc>,

@@ -97,6 +97,8 @@ pub struct OrderDetail {
     pub total: i64,
     pub currency: String,
     pub item_count: i32,
+    /// Units: the sum of the lines' quantities.
+    pub unit_count: i32,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -138,6 +140,7 @@ impl From<StoredOrder> for OrderDetail {
             total: order.total,
             currency: order.currency,
             item_count: order.item_count,
+            unit_count: order.unit_count,
             version: order.version,
             created_at: order.created_at,
             updated_at: order.updated_at,

@@ -121,6 +121,7 @@ mod tests {
                 total: 1999,
                 currency: "THB".into(),
                 item_count: 1,
+                unit_count: 1,
                 version: 1,
                 created_at: now,
                 updated_at: now,

@@ -160,7 +160,7 @@ pub async fn open_by_assignee(pool: &PgPool) -> sqlx::Result<Vec<OpenOrders>> {
 }
 
 const DETAIL_SELECT: &str = "SELECT o.id, o.number, o.status, o.priority, o.assignee_id, \
-     o.note, o.total_minor, o.currency, o.item_count, o.version, o.created_at, o.updated_at, \
+     o.note, o.total_minor, o.currency, o.item_count, o.unit_count, o.version, o.created_at, o.updated_at, \
      c.id AS customer_id, c.name AS customer_name, c.email AS customer_email, \
      c.phone AS customer_phone, a.line1, a.line2, a.city, a.postal_code, a.country \
      FROM orders o JOIN customers c ON c.id = o.customer_id \

@@ -12,6 +12,7 @@ macro_rules! row_select {
     () => {
         "SELECT o.id, o.number, o.status, o.priority, c.name AS customer_name, \
          c.email AS customer_email, o.assignee_id, o.total_minor, o.currency, o.item_count, \
+         o.unit_count, \
          o.version, o.created_at, o.updated_at \
          FROM orders o JOIN customers c ON c.id = o.customer_id"
     };

@@ -26,10 +26,10 @@ WITH c AS (
     RETURNING id, customer_id
 ), o AS (
     INSERT INTO orders (id, customer_id, shipping_address_id, priority, note, currency,
-                        total_minor, item_count)
-    SELECT $11, a.customer_id, a.id, $12, $13, $14, $15, $16 FROM a
+                        total_minor, item_count, unit_count)
+    SELECT $11, a.customer_id, a.id, $12, $13, $14, $15, $16, $24 FROM a
     RETURNING id, number, status, priority, assignee_id, total_minor, currency, item_count,
-              version, created_at, updated_at
+              unit_count, version, created_at, updated_at
 ), i AS (
     INSERT INTO order_items (order_id, line_no, sku, name, quantity, unit_price_minor,
                              line_total_minor)
@@ -42,7 +42,7 @@ WITH c AS (
     RETURNING changed_at
 )
 SELECT o.id, o.number, o.status, o.priority, o.assignee_id, o.total_minor, o.currency,
-       o.item_count, o.version, o.created_at, o.updated_at, c.id AS customer_id,
+       o.item_count, o.unit_count, o.version, o.created_at, o.updated_at, c.id AS customer_id,
        c.name AS customer_name, c.email AS customer_email, c.phone AS customer_phone,
        h.changed_at
 FROM o, c, h";
@@ -57,6 +57,13 @@ pub async fn insert_order(
     let items = &order.items;
     let line_nos: Vec<i16> = (1..=i16::try_from(items.len()).unwrap_or(i16::MAX)).collect();
     let item_count = i32::try_from(items.len()).unwrap_or(i32::MAX);
+    let quantities: Vec<i32> = items
+        .iter()
+        .map(|i| i32::try_from(i.quantity.get()).unwrap_or(i32::MAX))
+        .collect();
+    let unit_count = quantities
+        .iter()
+        .fold(0_i32, |sum, q| sum.saturating_add(*q));
     sqlx::query_as(INSERT_ORDER)
         .bind(Uuid::now_v7())
         .bind(order.customer.name.as_str())
@@ -77,12 +84,7 @@ pub async fn insert_order(
         .bind(line_nos)
         .bind(items.iter().map(|i| i.sku.as_str()).collect::<Vec<_>>())
         .bind(items.iter().map(|i| i.name.as_str()).collect::<Vec<_>>())
-        .bind(
-            items
-                .iter()
-                .map(|i| i32::try_from(i.quantity.get()).unwrap_or(i32::MAX))
-                .collect::<Vec<_>>(),
-        )
+        .bind(quantities)
         .bind(
             items
                 .iter()
@@ -96,6 +98,7 @@ pub async fn insert_order(
                 .collect::<Vec<_>>(),
         )
         .bind(actor)
+        .bind(unit_count)
         .fetch_one(conn)
         .await
         .map(|inserted: Inserted| inserted.stored(order, actor))

@@ -22,6 +22,10 @@ async fn a_storefront_creates_an_order_and_anyone_with_read_gets_it_back_in_full
     assert_eq!(order["currency"], "THB");
     assert_eq!(order["version"], 1);
     assert_eq!(order["item_count"], 2);
+    assert_eq!(
+        order["unit_count"], 3,
+        "units: 2 mugs and 1 tea, not 2 lines"
+    );
     assert_eq!(order["items"][0]["line_total"], 3998);
     assert_eq!(order["customer"]["email"], "customer1@example.com");
     assert_eq!(order["shipping_address"]["country"], "TH");
@@ -36,6 +40,11 @@ async fn a_storefront_creates_an_order_and_anyone_with_read_gets_it_back_in_full
         .await
         .unwrap();
     assert_eq!(fetched, order);
+    let list: Value = app.get("/v1/orders", &viewer).await.json().await.unwrap();
+    assert_eq!(
+        list["items"][0]["unit_count"], 3,
+        "the list row has units too"
+    );
 }
 
 #[tokio::test]

@@ -66,8 +66,8 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
       <span role="gridcell" className="truncate" title={order.customer_email}>
         {order.customer_name}
       </span>
-      <span role="gridcell" className="text-right tabular-nums">
-        {order.item_count}
+      <span role="gridcell" className="text-right tabular-nums" title={t("orders.lines", { count: order.item_count })}>
+        {order.unit_count}
       </span>
       <span role="gridcell" className="text-right tabular-nums">
         {money(order.total, order.currency)}

@@ -169,6 +169,17 @@ describe("OrdersBoard names people from GET /users/names", () => {
     );
   });
 
+  it("the items column counts units (the sum of quantities), its lines on hover", async () => {
+    const order = makeOrder({ item_count: 2, unit_count: 5 });
+    backend.rows = [order];
+    renderWithProviders(<OrdersBoard actor={viewer} />);
+    await screen.findByText(order.number);
+    expect(screen.getByRole("columnheader", { name: "Units" })).toBeInTheDocument();
+    const units = within(screen.getByText(order.number).closest('[role="row"]') as HTMLElement).getAllByRole("gridcell")[2];
+    expect(units).toHaveTextContent(/^5$/);
+    expect(units).toHaveAttribute("title", "2 lines");
+  });
+
   it("a viewer sees assignees by name on the board (deactivated ones marked) and can filter by them", async () => {
     const toBackup = makeOrder({ assignee_id: BACKUP });
     const toFormer = makeOrder({ status: "PROCESSING", assignee_id: FORMER });
