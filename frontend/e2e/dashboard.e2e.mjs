@@ -286,6 +286,28 @@ describe("dashboard against the real stack", () => {
       await row(dispatcher, order).getByTestId("presence").waitFor({ state: "detached", timeout: 1_500 });
     }));
 
+  test("an internal note written in one browser appears in the other's open drawer, as text; a viewer cannot write one", { timeout: TEST_TIMEOUT }, () =>
+    withPages("notes", 2, async (dispatcher, viewer) => {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Noted"));
+      await openBoard(dispatcher, users.dispatcher.email);
+      await openBoard(viewer, users.viewer.email);
+      await row(viewer, order).click();
+      const viewerDrawer = viewer.getByRole("dialog");
+      await viewerDrawer.getByText("Timeline").waitFor();
+      assert.equal(await viewerDrawer.getByLabel("Internal note").count(), 0, "viewers only read");
+
+      await row(dispatcher, order).click();
+      const text = "Call first: <b>back door</b> https://example.com/?x=1";
+      await dispatcher.getByRole("dialog").getByLabel("Internal note").fill(text);
+      await dispatcher.getByRole("dialog").getByRole("button", { name: "Add note" }).click();
+
+      await viewerDrawer.getByText(`${users.dispatcher.display_name} wrote a note`).first().waitFor({ timeout: 2_000 });
+      await viewerDrawer.getByText(text, { exact: true }).waitFor();
+      assert.equal(await viewerDrawer.locator("b").count(), 0, "the note is text, not markup");
+      assert.equal(await viewerDrawer.locator('a[href^="https://example.com"]').count(), 0, "links are shown as text");
+      await screenshot(viewer, "note-live");
+    }));
+
   test("an agent sees only the orders assigned to them, and no users page", { timeout: TEST_TIMEOUT }, () =>
     withPages("agent", 1, async (page) => {
       const mine = await assignOrder(gatewayApi, tokens.dispatcher, await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Agent Mine")), users.agent.id);

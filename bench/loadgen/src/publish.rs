@@ -149,6 +149,7 @@ fn event(index: u64, stamp_ns: u64) -> OrderEvent {
         actor: Actor { id: Uuid::nil() },
         previous: None,
         reason: None,
+        note: None,
     }
 }
 

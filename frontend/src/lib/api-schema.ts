@@ -204,6 +204,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write an internal note on an order. */
+        post: operations["add_note"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/undo": {
         parameters: {
             query?: never;
@@ -485,7 +502,7 @@ export interface components {
             phone?: string | null;
         };
         /** @enum {string} */
-        EventType: "order.created" | "order.updated" | "order.deleted";
+        EventType: "order.created" | "order.updated" | "order.deleted" | "order.noted";
         /** @description One invalid field of a request: `field` is a JSON path such as `items[0].quantity`. */
         FieldError: {
             field: string;
@@ -494,8 +511,9 @@ export interface components {
         /**
          * @description One change, who made it and when: a status change (`from_status` → `to_status`, with the
          *     `reason` of a cancellation), an assignment (`previous_assignee_id` → `assignee_id`), a
-         *     priority change (`from_priority` → `to_priority`) or a note change (`previous_note` →
-         *     `note`; absent `note` means it was cleared). `undo` marks the reversal of the change before.
+         *     priority change (`from_priority` → `to_priority`), a note change (`previous_note` →
+         *     `note`; absent `note` means it was cleared) or an internal note (`internal_note`, its text
+         *     in `note`, its author in `actor_id`). `undo` marks the reversal of the change before.
          */
         HistoryEntry: {
             /** Format: uuid */
@@ -518,7 +536,7 @@ export interface components {
             undo?: boolean;
         };
         /** @enum {string} */
-        HistoryKind: "status" | "assignment" | "priority" | "note";
+        HistoryKind: "status" | "assignment" | "priority" | "note" | "internal_note";
         ItemInput: {
             name: string;
             /**
@@ -556,6 +574,41 @@ export interface components {
              * @example correct horse battery staple
              */
             password: string;
+        };
+        /**
+         * @example {
+         *       "text": "Customer called: leave it at the back door."
+         *     }
+         */
+        NewNoteRequest: {
+            /**
+             * @description Plain text (never rendered as markup), 1 to 2000 characters, line breaks allowed, no
+             *     other control characters.
+             */
+            text: string;
+        };
+        /** @description An internal note, as `order.noted` carries it. */
+        NoteAdded: {
+            /** Format: uuid */
+            author_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            text: string;
+        };
+        /** @description An internal note on an order. */
+        NoteView: {
+            /** Format: uuid */
+            author_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: uuid */
+            order_id: string;
+            /** @description Plain text, exactly as written. */
+            text: string;
         };
         /** @description A full order. */
         OrderDetail: {
@@ -602,6 +655,7 @@ export interface components {
              * @description Unique per change; a republished event keeps its id.
              */
             event_id: string;
+            note?: components["schemas"]["NoteAdded"] | null;
             /** Format: date-time */
             occurred_at: string;
             order: components["schemas"]["OrderRow"];
@@ -1954,6 +2008,114 @@ export interface operations {
             };
         };
     };
+    add_note: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Order id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewNoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note, now in the order's history */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteView"];
+                };
+            };
+            /** @description Malformed request: path parameter, query or JSON syntax */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not one the caller may see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field is missing, of the wrong type, unknown or invalid; `errors` names each */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     undo_order: {
         parameters: {
             query?: never;
@@ -2588,8 +2750,8 @@ export const cancelOrderRequestReasonOneOf1CodeValues: ReadonlyArray<Extract<Fla
 }>["code"]> = ["other"];
 export const cancelReasonCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CancelReasonCode"]> = ["customer_request", "out_of_stock", "payment_failed", "duplicate", "suspected_fraud", "other"];
 export const createUserRequestRolesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateUserRequest"]["roles"]> = ["admin", "dispatcher", "agent", "viewer", "storefront"];
-export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventType"]> = ["order.created", "order.updated", "order.deleted"];
-export const historyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HistoryKind"]> = ["status", "assignment", "priority", "note"];
+export const eventTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["EventType"]> = ["order.created", "order.updated", "order.deleted", "order.noted"];
+export const historyKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HistoryKind"]> = ["status", "assignment", "priority", "note", "internal_note"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["PENDING", "CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED"];
 export const priorityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Priority"]> = ["normal", "high"];
 export const updateUserRequestRolesValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UpdateUserRequest"]["roles"]> = ["admin", "dispatcher", "agent", "viewer", "storefront"];

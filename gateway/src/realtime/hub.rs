@@ -17,7 +17,9 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use lom_auth::JwtVerifier;
-use lom_contracts::{CancelReason, EventType, OrderEvent, OrderRow, PriorState, UserRevoked};
+use lom_contracts::{
+    CancelReason, EventType, NoteAdded, OrderEvent, OrderRow, PriorState, UserRevoked,
+};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use socketioxide::{SendError, SocketError, SocketIo, extract::SocketRef};
@@ -52,6 +54,8 @@ struct ClientEvent<'a> {
     order: &'a OrderRow,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a CancelReason>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a NoteAdded>,
 }
 
 /// `order.left`: the order's id and version, and who holds it now (an id, nothing of the order
@@ -97,6 +101,7 @@ impl Outgoing {
             occurred_at: event.occurred_at,
             order: &event.order,
             reason: event.reason.as_ref(),
+            note: event.note.as_ref(),
         })?;
         let left = event
             .previous

@@ -60,6 +60,10 @@ pub fn router() -> Router<AppState> {
             post(to!(Orders, Any(OrdersUpdate))),
         )
         .route(
+            "/api/v1/orders/{id}/notes",
+            post(to!(Orders, Any(OrdersUpdate))),
+        )
+        .route(
             "/api/v1/users",
             get(to!(Users, Any(UsersRead))).post(to!(Users, Any(UsersManage))),
         )

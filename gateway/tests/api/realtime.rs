@@ -683,6 +683,7 @@ fn synthetic_event(seq: u64) -> String {
         actor: lom_contracts::Actor { id: Uuid::now_v7() },
         previous: None,
         reason: None,
+        note: None,
     })
     .unwrap()
 }

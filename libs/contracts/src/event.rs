@@ -17,6 +17,9 @@ pub enum EventType {
     OrderUpdated,
     #[serde(rename = "order.deleted")]
     OrderDeleted,
+    /// An internal note was written on the order (the order itself did not change).
+    #[serde(rename = "order.noted")]
+    OrderNoted,
 }
 
 impl EventType {
@@ -25,6 +28,7 @@ impl EventType {
             Self::OrderCreated => "order.created",
             Self::OrderUpdated => "order.updated",
             Self::OrderDeleted => "order.deleted",
+            Self::OrderNoted => "order.noted",
         }
     }
 }
@@ -33,6 +37,15 @@ impl EventType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Actor {
     pub id: Uuid,
+}
+
+/// An internal note, as `order.noted` carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NoteAdded {
+    pub id: i64,
+    pub author_id: Uuid,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Where an order stood before a change: readers whose view the order leaves (another
@@ -73,6 +86,9 @@ pub struct OrderEvent {
     /// gave a reason).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::CancelReason>,
+    /// The note written (only on `order.noted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<NoteAdded>,
 }
 
 #[cfg(test)]
@@ -106,6 +122,7 @@ mod tests {
             actor: Actor { id: Uuid::nil() },
             previous: None,
             reason: None,
+            note: None,
         }
     }
 

@@ -13,6 +13,6 @@ pub mod reason;
 mod sql;
 
 pub use account::UserRevoked;
-pub use event::{Actor, EventType, OrderEvent, PriorState};
+pub use event::{Actor, EventType, NoteAdded, OrderEvent, PriorState};
 pub use order::{OrderRow, OrderStatus, Priority, UnknownValue};
 pub use reason::{CancelReason, CancelReasonCode};

@@ -10,7 +10,30 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::repository::{ChangeRow, ItemRow, OpenOrders, StatusCount, StoredOrder};
+use crate::repository::{ChangeRow, ItemRow, NoteRow, OpenOrders, StatusCount, StoredOrder};
+
+/// An internal note on an order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NoteView {
+    pub id: i64,
+    pub order_id: Uuid,
+    pub author_id: Uuid,
+    /// Plain text, exactly as written.
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl NoteView {
+    pub fn new(order_id: Uuid, note: NoteRow) -> Self {
+        Self {
+            id: note.id,
+            order_id,
+            author_id: note.author_id,
+            text: note.body,
+            created_at: note.created_at,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CustomerView {
@@ -41,18 +64,21 @@ pub struct ItemView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum HistoryKind {
     Status,
     Assignment,
     Priority,
     Note,
+    /// An internal note written on the order (`note` is its text).
+    InternalNote,
 }
 
 /// One change, who made it and when: a status change (`from_status` → `to_status`, with the
 /// `reason` of a cancellation), an assignment (`previous_assignee_id` → `assignee_id`), a
-/// priority change (`from_priority` → `to_priority`) or a note change (`previous_note` →
-/// `note`; absent `note` means it was cleared). `undo` marks the reversal of the change before.
+/// priority change (`from_priority` → `to_priority`), a note change (`previous_note` →
+/// `note`; absent `note` means it was cleared) or an internal note (`internal_note`, its text
+/// in `note`, its author in `actor_id`). `undo` marks the reversal of the change before.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct HistoryEntry {
     pub kind: HistoryKind,
@@ -168,6 +194,7 @@ impl From<ChangeRow> for HistoryEntry {
                 "status" => HistoryKind::Status,
                 "assignment" => HistoryKind::Assignment,
                 "priority" => HistoryKind::Priority,
+                "internal_note" => HistoryKind::InternalNote,
                 _ => HistoryKind::Note,
             },
             at: change.at,

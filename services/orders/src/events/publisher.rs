@@ -135,6 +135,7 @@ mod tests {
                 code: lom_contracts::CancelReasonCode::Other,
                 text: Some("the \"right\" one".into()),
             }),
+            note: None,
         };
         let tail = unsequenced_tail(&event).unwrap();
         let whole: OrderEvent = serde_json::from_str(&format!("{{\"seq\":42,{tail}")).unwrap();

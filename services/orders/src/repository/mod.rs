@@ -3,6 +3,7 @@
 //! Answers are rows (`rows.rs`), never the API's views.
 
 mod idempotency;
+mod notes;
 mod outbox;
 mod read;
 mod rows;
@@ -10,8 +11,10 @@ mod undo;
 mod write;
 
 pub use idempotency::{claim_key, find_key, store_response};
+pub use notes::{NoteRow, insert_note};
 pub use outbox::{
     OUTBOX_CHANNEL, Pending, mark_published, try_lead_relay, unpublished, write_event,
+    write_note_event,
 };
 pub use read::{Assignee, Cursor, OrderFilter, detail, list, open_by_assignee, stats};
 pub use rows::{

@@ -3,7 +3,7 @@
 //! unpublished rows in id order and stamps them with the `seq` they got.
 
 use chrono::Utc;
-use lom_contracts::{Actor, CancelReason, EventType, OrderEvent, OrderRow, PriorState};
+use lom_contracts::{Actor, CancelReason, EventType, NoteAdded, OrderEvent, OrderRow, PriorState};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -23,25 +23,60 @@ pub async fn write_event(
     reason: Option<&CancelReason>,
     actor: Uuid,
 ) -> sqlx::Result<()> {
-    let event = OrderEvent {
+    insert_event(
+        conn,
+        &OrderEvent {
+            previous,
+            reason: reason.cloned(),
+            ..envelope(kind, order, actor)
+        },
+    )
+    .await
+}
+
+/// A new event of `kind` about `order` by `actor`, stamped now, with nothing more.
+fn envelope(kind: EventType, order: &OrderRow, actor: Uuid) -> OrderEvent {
+    OrderEvent {
         seq: 0,
         event_id: Uuid::now_v7(),
         kind,
         occurred_at: Utc::now(),
         order: order.clone(),
         actor: Actor { id: actor },
-        previous,
-        reason: reason.cloned(),
-    };
+        previous: None,
+        reason: None,
+        note: None,
+    }
+}
+
+/// Records the `order.noted` event of `note`, written on `order` (as it stands).
+pub async fn write_note_event(
+    conn: &mut PgConnection,
+    order: &OrderRow,
+    note: NoteAdded,
+) -> sqlx::Result<()> {
+    let event = envelope(EventType::OrderNoted, order, note.author_id);
+    insert_event(
+        conn,
+        &OrderEvent {
+            occurred_at: note.created_at,
+            note: Some(note),
+            ..event
+        },
+    )
+    .await
+}
+
+async fn insert_event(conn: &mut PgConnection, event: &OrderEvent) -> sqlx::Result<()> {
     sqlx::query(
         "WITH e AS (INSERT INTO outbox (event_id, event_type, order_id, payload) \
          VALUES ($1, $2, $3, $4) RETURNING id) \
          SELECT pg_notify($5, '') FROM e",
     )
     .bind(event.event_id)
-    .bind(kind.as_str())
-    .bind(order.id)
-    .bind(sqlx::types::Json(&event))
+    .bind(event.kind.as_str())
+    .bind(event.order.id)
+    .bind(sqlx::types::Json(event))
     .bind(OUTBOX_CHANNEL)
     .execute(conn)
     .await

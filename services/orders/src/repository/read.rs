@@ -208,6 +208,10 @@ async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<ChangeRo
                 CASE field WHEN 'note' THEN to_value END, \
                 false, CASE field WHEN 'note' THEN 0 ELSE 1 END, id \
          FROM order_field_changes WHERE order_id = $1 \
+         UNION ALL \
+         SELECT 'internal_note', created_at, author_id, NULL, NULL, NULL, NULL, NULL, NULL, \
+                NULL, NULL, NULL, body, false, 4, id \
+         FROM order_notes WHERE order_id = $1 \
          ORDER BY at, rank, id",
     )
     .bind(id)

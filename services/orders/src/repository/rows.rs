@@ -59,8 +59,8 @@ pub struct ItemRow {
     pub line_total: i64,
 }
 
-/// One change in an order's history. `kind` is `status`, `assignment`, `priority` or `note`;
-/// only the columns of that kind are set.
+/// One change in an order's history. `kind` is `status`, `assignment`, `priority`, `note` or
+/// `internal_note` (its text in `note`); only the columns of that kind are set.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ChangeRow {
     pub kind: String,

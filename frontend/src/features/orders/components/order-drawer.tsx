@@ -10,6 +10,8 @@ import { usePersonLabel, type People } from "../people";
 import { useDeparture } from "../realtime/departures";
 import { useAnnounceOpen } from "../realtime/presence";
 import type { OrderDetail, OrderHistoryEntry, OrderListItem } from "../types";
+import { canUpdateOrder } from "../permissions";
+import { NoteForm } from "./note-form";
 import { OrderActions } from "./order-actions";
 import { PresenceBadges } from "./presence-badges";
 import { PriorityField } from "./priority-field";
@@ -60,6 +62,10 @@ function describeChange(
       break;
     case "note":
       text = entry.note ? t("drawer.history.note", { actor }) : t("drawer.history.noteCleared", { actor });
+      detail = entry.note ?? undefined;
+      break;
+    case "internal_note":
+      text = t("drawer.history.internalNote", { actor });
       detail = entry.note ?? undefined;
       break;
   }
@@ -140,6 +146,11 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
       ) : null}
       <section>
         <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.timeline")}</h3>
+        {canUpdateOrder(actor, order) ? (
+          <div className="mt-2">
+            <NoteForm orderId={order.id} />
+          </div>
+        ) : null}
         <ol className="mt-2 space-y-3">
           {[...order.history].reverse().map((entry, i) => (
             <HistoryLine key={`${entry.at}-${i}`} entry={entry} people={people} />

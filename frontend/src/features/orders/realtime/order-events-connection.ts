@@ -11,6 +11,7 @@
  */
 import type { QueryClient } from "@tanstack/react-query";
 import type { ManagerOptions, Socket, SocketOptions } from "socket.io-client";
+import { orderKeys } from "../keys";
 import type { OrderEvent, OrderEventType, OrderLeftEvent, OrderListItem, OrderStatus, ResyncEvent } from "../types";
 import type { SnapshotChange } from "./cache-reducer";
 import { createCatchUp } from "./catch-up";
@@ -20,7 +21,7 @@ import type { OrderSync } from "./order-sync";
 import { linkPresence } from "./presence";
 import { createSocketTransport } from "./socket-transport";
 
-const ORDER_EVENTS: readonly OrderEventType[] = ["order.created", "order.updated", "order.deleted"];
+const ORDER_EVENTS = ["order.created", "order.updated", "order.deleted"] as const satisfies readonly OrderEventType[];
 
 export interface OrderEventsOptions {
   url: string;
@@ -114,6 +115,14 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     if (!isStreamEvent<OrderLeftEvent>(payload)) return;
     if (sync.tracker.observe(payload.seq) === "duplicate") return;
     writer.writeLeft(payload);
+    catchUp.eventSeen();
+  });
+
+  // A note was written on an order: the open drawer's timeline reads the order again.
+  socket.on("order.noted", (payload: unknown) => {
+    if (!isStreamEvent<OrderEvent>(payload)) return;
+    if (sync.tracker.observe(payload.seq) === "duplicate") return;
+    void queryClient.invalidateQueries({ queryKey: orderKeys.detail(payload.order.id) });
     catchUp.eventSeen();
   });
 

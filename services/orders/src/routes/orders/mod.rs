@@ -1,5 +1,5 @@
 //! `/v1/orders`: list, stats, workload, read, create, update, cancel, assign, undo and delete
-//! orders.
+//! orders, and write internal notes on them.
 
 mod assign;
 mod cancel;
@@ -7,6 +7,7 @@ mod create;
 mod delete;
 mod get;
 mod list;
+mod notes;
 mod schemas;
 mod undo;
 mod update;
@@ -39,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(assign::assign_order))
         .routes(routes!(cancel::cancel_order))
         .routes(routes!(undo::undo_order))
+        .routes(routes!(notes::add_note))
 }
 
 /// Whether a caller with `scope` may see an order assigned to `assignee`.
