@@ -136,7 +136,7 @@ function polish(collection, spec) {
     "GET users", "GET users/assignable", "POST users", "GET users/:id", "PATCH users/:id",
     "GET orders", "GET orders/stats", "POST orders", "GET orders/:id", "PATCH orders/:id",
     "POST orders/:id/assign", "POST orders/:id/cancel",
-    "POST orders/:id/undo", "DELETE orders/:id",
+    "POST orders/:id/undo", "POST orders/:id/notes", "DELETE orders/:id",
   ];
   const rank = (item) => {
     const key = `${item.request.method} ${item.request.url.path.slice(2).join("/")}`;
