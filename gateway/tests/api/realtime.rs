@@ -177,6 +177,33 @@ async fn a_dashboard_that_was_away_gets_exactly_what_it_missed(pool: PgPool) {
     run_scenario("resume", cast(&stack).await).await;
 }
 
+/// A Redis connection and the stack's first event, once the relay has put it in the history
+/// (it publishes right after the commit): the only event there.
+async fn first_event_in_history(stack: &Stack) -> (redis::aio::MultiplexedConnection, Value) {
+    use redis::AsyncCommands;
+    let mut redis = redis::Client::open(crate::helpers::REDIS_URL)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let history: Vec<String> = redis
+            .zrange(&stack.events.history_key, 0, -1)
+            .await
+            .unwrap();
+        if !history.is_empty() || std::time::Instant::now() > deadline {
+            assert_eq!(
+                history.len(),
+                1,
+                "the first order's event is in the history"
+            );
+            return (redis, serde_json::from_str(&history[0]).unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// A dashboard resumes (handshake `last_seq`) while an event is already in the history but the
 /// gateway's subscription has not delivered it yet (the publish is in flight, or the feed is
 /// busy): the replay sends it, and the feed's late copy must not reach the socket a second time.
@@ -190,30 +217,9 @@ async fn a_replayed_event_is_not_delivered_again_when_the_feed_catches_up(pool: 
     let mut input = cast(&stack).await;
     let storefront = input["storefront"].as_str().unwrap().to_owned();
     let first = stack.create_order(&storefront, 1).await;
-    let mut redis = redis::Client::open(crate::helpers::REDIS_URL)
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
-    // The relay publishes right after the commit.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let history = loop {
-        let history: Vec<String> = redis
-            .zrange(&stack.events.history_key, 0, -1)
-            .await
-            .unwrap();
-        if !history.is_empty() || std::time::Instant::now() > deadline {
-            break history;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert_eq!(
-        history.len(),
-        1,
-        "the first order's event is in the history"
-    );
+    let (mut redis, first_event) = first_event_in_history(&stack).await;
     // The next event: the same order confirmed (seq 2), in the history but not yet published.
-    let mut late: Value = serde_json::from_str(&history[0]).unwrap();
+    let mut late = first_event;
     late["seq"] = json!(2);
     late["event_id"] = json!(Uuid::now_v7());
     late["type"] = json!("order.updated");
@@ -243,8 +249,6 @@ async fn a_replayed_event_is_not_delivered_again_when_the_feed_catches_up(pool: 
 /// orders-service would have (INCR, history append), without their live publication.
 #[sqlx::test(migrations = false)]
 async fn a_dashboard_10_000_events_behind_catches_up_in_one_connection(pool: PgPool) {
-    use redis::AsyncCommands;
-    use tokio::io::{AsyncBufReadExt, BufReader};
     const BEHIND: u64 = 10_000;
     const LIVE: usize = 3;
 
@@ -258,28 +262,8 @@ async fn a_dashboard_10_000_events_behind_catches_up_in_one_connection(pool: PgP
     .await;
     let mut input = cast(&stack).await;
     let storefront = input["storefront"].as_str().unwrap().to_owned();
-    let first = stack.create_order(&storefront, 1).await;
-    let mut redis = redis::Client::open(crate::helpers::REDIS_URL)
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let template = loop {
-        let history: Vec<String> = redis
-            .zrange(&stack.events.history_key, 0, -1)
-            .await
-            .unwrap();
-        if let Some(event) = history.into_iter().next() {
-            break event;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the first event is in the history"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    let template: Value = serde_json::from_str(&template).unwrap();
+    stack.create_order(&storefront, 1).await;
+    let (mut redis, template) = first_event_in_history(&stack).await;
     let mut pipe = redis::pipe();
     for seq in 2..=BEHIND + 1 {
         let mut event = template.clone();
@@ -295,43 +279,13 @@ async fn a_dashboard_10_000_events_behind_catches_up_in_one_connection(pool: PgP
 
     input["behind"] = json!(BEHIND);
     input["live"] = json!(LIVE);
-    input["order_id"] = first["id"].clone();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realtime");
-    let mut child = tokio::process::Command::new("node")
-        .arg("run.mjs")
-        .arg("deep_resume")
-        .current_dir(&dir)
-        .env("SCENARIO_INPUT", input.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let connected = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Ok(Some(line)) = lines.next_line().await {
-            if line == "connected" {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(connected, Ok(true), "the scenario connected");
+    let mut scenario = Scenario::start("deep_resume", &input);
+    scenario.says("connected").await;
     // Orders created while the replay runs: live events that must wait for it.
     for n in 0..LIVE {
         stack.create_order(&storefront, 2 + n).await;
     }
-    let output = tokio::time::timeout(Duration::from_secs(150), child.wait_with_output())
-        .await
-        .expect("the scenario finishes")
-        .expect("scenario output");
-    assert!(
-        output.status.success(),
-        "scenario deep_resume failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    scenario.finishes().await;
 }
 
 #[sqlx::test(migrations = false)]

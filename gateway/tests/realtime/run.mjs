@@ -355,7 +355,7 @@ const scenarios = {
     back.on("disconnect", (reason) => disconnects.push(reason));
     console.log("connected");
     const orderEvents = () => back.received.filter((e) => e.name.startsWith("order."));
-    await waitFor(`${behind} replayed and ${input.live} live events`, () => orderEvents().length >= behind + input.live || disconnects.length > 0, 120_000);
+    await waitFor(`${behind} replayed and ${input.live} live events`, () => orderEvents().length >= behind + input.live || disconnects.length > 0, 80_000);
     assert.deepEqual(disconnects, [], "the replay did not evict its own socket");
     assert.equal(back.received.filter((e) => e.name === "orders.resync").length, 0, "no resync");
     const seqs = orderEvents().map((e) => e.payload.seq);

@@ -128,7 +128,7 @@ pub fn is_unavailable(err: &sqlx::Error) -> bool {
 /// True when `err`, from a `COMMIT`, leaves its outcome unknown: the connection broke after
 /// the COMMIT was sent, so PostgreSQL may have applied it. An error PostgreSQL answered with
 /// means it did not commit.
-pub fn commit_outcome_unknown(err: &sqlx::Error) -> bool {
+fn commit_outcome_unknown(err: &sqlx::Error) -> bool {
     matches!(
         err,
         sqlx::Error::Io(_)
