@@ -54,7 +54,8 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn database_problem(err: &sqlx::Error) -> Problem {
+/// The answer for a database error no handler mapped.
+pub fn database_problem(err: &sqlx::Error) -> Problem {
     if let sqlx::Error::Database(db) = err
         && db.code().as_deref() == Some("23514")
     {

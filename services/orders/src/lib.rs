@@ -5,6 +5,7 @@ pub mod configuration;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod intake;
 pub mod openapi;
 pub mod repository;
 pub mod retention;

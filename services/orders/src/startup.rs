@@ -1,5 +1,6 @@
-//! Building and running the application: pool, migrations, event publisher and relay, the
-//! router with its OpenAPI document and Swagger UI, wrapped in the shared HTTP stack.
+//! Building and running the application: pool, migrations, the intake's writers, event
+//! publisher and relay, the router with its OpenAPI document and Swagger UI, wrapped in the
+//! shared HTTP stack.
 
 use std::{future::Future, net::SocketAddr, str::FromStr, sync::Arc};
 
@@ -14,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::{
     configuration::Settings,
     events::{Publisher, Relay},
+    intake::Intake,
     openapi,
     retention::{self, Retention},
     state::{AppState, Dependencies},
@@ -59,6 +61,7 @@ impl Application {
         }
         let state = AppState {
             db: pool.clone(),
+            intake: Intake::start(pool.clone(), intake_writers(&settings)),
             verifier: Arc::new(verifier),
             users: UsersClient::new(&settings.users_url, settings.upstream_timeout)?,
             settings: Arc::new(settings.clone()),
@@ -100,6 +103,14 @@ impl Application {
             never = retention::run(pool, retention) => match never {},
         }
     }
+}
+
+/// Half the pool writes batches of creates (at least one writer); the rest serves reads,
+/// updates and the relay.
+fn intake_writers(settings: &Settings) -> usize {
+    usize::try_from(settings.pool.max_connections / 2)
+        .unwrap_or(1)
+        .max(1)
 }
 
 fn router(state: AppState, readiness: Dependencies, settings: &Settings) -> Router {

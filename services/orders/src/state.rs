@@ -1,4 +1,4 @@
-//! What every handler can reach: the database, the token verifier, the users-service client
+//! What every handler can reach: the database, the intake of creates, the token verifier, the users-service client
 //! and the settings. Cheap to clone.
 
 use std::sync::Arc;
@@ -11,11 +11,13 @@ use lom_platform::{
 };
 use sqlx::PgPool;
 
-use crate::{configuration::Settings, events::Publisher, users::UsersClient};
+use crate::{configuration::Settings, events::Publisher, intake::Intake, users::UsersClient};
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: PgPool,
+    /// Where creates go to be group-committed.
+    pub intake: Intake,
     pub verifier: Arc<JwtVerifier>,
     pub users: UsersClient,
     pub settings: Arc<Settings>,

@@ -3,6 +3,7 @@
 //! Answers are rows (`rows.rs`), never the API's views.
 
 mod idempotency;
+mod intake;
 mod notes;
 mod outbox;
 mod read;
@@ -10,10 +11,13 @@ mod rows;
 mod undo;
 mod write;
 
-pub use idempotency::{claim_key, find_key, store_response};
+pub use idempotency::find_key;
+pub use intake::{
+    KeyClaim, OrderToWrite, StoredResponse, claim_keys, insert_orders, write_created,
+};
 pub use notes::{NoteRow, insert_note};
 pub use outbox::{
-    OUTBOX_CHANNEL, Pending, mark_published, try_lead_relay, unpublished, write_event,
+    OUTBOX_CHANNEL, Pending, mark_published, new_event, try_lead_relay, unpublished, write_event,
     write_note_event,
 };
 pub use read::{Assignee, Cursor, OrderFilter, detail, list, open_by_assignee, stats};
@@ -22,4 +26,4 @@ pub use rows::{
     lock_current,
 };
 pub use undo::{LastChange, last_change, revert};
-pub use write::{FieldChanges, assign, insert_order, soft_delete, update_fields};
+pub use write::{FieldChanges, assign, soft_delete, update_fields};

@@ -28,14 +28,14 @@ pub async fn write_event(
         &OrderEvent {
             previous,
             reason: reason.cloned(),
-            ..envelope(kind, order, actor)
+            ..new_event(kind, order, actor)
         },
     )
     .await
 }
 
 /// A new event of `kind` about `order` by `actor`, stamped now, with nothing more.
-fn envelope(kind: EventType, order: &OrderRow, actor: Uuid) -> OrderEvent {
+pub fn new_event(kind: EventType, order: &OrderRow, actor: Uuid) -> OrderEvent {
     OrderEvent {
         seq: 0,
         event_id: Uuid::now_v7(),
@@ -55,7 +55,7 @@ pub async fn write_note_event(
     order: &OrderRow,
     note: NoteAdded,
 ) -> sqlx::Result<()> {
-    let event = envelope(EventType::OrderNoted, order, note.author_id);
+    let event = new_event(EventType::OrderNoted, order, note.author_id);
     insert_event(
         conn,
         &OrderEvent {

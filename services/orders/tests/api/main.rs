@@ -11,6 +11,7 @@ mod helpers;
 mod history;
 mod idempotency;
 mod input;
+mod intake;
 mod notes;
 mod retention;
 mod undo;

@@ -1,7 +1,8 @@
-//! `POST /v1/orders`: validate, then write the order, its items, its first history row and
-//! its outbox event in one transaction (four round trips: BEGIN, the insert, the event,
-//! COMMIT; two more with a key), answering from what the insert returned. With `Idempotency-Key`, a retry with the same body
-//! gets the first response and creates nothing; the same key with another body is a 422.
+//! `POST /v1/orders`: validate, then hand the order to the intake (`crate::intake`), which
+//! writes it — its items, first history row and outbox event — in the next group-committed
+//! batch, and answer from what the insert returned once that batch committed. With
+//! `Idempotency-Key`, a retry with the same body gets the first response and creates nothing;
+//! the same key with another body is a 422.
 
 use axum::{
     extract::State,
@@ -9,8 +10,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use lom_auth::{Permission, Principal};
-use lom_contracts::{EventType, Priority};
-use lom_platform::{FieldError, Json, Problem, db, openapi::Problems, problem::ProblemBody};
+use lom_contracts::Priority;
+use lom_platform::{FieldError, Json, Problem, openapi::Problems, problem::ProblemBody};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -21,6 +22,7 @@ use super::schemas;
 use crate::{
     domain::{Currency, Email, Money, NewAddress, NewCustomer, NewItem, NewOrder, Quantity, Text},
     error::{ApiResult, idempotency_in_progress, idempotency_key_reused},
+    intake::{Create, Created, IdempotencyKey},
     repository,
     state::AppState,
     views::OrderDetail,
@@ -265,30 +267,17 @@ pub async fn create_order(
     let order = parse_order(&request, &state.settings.default_currency)?;
     let actor = principal.user_id;
 
-    let fingerprint = key
-        .is_some()
-        .then(|| serde_json::to_value(&request).unwrap_or(Value::Null));
-    db::detached(async move {
-        let mut tx = state.db.begin().await?;
-        if let (Some(key), Some(fingerprint)) = (&key, &fingerprint)
-            && !repository::claim_key(&mut tx, actor, key, fingerprint).await?
-        {
-            tx.rollback().await?;
-            return replay(&state, actor, key, fingerprint).await;
-        }
-        let stored = repository::insert_order(&mut tx, &order, actor).await?;
-        let row = &stored.order;
-        repository::write_event(&mut tx, EventType::OrderCreated, row, None, None, actor).await?;
-        let id = row.id;
-        let detail = OrderDetail::from(stored);
-        if let Some(key) = &key {
-            let body = serde_json::to_value(&detail).unwrap_or(Value::Null);
-            repository::store_response(&mut tx, actor, key, id, 201, &body).await?;
-        }
-        db::commit(tx).await?;
-        Ok((StatusCode::CREATED, Json(detail)).into_response())
-    })
-    .await
+    let key = key.map(|key| IdempotencyKey {
+        key,
+        request: serde_json::to_value(&request).unwrap_or(Value::Null),
+    });
+    let replay_of = key.as_ref().map(|k| (k.key.clone(), k.request.clone()));
+    let created = state.intake.create(Create { order, actor, key }).await?;
+    match (created, replay_of) {
+        (Created::New(detail), _) => Ok((StatusCode::CREATED, Json(*detail)).into_response()),
+        (Created::KeyTaken, Some((key, request))) => replay(&state, actor, &key, &request).await,
+        (Created::KeyTaken, None) => Err(Problem::internal().into()),
+    }
 }
 
 /// The stored answer to an earlier request with this key, or 422 if the body differs.

@@ -1,0 +1,319 @@
+//! The set-based statements of a batch of creates (group commit, `crate::intake`), each one
+//! round trip whatever the batch's size: claim the batch's idempotency keys; write every
+//! customer, address, order, item and first history row; write every `order.created` event
+//! and stored response. The batch's emails and keys are distinct (the intake defers
+//! duplicates to a later batch) and rows that others may also lock (keys, customers) are
+//! taken in one sorted order, so two batches never wait on each other in a cycle.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use lom_contracts::{OrderEvent, OrderRow};
+use serde_json::Value;
+use sqlx::{PgConnection, types::Json};
+use uuid::Uuid;
+
+use super::rows::{AddressRow, ChangeRow, ItemRow, StoredOrder};
+use crate::domain::{NewOrder, Text};
+
+/// An order to write and who places it.
+#[derive(Debug)]
+pub struct OrderToWrite<'a> {
+    pub order: &'a NewOrder,
+    pub actor: Uuid,
+}
+
+/// An idempotency key to claim: its caller, the key and the request it came with.
+#[derive(Debug)]
+pub struct KeyClaim<'a> {
+    pub principal: Uuid,
+    pub key: &'a str,
+    pub request: &'a Value,
+}
+
+/// Claims the keys; answers which of them were free (the others belong to a committed
+/// request; a claim that a running transaction holds waits for it to end).
+pub async fn claim_keys(
+    conn: &mut PgConnection,
+    claims: &[KeyClaim<'_>],
+) -> sqlx::Result<HashSet<(Uuid, String)>> {
+    let rows: Vec<(Uuid, String)> = sqlx::query_as(
+        "INSERT INTO idempotency_keys (principal_id, key, request) \
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[]) AS u(principal_id, key, request) \
+         ORDER BY principal_id, key \
+         ON CONFLICT DO NOTHING RETURNING principal_id, key",
+    )
+    .bind(claims.iter().map(|c| c.principal).collect::<Vec<_>>())
+    .bind(claims.iter().map(|c| c.key).collect::<Vec<_>>())
+    .bind(claims.iter().map(|c| c.request).collect::<Vec<_>>())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+const INSERT_ORDERS: &str = "\
+WITH input AS (
+    SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::uuid[], $12::text[],
+                         $13::text[], $14::text[], $15::bigint[], $16::int[], $17::int[],
+                         $18::uuid[])
+        WITH ORDINALITY AS i(customer_id, name, email, phone, address_id, line1, line2, city,
+                             postal_code, country, order_id, priority, note, currency, total,
+                             item_count, unit_count, actor_id, n)
+), c AS (
+    INSERT INTO customers (id, name, email, phone)
+    SELECT customer_id, name, email, phone FROM input ORDER BY email
+    ON CONFLICT (email) DO UPDATE
+        SET name = EXCLUDED.name,
+            phone = COALESCE(EXCLUDED.phone, customers.phone),
+            updated_at = now()
+    RETURNING id, name, email, phone
+), a AS (
+    INSERT INTO addresses (id, customer_id, line1, line2, city, postal_code, country)
+    SELECT input.address_id, c.id, input.line1, input.line2, input.city, input.postal_code,
+           input.country
+    FROM input JOIN c ON c.email = input.email
+    RETURNING id, customer_id
+), o AS (
+    INSERT INTO orders (id, customer_id, shipping_address_id, priority, note, currency,
+                        total_minor, item_count, unit_count)
+    SELECT input.order_id, a.customer_id, a.id, input.priority, input.note, input.currency,
+           input.total, input.item_count, input.unit_count
+    FROM input JOIN a ON a.id = input.address_id
+    ORDER BY input.n
+    RETURNING id, number, status, priority, assignee_id, total_minor, currency, item_count,
+              unit_count, version, created_at, updated_at
+), i AS (
+    INSERT INTO order_items (order_id, line_no, sku, name, quantity, unit_price_minor,
+                             line_total_minor)
+    SELECT * FROM UNNEST($19::uuid[], $20::smallint[], $21::text[], $22::text[], $23::int[],
+                         $24::bigint[], $25::bigint[])
+), h AS (
+    INSERT INTO order_status_history (order_id, from_status, to_status, actor_id)
+    SELECT o.id, NULL, o.status, input.actor_id FROM o JOIN input ON input.order_id = o.id
+    RETURNING order_id, changed_at
+)
+SELECT o.id, o.number, o.status, o.priority, o.assignee_id, o.total_minor, o.currency,
+       o.item_count, o.unit_count, o.version, o.created_at, o.updated_at, c.id AS customer_id,
+       c.name AS customer_name, c.email AS customer_email, c.phone AS customer_phone,
+       h.changed_at
+FROM input JOIN o ON o.id = input.order_id JOIN c ON c.email = input.email
+     JOIN h ON h.order_id = o.id
+ORDER BY input.n";
+
+/// Writes the orders (distinct customer emails) in one round trip and returns each as
+/// stored, in the order given: what the statement returned (number, timestamps, the customer
+/// as upserted) and the rest as given.
+pub async fn insert_orders(
+    conn: &mut PgConnection,
+    orders: &[OrderToWrite<'_>],
+) -> sqlx::Result<Vec<StoredOrder>> {
+    let ids: Vec<Uuid> = orders.iter().map(|_| Uuid::now_v7()).collect();
+    let each = |f: fn(&NewOrder) -> Option<&str>| -> Vec<Option<&str>> {
+        orders.iter().map(|o| f(o.order)).collect()
+    };
+    let mut items = Items::default();
+    for (id, o) in ids.iter().zip(orders) {
+        items.push(*id, o.order);
+    }
+    let inserted: Vec<Inserted> = sqlx::query_as(INSERT_ORDERS)
+        .bind(orders.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+        .bind(each(|o| Some(o.customer.name.as_str())))
+        .bind(each(|o| Some(o.customer.email.as_str())))
+        .bind(each(|o| o.customer.phone.as_ref().map(Text::as_str)))
+        .bind(orders.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
+        .bind(each(|o| Some(o.address.line1.as_str())))
+        .bind(each(|o| o.address.line2.as_ref().map(Text::as_str)))
+        .bind(each(|o| Some(o.address.city.as_str())))
+        .bind(each(|o| Some(o.address.postal_code.as_str())))
+        .bind(each(|o| Some(o.address.country.as_str())))
+        .bind(&ids)
+        .bind(each(|o| Some(o.priority.as_str())))
+        .bind(each(|o| o.note.as_ref().map(Text::as_str)))
+        .bind(each(|o| Some(o.currency.as_str())))
+        .bind(
+            orders
+                .iter()
+                .map(|o| o.order.total.minor())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            orders
+                .iter()
+                .map(|o| count(o.order.items.len()))
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            orders
+                .iter()
+                .map(|o| unit_count(o.order))
+                .collect::<Vec<_>>(),
+        )
+        .bind(orders.iter().map(|o| o.actor).collect::<Vec<_>>())
+        .bind(items.order_ids)
+        .bind(items.line_nos)
+        .bind(items.skus)
+        .bind(items.names)
+        .bind(items.quantities)
+        .bind(items.unit_prices)
+        .bind(items.line_totals)
+        .fetch_all(conn)
+        .await?;
+    Ok(inserted
+        .into_iter()
+        .zip(orders)
+        .map(|(row, o)| row.stored(o.order, o.actor))
+        .collect())
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn quantity(item: &crate::domain::NewItem) -> i32 {
+    i32::try_from(item.quantity.get()).unwrap_or(i32::MAX)
+}
+
+fn unit_count(order: &NewOrder) -> i32 {
+    order
+        .items
+        .iter()
+        .fold(0_i32, |sum, item| sum.saturating_add(quantity(item)))
+}
+
+/// Every item of the batch as columns, each line with its order's id.
+#[derive(Default)]
+struct Items<'a> {
+    order_ids: Vec<Uuid>,
+    line_nos: Vec<i16>,
+    skus: Vec<&'a str>,
+    names: Vec<&'a str>,
+    quantities: Vec<i32>,
+    unit_prices: Vec<i64>,
+    line_totals: Vec<i64>,
+}
+
+impl<'a> Items<'a> {
+    fn push(&mut self, order_id: Uuid, order: &'a NewOrder) {
+        for (line_no, item) in (1_i16..).zip(&order.items) {
+            self.order_ids.push(order_id);
+            self.line_nos.push(line_no);
+            self.skus.push(item.sku.as_str());
+            self.names.push(item.name.as_str());
+            self.quantities.push(quantity(item));
+            self.unit_prices.push(item.unit_price.minor());
+            self.line_totals.push(item.line_total.minor());
+        }
+    }
+}
+
+/// What the insert returned for one order: the list row, the customer as upserted and when
+/// the first history row was written.
+#[derive(sqlx::FromRow)]
+struct Inserted {
+    #[sqlx(flatten)]
+    order: OrderRow,
+    customer_id: Uuid,
+    customer_phone: Option<String>,
+    changed_at: DateTime<Utc>,
+}
+
+impl Inserted {
+    /// The order as stored: what the statement returned, and the rest as given.
+    fn stored(self, order: &NewOrder, actor: Uuid) -> StoredOrder {
+        let address = &order.address;
+        let status = self.order.status;
+        StoredOrder {
+            order: self.order,
+            note: order.note.as_ref().map(|n| n.as_str().to_owned()),
+            customer_id: self.customer_id,
+            customer_phone: self.customer_phone,
+            address: AddressRow {
+                line1: address.line1.as_str().to_owned(),
+                line2: address.line2.as_ref().map(|l| l.as_str().to_owned()),
+                city: address.city.as_str().to_owned(),
+                postal_code: address.postal_code.as_str().to_owned(),
+                country: address.country.clone(),
+            },
+            items: order
+                .items
+                .iter()
+                .map(|item| ItemRow {
+                    sku: item.sku.as_str().to_owned(),
+                    name: item.name.as_str().to_owned(),
+                    quantity: quantity(item),
+                    unit_price: item.unit_price.minor(),
+                    line_total: item.line_total.minor(),
+                })
+                .collect(),
+            history: vec![ChangeRow {
+                kind: "status".to_owned(),
+                at: self.changed_at,
+                actor_id: actor,
+                from_status: None,
+                to_status: Some(status),
+                previous_assignee_id: None,
+                assignee_id: None,
+                reason_code: None,
+                reason_text: None,
+                from_priority: None,
+                to_priority: None,
+                previous_note: None,
+                note: None,
+                undo: false,
+            }],
+        }
+    }
+}
+
+/// The response stored for a claimed key.
+#[derive(Debug)]
+pub struct StoredResponse<'a> {
+    pub principal: Uuid,
+    pub key: &'a str,
+    pub order_id: Uuid,
+    pub body: Value,
+}
+
+/// Writes the batch's `order.created` events and the 201 bodies of its claimed keys in one
+/// round trip, waking the relay once; answers each event's outbox id, in the order given.
+pub async fn write_created(
+    conn: &mut PgConnection,
+    events: &[OrderEvent],
+    responses: &[StoredResponse<'_>],
+    channel: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "WITH e AS (
+             INSERT INTO outbox (event_id, event_type, order_id, payload)
+             SELECT event_id, event_type, order_id, payload
+             FROM UNNEST($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[])
+                 WITH ORDINALITY AS u(event_id, event_type, order_id, payload, n)
+             ORDER BY n
+             RETURNING id, event_id
+         ), k AS (
+             UPDATE idempotency_keys SET order_id = u.order_id, response_status = 201,
+                                         response_body = u.body
+             FROM UNNEST($5::uuid[], $6::text[], $7::uuid[], $8::jsonb[])
+                 AS u(principal_id, key, order_id, body)
+             WHERE idempotency_keys.principal_id = u.principal_id
+               AND idempotency_keys.key = u.key
+         ), wake AS (
+             SELECT pg_notify($9, '') FROM (SELECT 1 FROM e LIMIT 1) AS any_event
+         )
+         SELECT e.id FROM UNNEST($1::uuid[]) WITH ORDINALITY AS u(event_id, n)
+             JOIN e USING (event_id), wake
+         ORDER BY u.n",
+    )
+    .bind(events.iter().map(|e| e.event_id).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.order.id).collect::<Vec<_>>())
+    .bind(events.iter().map(Json).collect::<Vec<_>>())
+    .bind(responses.iter().map(|r| r.principal).collect::<Vec<_>>())
+    .bind(responses.iter().map(|r| r.key).collect::<Vec<_>>())
+    .bind(responses.iter().map(|r| r.order_id).collect::<Vec<_>>())
+    .bind(responses.iter().map(|r| &r.body).collect::<Vec<_>>())
+    .bind(channel)
+    .fetch_all(conn)
+    .await
+}
