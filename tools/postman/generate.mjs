@@ -134,7 +134,7 @@ function polish(collection, spec) {
   const order = [
     "POST auth/login", "GET auth/me", "POST auth/refresh", "POST auth/logout",
     "GET users", "GET users/assignable", "POST users", "GET users/:id", "PATCH users/:id",
-    "GET orders", "GET orders/stats", "POST orders", "GET orders/:id", "PATCH orders/:id",
+    "GET orders", "GET orders/stats", "GET orders/metrics", "POST orders", "GET orders/:id", "PATCH orders/:id",
     "POST orders/:id/assign", "POST orders/:id/cancel",
     "POST orders/:id/undo", "POST orders/:id/notes", "DELETE orders/:id",
   ];

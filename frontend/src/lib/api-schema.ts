@@ -114,6 +114,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The KPIs: orders per minute over the last 60 minutes, orders by status, time from PENDING to
+         *     CONFIRMED and to SHIPPED for orders that got there today (median, p90), open orders by age
+         *     and per assignee, all from one snapshot. For everyone who reads orders; an agent's figures
+         *     count its own orders only.
+         */
+        get: operations["order_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/stats": {
         parameters: {
             query?: never;
@@ -356,6 +378,15 @@ export interface components {
             line2?: string | null;
             postal_code: string;
         };
+        /** @description Open orders whose age is in `[from_minutes, to_minutes)`; the last band has no end. */
+        AgeBand: {
+            /** Format: int64 */
+            from_minutes: number;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            to_minutes?: number | null;
+        };
         /**
          * @example {
          *       "assignee_id": "0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b",
@@ -373,6 +404,13 @@ export interface components {
              * @description The version the caller last saw.
              */
             version: number;
+        };
+        /** @description One person's open orders; `assignee_id` null is the unassigned ones. */
+        AssigneeLoad: {
+            /** Format: uuid */
+            assignee_id?: string | null;
+            /** Format: int64 */
+            open_orders: number;
         };
         /** @description One person's open orders (any status but DELIVERED and CANCELLED). */
         AssigneeWorkload: {
@@ -567,6 +605,25 @@ export interface components {
              */
             unit_price: number;
         };
+        /**
+         * @description Time from PENDING (the order's creation) to a later status, for the orders that first reached
+         *     that status today.
+         */
+        LeadTime: {
+            /** Format: double */
+            median_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description How many orders the figures cover (none: both are null).
+             */
+            orders: number;
+            /** Format: double */
+            p90_seconds?: number | null;
+        };
+        LeadTimes: {
+            to_confirmed: components["schemas"]["LeadTime"];
+            to_shipped: components["schemas"]["LeadTime"];
+        };
         LoginRequest: {
             email: string;
             /**
@@ -668,6 +725,40 @@ export interface components {
             seq: number;
             type: components["schemas"]["EventType"];
         };
+        /** @description The floor's KPIs (`GET /orders/metrics`), for the caller's scope (an agent: its own orders). */
+        OrderMetrics: {
+            /** @description Open orders (neither delivered nor cancelled) by age since creation, youngest band first. */
+            ageing: components["schemas"]["AgeBand"][];
+            /**
+             * @description Open orders per assignee: the unassigned first (`assignee_id` null, present even when
+             *     zero for those who read every order), then the most loaded. Agents get only their own.
+             */
+            by_assignee: components["schemas"]["AssigneeLoad"][];
+            /**
+             * @description Every status, zeros included: open statuses count the open orders now; `DELIVERED` and
+             *     `CANCELLED` count the orders finished today (the all-time totals are `/orders/stats`').
+             */
+            by_status: {
+                [key: string]: number;
+            };
+            /**
+             * Format: date-time
+             * @description The instant the figures were read at (one database snapshot).
+             */
+            generated_at: string;
+            lead_times: components["schemas"]["LeadTimes"];
+            orders_per_minute: components["schemas"]["OrdersPerMinute"];
+            /**
+             * Format: date-time
+             * @description Midnight of today at `utc_offset`.
+             */
+            today_start: string;
+            /**
+             * Format: int32
+             * @description The offset from UTC "today" is at, in minutes east (the `utc_offset` asked for).
+             */
+            utc_offset: number;
+        };
         /** @description One page of a list, newest first. Pass `next_cursor` back as `cursor` for the next page. */
         OrderPage: {
             items: components["schemas"]["OrderRow"][];
@@ -730,6 +821,16 @@ export interface components {
          * @enum {string}
          */
         OrderStatus: "PENDING" | "CONFIRMED" | "PROCESSING" | "SHIPPED" | "DELIVERED" | "CANCELLED";
+        /** @description Orders created per minute over the last 60 minutes (live, not deleted). */
+        OrdersPerMinute: {
+            counts: number[];
+            /**
+             * Format: date-time
+             * @description The start of the first minute; `counts[i]` covers `[from + i min, from + (i+1) min)`,
+             *     the last one being the current, unfinished minute.
+             */
+            from: string;
+        };
         /**
          * @description Where an order stood before a change: readers whose view the order leaves (another
          *     status, another assignee) learn of it from this.
@@ -1388,6 +1489,69 @@ export interface operations {
             };
             /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    order_metrics: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Where "today" starts: the caller's offset from UTC in minutes east (`420` in Bangkok;
+                 *     a browser's is `-new Date().getTimezoneOffset()`); default 0.
+                 * @example 420
+                 */
+                utc_offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The KPIs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderMetrics"];
+                };
+            };
+            /** @description `utc_offset` is not a whole number of minutes from -720 to 840 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

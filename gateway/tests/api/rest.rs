@@ -159,6 +159,31 @@ async fn cancelling_with_a_reason_needs_orders_update_and_an_agent_only_cancels_
 }
 
 #[sqlx::test(migrations = false)]
+async fn the_kpis_reach_readers_through_the_gateway_scoped_like_the_board(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let (_, storefront) = stack.user("storefront").await;
+    let (_, viewer) = stack.user("viewer").await;
+    let (_, agent) = stack.user("agent").await;
+    stack.create_order(&storefront, 1).await;
+
+    let path = "/api/v1/orders/metrics?utc_offset=420";
+    let everyone: Value = stack.get(path, &viewer).await.json().await.unwrap();
+    assert_eq!(everyone["by_status"]["PENDING"], 1);
+    assert_eq!(
+        everyone["by_assignee"],
+        json!([{"assignee_id": null, "open_orders": 1}])
+    );
+    let own: Value = stack.get(path, &agent).await.json().await.unwrap();
+    assert_eq!(own["by_status"]["PENDING"], 0);
+    assert_eq!(own["by_assignee"], json!([]));
+    assert_problem(stack.get(path, &storefront).await, 403, "forbidden").await;
+    let bad = stack
+        .get("/api/v1/orders/metrics?utc_offset=900", &viewer)
+        .await;
+    assert_problem(bad, 400, "bad-request").await;
+}
+
+#[sqlx::test(migrations = false)]
 async fn requests_without_a_valid_token_never_reach_a_service(pool: PgPool) {
     let stack = Stack::start(pool).await;
     for token in ["", "garbage", "a.b.c"] {

@@ -4,13 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use lom_contracts::{CancelReason, OrderRow, OrderStatus, Priority};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::repository::{ChangeRow, ItemRow, NoteRow, OpenOrders, StatusCount, StoredOrder};
+use crate::repository::{
+    ChangeRow, ItemRow, NoteRow, OpenOrders, StatusCount, StoredOrder,
+    metrics::{self, MetricsRows},
+};
 
 /// An internal note on an order.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -266,6 +269,153 @@ impl From<OpenOrders> for AssigneeWorkload {
         Self {
             assignee_id: row.assignee_id,
             open_orders: row.orders,
+        }
+    }
+}
+
+/// The floor's KPIs (`GET /orders/metrics`), for the caller's scope (an agent: its own orders).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrderMetrics {
+    /// The instant the figures were read at (one database snapshot).
+    pub generated_at: DateTime<Utc>,
+    /// The offset from UTC "today" is at, in minutes east (the `utc_offset` asked for).
+    pub utc_offset: i32,
+    /// Midnight of today at `utc_offset`.
+    pub today_start: DateTime<Utc>,
+    pub orders_per_minute: OrdersPerMinute,
+    /// Every status, zeros included: open statuses count the open orders now; `DELIVERED` and
+    /// `CANCELLED` count the orders finished today (the all-time totals are `/orders/stats`').
+    pub by_status: BTreeMap<String, i64>,
+    pub lead_times: LeadTimes,
+    /// Open orders (neither delivered nor cancelled) by age since creation, youngest band first.
+    pub ageing: Vec<AgeBand>,
+    /// Open orders per assignee: the unassigned first (`assignee_id` null, present even when
+    /// zero for those who read every order), then the most loaded. Agents get only their own.
+    pub by_assignee: Vec<AssigneeLoad>,
+}
+
+/// Orders created per minute over the last 60 minutes (live, not deleted).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrdersPerMinute {
+    /// The start of the first minute; `counts[i]` covers `[from + i min, from + (i+1) min)`,
+    /// the last one being the current, unfinished minute.
+    pub from: DateTime<Utc>,
+    #[schema(min_items = 60, max_items = 60)]
+    pub counts: Vec<i64>,
+}
+
+/// Time from PENDING (the order's creation) to a later status, for the orders that first reached
+/// that status today.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LeadTime {
+    /// How many orders the figures cover (none: both are null).
+    pub orders: i64,
+    pub median_seconds: Option<f64>,
+    pub p90_seconds: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LeadTimes {
+    pub to_confirmed: LeadTime,
+    pub to_shipped: LeadTime,
+}
+
+/// Open orders whose age is in `[from_minutes, to_minutes)`; the last band has no end.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AgeBand {
+    pub from_minutes: i64,
+    pub to_minutes: Option<i64>,
+    pub orders: i64,
+}
+
+/// One person's open orders; `assignee_id` null is the unassigned ones.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AssigneeLoad {
+    pub assignee_id: Option<Uuid>,
+    pub open_orders: i64,
+}
+
+impl OrderMetrics {
+    /// The view of `rows`; `unassigned` says whether the unassigned orders are in scope.
+    pub fn new(rows: MetricsRows, utc_offset: FixedOffset, unassigned: bool) -> Self {
+        let from = metrics::window_start(&rows.clock);
+        let mut counts = vec![0; metrics::WINDOW_MINUTES as usize];
+        for minute in rows.per_minute {
+            let index = (minute.minute - from).num_minutes();
+            if let Some(slot) = usize::try_from(index).ok().and_then(|i| counts.get_mut(i)) {
+                *slot += minute.orders;
+            }
+        }
+        let mut by_status: BTreeMap<String, i64> = OrderStatus::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), 0))
+            .collect();
+        for tally in rows.by_status {
+            by_status.insert(tally.status.as_str().to_owned(), tally.orders);
+        }
+        let lead_time = |status: OrderStatus| {
+            rows.lead_times
+                .iter()
+                .find(|row| row.status == status)
+                .map_or(
+                    LeadTime {
+                        orders: 0,
+                        median_seconds: None,
+                        p90_seconds: None,
+                    },
+                    |row| LeadTime {
+                        orders: row.orders,
+                        median_seconds: row.median_seconds,
+                        p90_seconds: row.p90_seconds,
+                    },
+                )
+        };
+        let bounds: Vec<i64> = std::iter::once(0)
+            .chain(metrics::AGE_BAND_STARTS.iter().map(|s| *s as i64 / 60))
+            .collect();
+        let ageing = bounds
+            .iter()
+            .enumerate()
+            .map(|(band, from)| AgeBand {
+                from_minutes: *from,
+                to_minutes: bounds.get(band + 1).copied(),
+                orders: rows
+                    .ageing
+                    .iter()
+                    .filter(|row| usize::try_from(row.band).ok() == Some(band))
+                    .map(|row| row.orders)
+                    .sum(),
+            })
+            .collect();
+        let mut by_assignee: Vec<AssigneeLoad> = rows
+            .by_assignee
+            .into_iter()
+            .map(|row| AssigneeLoad {
+                assignee_id: row.assignee_id,
+                open_orders: row.orders,
+            })
+            .collect();
+        if unassigned && by_assignee.first().is_none_or(|l| l.assignee_id.is_some()) {
+            by_assignee.insert(
+                0,
+                AssigneeLoad {
+                    assignee_id: None,
+                    open_orders: 0,
+                },
+            );
+        }
+        Self {
+            generated_at: rows.clock.now,
+            utc_offset: utc_offset.local_minus_utc() / 60,
+            today_start: rows.clock.day_start,
+            orders_per_minute: OrdersPerMinute { from, counts },
+            by_status,
+            lead_times: LeadTimes {
+                to_confirmed: lead_time(OrderStatus::Confirmed),
+                to_shipped: lead_time(OrderStatus::Shipped),
+            },
+            ageing,
+            by_assignee,
         }
     }
 }

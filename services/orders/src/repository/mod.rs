@@ -4,6 +4,7 @@
 
 mod idempotency;
 mod intake;
+pub mod metrics;
 mod notes;
 mod outbox;
 mod read;

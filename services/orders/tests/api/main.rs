@@ -12,6 +12,7 @@ mod history;
 mod idempotency;
 mod input;
 mod intake;
+mod metrics;
 mod notes;
 mod retention;
 mod undo;

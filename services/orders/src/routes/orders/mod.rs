@@ -1,4 +1,4 @@
-//! `/v1/orders`: list, stats, workload, read, create, update, cancel, assign, undo and delete
+//! `/v1/orders`: list, stats, workload, metrics, read, create, update, cancel, assign, undo and delete
 //! orders, and write internal notes on them.
 
 mod assign;
@@ -7,6 +7,7 @@ mod create;
 mod delete;
 mod get;
 mod list;
+mod metrics;
 mod notes;
 mod schemas;
 mod undo;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list::list_orders, create::create_order))
         .routes(routes!(list::order_stats))
         .routes(routes!(workload::workload))
+        .routes(routes!(metrics::order_metrics))
         .routes(routes!(
             get::get_order,
             update::update_order,
