@@ -11,6 +11,7 @@ const FEATURE_DEPENDENCIES = {
   auth: [],
   users: [],
   orders: ["users"],
+  kpis: ["orders", "users"],
 };
 const SHARED = ["./src/components", "./src/config", "./src/lib", "./src/test"];
 

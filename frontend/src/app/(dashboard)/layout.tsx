@@ -56,6 +56,11 @@ function Shell({ children }: { children: ReactNode }) {
             <Link href="/orders" onClick={stayWhenOffline} className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
               {t("nav.orders")}
             </Link>
+            {canReadOrders(user) ? (
+              <Link href="/kpis" onClick={stayWhenOffline} className="ml-3 text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
+                {t("nav.kpis")}
+              </Link>
+            ) : null}
             {hasPermission(user, PERMISSIONS.usersRead) ? (
               <Link href="/users" onClick={stayWhenOffline} className="ml-3 text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
                 {t("nav.users")}

@@ -10,6 +10,7 @@ import { API_ORIGIN } from "@/config/public-env";
 import { api } from "@/lib/api";
 import { isSessionRefused } from "@/lib/api-client";
 import { ANONYMOUS_VIEWER } from "../filters";
+import { announceAppliedChange } from "../realtime/applied-changes";
 import { connectionStore, type ConnectionState } from "../realtime/connection-store";
 import { clearDepartures, markDeparted, markPresent } from "../realtime/departures";
 import { notifyNewUnassignedOrder } from "../realtime/new-order-alerts";
@@ -53,6 +54,7 @@ export function useOrderEvents({ user, onUnauthorized }: UseOrderEventsOptions):
         connectionStore.set(navigator.onLine === false ? "offline" : state);
       },
       onApplied: (type, order) => {
+        announceAppliedChange(type, order);
         if (type === "order.deleted" || type === "order.left") {
           markDeparted(order, type === "order.deleted" ? "deleted" : "left");
           return;
