@@ -61,7 +61,7 @@ impl Application {
         }
         let state = AppState {
             db: pool.clone(),
-            intake: Intake::start(pool.clone(), intake_writers(&settings)),
+            intake: Intake::start(pool.clone(), publisher.clone(), intake_writers(&settings)),
             verifier: Arc::new(verifier),
             users: UsersClient::new(&settings.users_url, settings.upstream_timeout)?,
             settings: Arc::new(settings.clone()),

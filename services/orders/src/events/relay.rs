@@ -1,5 +1,7 @@
-//! The outbox relay: the only path from a committed change to Redis. Woken by `NOTIFY`
-//! (sent by each change at commit), it takes the relay lock, publishes unpublished rows in id
+//! The outbox relay: the path from a committed change to Redis (creates excepted: the intake
+//! publishes those right after their COMMIT, and the relay takes only the ones it left behind
+//! for longer than `DIRECT_PUBLISH_GRACE_MS`). Woken by `NOTIFY` (sent by each change at
+//! commit) or a safety tick, it takes the relay lock, publishes unpublished rows in id
 //! order and stamps them in the same transaction. If Redis or PostgreSQL fails it backs off
 //! and retries, so nothing committed is ever dropped; a crash after publishing and before
 //! stamping publishes again, which the publish script turns into a no-op (same `event_id`, same
@@ -9,6 +11,7 @@
 use std::{convert::Infallible, time::Duration};
 
 use chrono::Utc;
+use lom_contracts::OrderEvent;
 use sqlx::{PgPool, postgres::PgListener};
 
 use super::publisher::{PublishError, Publisher};
@@ -90,13 +93,7 @@ impl Relay {
             }
             let events: Vec<_> = batch.iter().map(|pending| &pending.event).collect();
             let seqs = self.publisher.publish(&events).await?;
-            let published_at = Utc::now();
-            for event in &events {
-                let delay = (published_at - event.occurred_at)
-                    .to_std()
-                    .unwrap_or_default();
-                metrics::histogram!("orders_event_relay_duration_seconds").record(delay);
-            }
+            record_delays(&events);
             let ids: Vec<i64> = batch.iter().map(|pending| pending.id).collect();
             repository::mark_published(&mut tx, &ids, &seqs).await?;
             tx.commit().await?;
@@ -105,6 +102,17 @@ impl Relay {
                 return Ok(());
             }
         }
+    }
+}
+
+/// Times each of `events`, just published, from its change to now.
+pub(crate) fn record_delays(events: &[&OrderEvent]) {
+    let published_at = Utc::now();
+    for event in events {
+        let delay = (published_at - event.occurred_at)
+            .to_std()
+            .unwrap_or_default();
+        metrics::histogram!("orders_event_relay_duration_seconds").record(delay);
     }
 }
 

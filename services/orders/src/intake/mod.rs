@@ -3,8 +3,10 @@
 //! [`BATCH_CAP`]; never waiting on a timer for company, so an idle service pays nothing) and
 //! write it as one transaction of set-based statements (`repository::intake`): claim the
 //! batch's idempotency keys, write all orders, write all `order.created` events and stored
-//! responses with one wake-up of the relay, COMMIT. Each caller gets its answer only after
-//! the COMMIT of the transaction that holds its order.
+//! responses, COMMIT. Each caller gets its answer only after the COMMIT of the transaction
+//! that holds its order. Then the writer publishes the batch's events to Redis itself (one
+//! pipelined round trip, the relay's atomic step) and stamps them published, without waking
+//! the relay; the relay delivers whatever a failed publish or a crash left behind.
 //!
 //! - **Duplicates in one batch.** Two creates with the same customer email, or the same
 //!   caller's same `Idempotency-Key`, never share a transaction: the later one goes to the
@@ -30,7 +32,7 @@ use sqlx::PgPool;
 use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
-use crate::{domain::NewOrder, error::ApiResult, views::OrderDetail};
+use crate::{domain::NewOrder, error::ApiResult, events::Publisher, views::OrderDetail};
 
 /// At most this many creates share one transaction.
 pub const BATCH_CAP: usize = 256;
@@ -77,12 +79,17 @@ impl std::fmt::Debug for Queued {
 }
 
 impl Intake {
-    /// Starts `writers` writer tasks on `pool`; they stop when the last handle is dropped.
-    pub fn start(pool: PgPool, writers: usize) -> Self {
+    /// Starts `writers` writer tasks on `pool`, publishing with `publisher`; they stop when
+    /// the last handle is dropped.
+    pub fn start(pool: PgPool, publisher: Publisher, writers: usize) -> Self {
         let (queue, receiver) = mpsc::unbounded_channel();
         let receiver = std::sync::Arc::new(Mutex::new(receiver));
         for _ in 0..writers.max(1) {
-            tokio::spawn(writer::run(pool.clone(), receiver.clone()));
+            tokio::spawn(writer::run(
+                pool.clone(),
+                publisher.clone(),
+                receiver.clone(),
+            ));
         }
         Self { queue }
     }

@@ -1,22 +1,28 @@
 //! One writer of the intake: takes what is queued, splits it into transactions without
-//! duplicate emails or keys, writes each and answers its callers.
+//! duplicate emails or keys, writes each, answers its callers, then publishes the events it
+//! committed and stamps them published (what it fails to publish, the relay delivers).
 
 use std::{collections::HashSet, sync::Arc};
 
 use lom_contracts::{EventType, OrderEvent};
 use lom_platform::{Problem, db};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::{Mutex, mpsc};
 
 use super::{BATCH_CAP, Create, Created, Queued};
 use crate::{
     error::{ApiError, database_problem},
-    repository::{self, KeyClaim, OUTBOX_CHANNEL, OrderToWrite, StoredResponse},
+    events::{Publisher, relay::record_delays},
+    repository::{self, KeyClaim, OrderToWrite, StoredResponse},
     views::OrderDetail,
 };
 
 /// Takes batches from `queue` until every sender is gone.
-pub(super) async fn run(pool: PgPool, queue: Arc<Mutex<mpsc::UnboundedReceiver<Queued>>>) {
+pub(super) async fn run(
+    pool: PgPool,
+    publisher: Publisher,
+    queue: Arc<Mutex<mpsc::UnboundedReceiver<Queued>>>,
+) {
     let mut taken = Vec::with_capacity(BATCH_CAP);
     loop {
         if queue.lock().await.recv_many(&mut taken, BATCH_CAP).await == 0 {
@@ -25,7 +31,21 @@ pub(super) async fn run(pool: PgPool, queue: Arc<Mutex<mpsc::UnboundedReceiver<Q
         let mut pending = std::mem::take(&mut taken);
         while !pending.is_empty() {
             let (batch, later) = without_duplicates(pending);
-            write_and_answer(&pool, batch).await;
+            // One connection for the whole cycle: the transaction, then the stamps.
+            let mut conn = match pool.acquire().await {
+                Ok(conn) => conn,
+                Err(err) => {
+                    let problem = database_problem(&err);
+                    answer(
+                        batch,
+                        std::iter::repeat_with(|| Err(problem.clone().into())),
+                    );
+                    pending = later;
+                    continue;
+                }
+            };
+            let committed = write_and_answer(&mut conn, batch).await;
+            publish(&mut conn, &publisher, committed).await;
             pending = later;
         }
     }
@@ -47,22 +67,31 @@ fn without_duplicates(queued: Vec<Queued>) -> (Vec<Queued>, Vec<Queued>) {
 }
 
 /// Writes `batch` in one transaction, or — when the database refuses it for a reason that may
-/// be one order's — each of its orders alone; answers every caller.
-async fn write_and_answer(pool: &PgPool, batch: Vec<Queued>) {
+/// be one order's — each of its orders alone; answers every caller; returns the events that
+/// committed.
+async fn write_and_answer(conn: &mut PgConnection, batch: Vec<Queued>) -> Committed {
     let creates: Vec<&Create> = batch.iter().map(|q| &q.create).collect();
     metrics::histogram!("orders_intake_batch_size").record(creates.len() as f64);
-    let outcome = write(pool, &creates).await;
+    let outcome = write(conn, &creates).await;
     match outcome {
-        Ok(created) => answer(batch, created.into_iter().map(Ok)),
+        Ok((created, committed)) => {
+            answer(batch, created.into_iter().map(Ok));
+            committed
+        }
         Err(BatchError::Database(err)) if batch.len() > 1 && !db::is_unavailable(&err) => {
             tracing::warn!(error = %err, size = batch.len(), "batch refused; writing its orders one by one");
+            let mut all = Committed::default();
             for queued in batch {
-                let alone = match write(pool, &[&queued.create]).await {
-                    Ok(mut created) => created.pop().map_or_else(|| Err(internal()), Ok),
+                let alone = match write(conn, &[&queued.create]).await {
+                    Ok((mut created, committed)) => {
+                        all.append(committed);
+                        created.pop().map_or_else(|| Err(internal()), Ok)
+                    }
                     Err(err) => Err(err.into()),
                 };
                 let _ = queued.reply.send(alone);
             }
+            all
         }
         Err(err) => {
             let problem = err.problem();
@@ -70,7 +99,44 @@ async fn write_and_answer(pool: &PgPool, batch: Vec<Queued>) {
                 batch,
                 std::iter::repeat_with(|| Err(problem.clone().into())),
             );
+            Committed::default()
         }
+    }
+}
+
+/// Committed `order.created` events and their outbox ids, not yet published.
+#[derive(Debug, Default)]
+struct Committed {
+    events: Vec<OrderEvent>,
+    outbox_ids: Vec<i64>,
+}
+
+impl Committed {
+    fn append(&mut self, mut other: Committed) {
+        self.events.append(&mut other.events);
+        self.outbox_ids.append(&mut other.outbox_ids);
+    }
+}
+
+/// Publishes `committed` (one pipelined round trip to Redis) and stamps the outbox rows
+/// published. A failure is logged and left to the relay, which takes unpublished creates
+/// after `DIRECT_PUBLISH_GRACE_MS`; should both publish one event, the publish script gives
+/// it its first `seq` and does not publish it again.
+async fn publish(conn: &mut PgConnection, publisher: &Publisher, committed: Committed) {
+    if committed.events.is_empty() {
+        return;
+    }
+    let events: Vec<&OrderEvent> = committed.events.iter().collect();
+    let seqs = match publisher.publish(&events).await {
+        Ok(seqs) => seqs,
+        Err(err) => {
+            tracing::warn!(error = %err, count = events.len(), "events not published; the relay will");
+            return;
+        }
+    };
+    record_delays(&events);
+    if let Err(err) = repository::stamp_published(conn, &committed.outbox_ids, &seqs).await {
+        tracing::warn!(error = %err, "published events not stamped; the relay will stamp them");
     }
 }
 
@@ -127,9 +193,12 @@ impl From<BatchError> for ApiError {
     }
 }
 
-/// Writes `creates` in one transaction; answers each, in order.
-async fn write(pool: &PgPool, creates: &[&Create]) -> Result<Vec<Created>, BatchError> {
-    let mut tx = pool.begin().await?;
+/// Writes `creates` in one transaction; answers each, in order, and the events committed.
+async fn write(
+    conn: &mut PgConnection,
+    creates: &[&Create],
+) -> Result<(Vec<Created>, Committed), BatchError> {
+    let mut tx = conn.begin().await?;
     let claims: Vec<KeyClaim> = creates
         .iter()
         .filter_map(|c| {
@@ -154,28 +223,29 @@ async fn write(pool: &PgPool, creates: &[&Create]) -> Result<Vec<Created>, Batch
                 .is_none_or(|k| claimed.contains(&(c.actor, k.key.clone())))
         })
         .collect();
-    let written = if free.is_empty() {
-        Vec::new()
+    let (written, committed) = if free.is_empty() {
+        (Vec::new(), Committed::default())
     } else {
         write_orders(&mut tx, &free).await?
     };
     db::commit(tx).await?;
     let mut written = free.iter().zip(written).peekable();
-    Ok(creates
+    let created = creates
         .iter()
         .map(|c| match written.next_if(|(f, _)| std::ptr::eq(**f, *c)) {
             Some((_, detail)) => Created::New(Box::new(detail)),
             None => Created::KeyTaken,
         })
-        .collect())
+        .collect();
+    Ok((created, committed))
 }
 
 /// Writes the orders of `creates` (whose keys, if any, are claimed), their events and stored
-/// responses; answers each order's 201 body, in order.
+/// responses; answers each order's 201 body, in order, and the events.
 async fn write_orders(
     tx: &mut PgConnection,
     creates: &[&Create],
-) -> sqlx::Result<Vec<OrderDetail>> {
+) -> sqlx::Result<(Vec<OrderDetail>, Committed)> {
     let orders: Vec<OrderToWrite> = creates
         .iter()
         .map(|c| OrderToWrite {
@@ -202,6 +272,6 @@ async fn write_orders(
             })
         })
         .collect();
-    repository::write_created(tx, &events, &responses, OUTBOX_CHANNEL).await?;
-    Ok(written)
+    let outbox_ids = repository::write_created(tx, &events, &responses).await?;
+    Ok((written, Committed { events, outbox_ids }))
 }

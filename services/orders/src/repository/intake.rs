@@ -276,12 +276,12 @@ pub struct StoredResponse<'a> {
 }
 
 /// Writes the batch's `order.created` events and the 201 bodies of its claimed keys in one
-/// round trip, waking the relay once; answers each event's outbox id, in the order given.
+/// round trip; answers each event's outbox id, in the order given. No `NOTIFY`: the intake
+/// publishes the events itself once they committed, and the relay only picks up what it left.
 pub async fn write_created(
     conn: &mut PgConnection,
     events: &[OrderEvent],
     responses: &[StoredResponse<'_>],
-    channel: &str,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "WITH e AS (
@@ -298,11 +298,9 @@ pub async fn write_created(
                  AS u(principal_id, key, order_id, body)
              WHERE idempotency_keys.principal_id = u.principal_id
                AND idempotency_keys.key = u.key
-         ), wake AS (
-             SELECT pg_notify($9, '') FROM (SELECT 1 FROM e LIMIT 1) AS any_event
          )
          SELECT e.id FROM UNNEST($1::uuid[]) WITH ORDINALITY AS u(event_id, n)
-             JOIN e USING (event_id), wake
+             JOIN e USING (event_id)
          ORDER BY u.n",
     )
     .bind(events.iter().map(|e| e.event_id).collect::<Vec<_>>())
@@ -313,7 +311,6 @@ pub async fn write_created(
     .bind(responses.iter().map(|r| r.key).collect::<Vec<_>>())
     .bind(responses.iter().map(|r| r.order_id).collect::<Vec<_>>())
     .bind(responses.iter().map(|r| &r.body).collect::<Vec<_>>())
-    .bind(channel)
     .fetch_all(conn)
     .await
 }

@@ -18,8 +18,8 @@ pub use intake::{
 };
 pub use notes::{NoteRow, insert_note};
 pub use outbox::{
-    OUTBOX_CHANNEL, Pending, mark_published, new_event, try_lead_relay, unpublished, write_event,
-    write_note_event,
+    DIRECT_PUBLISH_GRACE_MS, OUTBOX_CHANNEL, Pending, RELAY_LOCK_KEY, mark_published, new_event,
+    stamp_published, try_lead_relay, unpublished, write_event, write_note_event,
 };
 pub use read::{Assignee, Cursor, OrderFilter, detail, list, open_by_assignee, stats};
 pub use rows::{

@@ -1,6 +1,8 @@
 //! The transactional outbox: each change inserts its event (without `seq`) in its own
 //! transaction and wakes listeners with `NOTIFY` (delivered at commit); the relay reads the
-//! unpublished rows in id order and stamps them with the `seq` they got.
+//! unpublished rows in id order and stamps them with the `seq` they got. Creates are the
+//! exception (`intake.rs`): their events are published by the intake right after the COMMIT,
+//! and reach the relay only if that failed.
 
 use chrono::Utc;
 use lom_contracts::{Actor, CancelReason, EventType, NoteAdded, OrderEvent, OrderRow, PriorState};
@@ -11,7 +13,7 @@ use uuid::Uuid;
 pub const OUTBOX_CHANNEL: &str = "orders_outbox";
 
 /// Only one relay per database publishes at a time (transaction-scoped advisory lock key).
-const RELAY_LOCK_KEY: i64 = 0x6f72_6465_7273; // "orders"
+pub const RELAY_LOCK_KEY: i64 = 0x6f72_6465_7273; // "orders"
 
 /// Records the event of a change to `order` made by `actor`; `previous` is where the order
 /// stood before (none for a creation), `reason` why it was cancelled (for a cancellation).
@@ -99,15 +101,27 @@ pub async fn try_lead_relay(conn: &mut PgConnection) -> sqlx::Result<bool> {
         .await
 }
 
-/// Up to `limit` unpublished events, oldest first.
+/// How long the relay leaves an unpublished `order.created` event to the intake, which
+/// publishes the events of each batch right after its COMMIT; after that the event is the
+/// relay's (the intake's publish failed, or its process died).
+pub const DIRECT_PUBLISH_GRACE_MS: i64 = 1_000;
+
+/// Up to `limit` unpublished events, oldest first — but no `order.created` younger than
+/// [`DIRECT_PUBLISH_GRACE_MS`], which the intake is publishing.
 pub async fn unpublished(conn: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<Pending>> {
-    sqlx::query_as("SELECT id, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1")
-        .bind(limit)
-        .fetch_all(conn)
-        .await
+    sqlx::query_as(
+        "SELECT id, payload FROM outbox WHERE published_at IS NULL \
+         AND (event_type <> 'order.created' OR created_at < now() - $2 * interval '1 millisecond') \
+         ORDER BY id LIMIT $1",
+    )
+    .bind(limit)
+    .bind(DIRECT_PUBLISH_GRACE_MS)
+    .fetch_all(conn)
+    .await
 }
 
-/// Stamps published rows with the `seq` each got.
+/// Stamps published rows with the `seq` each got (by the relay, or by the intake — whichever
+/// stamps second writes the same `seq`: the publish script gives an event its first `seq`).
 pub async fn mark_published(
     conn: &mut PgConnection,
     ids: &[i64],
@@ -116,6 +130,27 @@ pub async fn mark_published(
     sqlx::query(
         "UPDATE outbox SET published_at = now(), seq = u.seq \
          FROM UNNEST($1::bigint[], $2::bigint[]) AS u(id, seq) WHERE outbox.id = u.id",
+    )
+    .bind(ids)
+    .bind(seqs)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+/// Stamps published rows with the `seq` each got, outside any transaction and without waiting
+/// for the WAL flush (`synchronous_commit` off for this statement): a stamp lost in a crash
+/// only makes the relay publish the event again, which the publish script turns into a no-op.
+pub async fn stamp_published(
+    conn: &mut PgConnection,
+    ids: &[i64],
+    seqs: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)) \
+         UPDATE outbox SET published_at = now(), seq = u.seq \
+         FROM UNNEST($1::bigint[], $2::bigint[]) AS u(id, seq), lazy \
+         WHERE outbox.id = u.id AND outbox.published_at IS NULL",
     )
     .bind(ids)
     .bind(seqs)

@@ -2,6 +2,7 @@
 //! one changes nothing a caller can see — each 201 is exactly one order with exactly one
 //! event, the same key twice replays, one order the database refuses fails alone, two
 //! instances write at once, and a lost COMMIT answer is 504 for every caller of its batch.
+//! The intake publishes what it committed itself, without waiting for the relay (issue #15).
 //!
 //! To make a batch, a test holds `orders` locked while one create (the "blocker") waits on the
 //! lock in the app's only writer (a pool of two connections has one), queues the creates under
@@ -15,6 +16,7 @@ use std::{
 
 use futures_util::future::join_all;
 use lom_testing::LatencyProxy;
+use orders_service::repository::RELAY_LOCK_KEY;
 use serde_json::{Value, json};
 use sqlx::{PgPool, Postgres, Transaction};
 use tokio::task::JoinHandle;
@@ -406,4 +408,55 @@ async fn a_lost_commit_answer_is_504_for_every_caller_of_the_batch() {
         2,
         "the blocker's and the batch's"
     );
+}
+
+/// Issue #15: a create's event goes to Redis right after its COMMIT, from the intake itself —
+/// here while the relay cannot publish anything (the test holds its lock).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn created_events_are_published_right_after_commit_without_the_relay() {
+    let app = spawn_app().await;
+    let mut relay_lock = app.db.acquire().await.expect("connection");
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(RELAY_LOCK_KEY)
+        .execute(&mut *relay_lock)
+        .await
+        .expect("hold the relay's lock");
+    let storefront = app.users.user(Role::Storefront).await;
+    let answers = send_all(&app, &storefront, unkeyed((0..20).map(order_body)))
+        .await
+        .expect("sent");
+    assert!(answers.iter().all(|a| a.status == 201));
+    let history = wait_for("the 20 events in the history", WITHIN, || async {
+        let history = app.history().await;
+        (history.len() == 20 && app.unpublished_outbox_rows().await == 0).then_some(history)
+    })
+    .await;
+    let published: HashSet<String> = history.iter().map(|e| e.order.id.to_string()).collect();
+    let created: HashSet<String> = answers.iter().map(Answer::id).collect();
+    assert_eq!(published, created);
+    let stamped: i64 =
+        sqlx::query_scalar("SELECT count(DISTINCT seq) FROM outbox WHERE seq BETWEEN 1 AND 20")
+            .fetch_one(&app.db)
+            .await
+            .expect("stamps");
+    assert_eq!(stamped, 20, "each row stamped with the seq it got");
+
+    // The relay is really held: a status change (its path) waits for it.
+    let admin = app.users.user(Role::Admin).await;
+    let path = format!("/v1/orders/{}", answers[0].id());
+    let changed = app
+        .patch(&path, &admin, &json!({"status": "CONFIRMED", "version": 1}))
+        .await;
+    assert_eq!(changed.status(), 200);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.unpublished_outbox_rows().await, 1);
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(RELAY_LOCK_KEY)
+        .execute(&mut *relay_lock)
+        .await
+        .expect("release the relay's lock");
+    wait_for("the relay to publish the change", WITHIN, || async {
+        (app.history().await.len() == 21).then_some(())
+    })
+    .await;
 }
