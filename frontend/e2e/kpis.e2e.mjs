@@ -61,6 +61,21 @@ describe("KPI page against the real stack", () => {
       await page.getByRole("table").first().waitFor();
       await page.getByText("Show as table").first().click();
       await screenshot(page, "kpis");
+
+      // Both themes: the bars and the page change colour, the figures stay.
+      const colours = () =>
+        page.evaluate(() => [
+          getComputedStyle(document.querySelector("figure g[data-key] rect")).fill,
+          getComputedStyle(document.querySelector("section")).backgroundColor,
+        ]);
+      const light = await colours();
+      await page.getByLabel("Theme").selectOption("dark");
+      await page.locator("html.dark").waitFor({ state: "attached" });
+      const dark = await colours();
+      assert.notEqual(dark[0], light[0], "bar colour");
+      assert.notEqual(dark[1], light[1], "card background");
+      assert.equal(await barValue(page, "Orders by status", "PENDING"), pending);
+      await screenshot(page, "kpis-dark");
     }));
 
   test("an agent's KPI page counts only the orders assigned to it", { timeout: TEST_TIMEOUT }, () =>

@@ -109,7 +109,7 @@ export function BarList({ title, summary, bars, labelHeader }: ChartProps) {
       <figcaption id={titleId} className="mb-2 text-sm font-semibold">
         {title}
       </figcaption>
-      <svg role="img" aria-label={summary} viewBox={`0 0 300 ${Math.max(1, bars.length) * row}`} className="w-full" style={{ height: `${Math.max(1, bars.length) * 1.5}rem` }}>
+      <svg role="img" aria-label={summary} viewBox={`0 0 300 ${Math.max(1, bars.length) * row}`} preserveAspectRatio="xMinYMin meet" className="w-full" style={{ height: `${Math.max(1, bars.length) * 1.5}rem` }}>
         {bars.map((bar, i) => {
           const w = (bar.value / max) * 150;
           return (
