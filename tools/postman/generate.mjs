@@ -113,6 +113,8 @@ function polish(collection, spec) {
       else if (path.endsWith("v1/orders") && method === "POST")
         script = remember(201, ['pm.collectionVariables.set("orderId", body.id);', ...ORDER_SEEN]);
       else if (/orders\/:id(\/assign|\/cancel|\/undo)?$/.test(path) && method !== "DELETE") script = remember(200, ORDER_SEEN);
+      else if (path.endsWith("orders/bulk"))
+        script = remember(200, ['pm.collectionVariables.set("orderVersion", body.results[0].order.version);']);
       else if (path.endsWith("v1/users") && method === "POST")
         script = remember(201, ['pm.collectionVariables.set("userId", body.id);']);
       const succeeds = ['pm.test("succeeds", () => pm.expect(pm.response.code).to.be.within(200, 299));'];
@@ -124,6 +126,7 @@ function polish(collection, spec) {
         item.request.body.raw = item.request.body.raw
           .replace(/"version": \d+/, '"version": {{orderVersion}}')
           .replace(/"assignee_id": "[^"]*"/, '"assignee_id": "{{userId}}"');
+        if (path.endsWith("orders/bulk")) item.request.body.raw = item.request.body.raw.replace(/"id": "[^"]*"/, '"id": "{{orderId}}"');
       }
     }
   }
@@ -136,7 +139,7 @@ function polish(collection, spec) {
     "GET users", "GET users/assignable", "POST users", "GET users/:id", "PATCH users/:id",
     "GET orders", "GET orders/stats", "GET orders/metrics", "POST orders", "GET orders/:id", "PATCH orders/:id",
     "POST orders/:id/assign", "POST orders/:id/cancel",
-    "POST orders/:id/undo", "POST orders/:id/notes", "DELETE orders/:id",
+    "POST orders/:id/undo", "POST orders/:id/notes", "POST orders/bulk", "DELETE orders/:id",
   ];
   const rank = (item) => {
     const key = `${item.request.method} ${item.request.url.path.slice(2).join("/")}`;

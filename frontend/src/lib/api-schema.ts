@@ -114,6 +114,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply one action to many orders, each at the version the caller saw. */
+        post: operations["bulk_orders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/metrics": {
         parameters: {
             query?: never;
@@ -442,6 +459,78 @@ export interface components {
         AuditPage: {
             items: components["schemas"]["AuditEntryView"][];
             next_cursor?: string | null;
+        };
+        /** @description What to do with every order of the request. */
+        BulkAction: {
+            /** Format: uuid */
+            assignee_id: string | null;
+            /** @enum {string} */
+            type: "assign";
+        } | {
+            status: components["schemas"]["OrderStatus"];
+            /** @enum {string} */
+            type: "status";
+        } | {
+            reason: {
+                /** @enum {string} */
+                code: "customer_request" | "out_of_stock" | "payment_failed" | "duplicate" | "suspected_fraud";
+                text?: string;
+            } | {
+                /** @enum {string} */
+                code: "other";
+                text: string;
+            };
+            /** @enum {string} */
+            type: "cancel";
+        };
+        /** @description One order and the version the caller saw. */
+        BulkItem: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description The version the caller last saw.
+             */
+            version: number;
+        };
+        /**
+         * @description How one item ended.
+         * @enum {string}
+         */
+        BulkOutcome: "done" | "conflict" | "not_allowed" | "not_found" | "failed";
+        /**
+         * @example {
+         *       "action": {
+         *         "status": "CONFIRMED",
+         *         "type": "status"
+         *       },
+         *       "items": [
+         *         {
+         *           "id": "0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b",
+         *           "version": 1
+         *         }
+         *       ]
+         *     }
+         */
+        BulkRequest: {
+            action: components["schemas"]["BulkAction"];
+            /** @description The orders, each at most once. */
+            items: components["schemas"]["BulkItem"][];
+        };
+        /** @description One result per item, in request order. */
+        BulkResponse: {
+            results: components["schemas"]["BulkResult"][];
+        };
+        /**
+         * @description The outcome of one item: the order (when done or in conflict) or the problem the single
+         *     action would have answered.
+         */
+        BulkResult: {
+            /** Format: uuid */
+            id: string;
+            order?: components["schemas"]["OrderDetail"] | null;
+            outcome: components["schemas"]["BulkOutcome"];
+            problem?: components["schemas"]["Problem"] | null;
         };
         /**
          * @example {
@@ -1479,6 +1568,102 @@ export interface operations {
                 };
             };
             /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulk_orders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per item, in request order; nothing is all-or-nothing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResponse"];
+                };
+            };
+            /** @description Malformed request: path parameter, query or JSON syntax */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than allowed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No items, more than 200, an order named twice, an invalid action or item (the field is named), or an assignee who may not work orders */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description users-service is unavailable (assign) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2906,6 +3091,26 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditGetParametersQueryActionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit"]["get"]["parameters"]["query"]["action"]> = ["user.created", "user.updated", "user.admin_seeded", "session.refresh_reuse_detected"];
+export const bulkActionOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
+    type: unknown;
+}>["type"]> = ["assign"];
+export const bulkActionOneOf1TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
+    type: unknown;
+}>["type"]> = ["status"];
+export const bulkActionOneOf2ReasonOneOf0CodeValues: ReadonlyArray<Extract<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
+    reason: unknown;
+}>["reason"], {
+    code: unknown;
+}>["code"]> = ["customer_request", "out_of_stock", "payment_failed", "duplicate", "suspected_fraud"];
+export const bulkActionOneOf2ReasonOneOf1CodeValues: ReadonlyArray<Extract<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
+    reason: unknown;
+}>["reason"], {
+    code: unknown;
+}>["code"]> = ["other"];
+export const bulkActionOneOf2TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
+    type: unknown;
+}>["type"]> = ["cancel"];
+export const bulkOutcomeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BulkOutcome"]> = ["done", "conflict", "not_allowed", "not_found", "failed"];
 export const cancelOrderRequestReasonOneOf0CodeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["CancelOrderRequest"]["reason"], {
     code: unknown;
 }>["code"]> = ["customer_request", "out_of_stock", "payment_failed", "duplicate", "suspected_fraud"];

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/orders/stats", get(to!(Orders, Any(OrdersRead))))
         .route("/api/v1/orders/workload", get(to!(Orders, Any(OrdersRead))))
         .route("/api/v1/orders/metrics", get(to!(Orders, Any(OrdersRead))))
+        .route("/api/v1/orders/bulk", post(to!(Orders, Any(OrdersUpdate))))
         .route(
             "/api/v1/orders/{id}",
             get(to!(Orders, Any(OrdersRead)))

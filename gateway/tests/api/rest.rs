@@ -184,6 +184,27 @@ async fn the_kpis_reach_readers_through_the_gateway_scoped_like_the_board(pool: 
 }
 
 #[sqlx::test(migrations = false)]
+async fn a_bulk_action_reaches_orders_service_and_a_viewer_is_refused_at_the_gateway(pool: PgPool) {
+    let stack = Stack::start(pool).await;
+    let (_, storefront) = stack.user("storefront").await;
+    let (_, viewer) = stack.user("viewer").await;
+    let (_, dispatcher) = stack.user("dispatcher").await;
+    let order = stack.create_order(&storefront, 1).await;
+    let body = json!({
+        "action": {"type": "status", "status": "CONFIRMED"},
+        "items": [{"id": order["id"], "version": order["version"]}],
+    });
+
+    let refused = stack.post("/api/v1/orders/bulk", &viewer, &body).await;
+    assert_problem(refused, 403, "forbidden").await;
+    let done = stack.post("/api/v1/orders/bulk", &dispatcher, &body).await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let answer: Value = done.json().await.unwrap();
+    assert_eq!(answer["results"][0]["outcome"], "done");
+    assert_eq!(answer["results"][0]["order"]["status"], "CONFIRMED");
+}
+
+#[sqlx::test(migrations = false)]
 async fn requests_without_a_valid_token_never_reach_a_service(pool: PgPool) {
     let stack = Stack::start(pool).await;
     for token in ["", "garbage", "a.b.c"] {

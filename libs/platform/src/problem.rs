@@ -236,6 +236,25 @@ impl Problem {
         &self.0.errors
     }
 
+    /// A member added by [`Problem::with_extension`].
+    pub fn extension(&self, key: &str) -> Option<&Value> {
+        self.0.extensions.get(key)
+    }
+
+    /// The wire form without `instance`, `request_id` or extensions: one part's outcome
+    /// inside a larger answer (e.g. one item of a bulk request).
+    pub fn to_body(&self) -> ProblemBody {
+        ProblemBody {
+            kind: format!("{TYPE_PREFIX}{}", self.0.code),
+            title: self.0.title.clone().into_owned(),
+            status: self.0.status.as_u16(),
+            detail: self.0.detail.clone(),
+            instance: None,
+            request_id: None,
+            errors: self.0.errors.clone(),
+        }
+    }
+
     fn body(&self, instance: Option<&str>, request_id: Option<&str>) -> Value {
         let mut body = Map::new();
         body.insert(

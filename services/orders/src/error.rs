@@ -46,11 +46,17 @@ impl From<db::CommitError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        match self {
-            Self::Problem(problem) => problem,
-            Self::Database(err) => database_problem(&err),
+        Problem::from(self).into_response()
+    }
+}
+
+impl From<ApiError> for Problem {
+    /// The problem the error answers with.
+    fn from(err: ApiError) -> Self {
+        match err {
+            ApiError::Problem(problem) => problem,
+            ApiError::Database(err) => database_problem(&err),
         }
-        .into_response()
     }
 }
 

@@ -44,6 +44,11 @@ export function canWorkOrders(actor: Actor | null): boolean {
   return hasPermission(actor, PERMISSIONS.ordersUpdate) || hasPermission(actor, PERMISSIONS.ordersUpdateAssigned);
 }
 
+/** Whether the board offers bulk actions (row checkboxes, `x`): to whoever may change or assign orders. */
+export function canActInBulk(actor: Actor | null): boolean {
+  return canWorkOrders(actor) || hasPermission(actor, PERMISSIONS.ordersAssign);
+}
+
 export interface AssignActions {
   /** Open the picker and choose anyone assignable. */
   assign: boolean;

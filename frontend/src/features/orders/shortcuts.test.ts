@@ -15,14 +15,17 @@ const viewer: Actor = { id: "v", permissions: ["orders:read"] };
 const ids = (actor: Actor) => shortcutsFor(actor).map((s) => s.id);
 
 describe("shortcut hints per role", () => {
-  it("admin and dispatcher: every shortcut, 'assign to me' included", () => {
-    expect(ids(admin)).toEqual(["move", "open", "assignToMe", "search", "close", "help"]);
-    expect(ids(dispatcher)).toEqual(["move", "open", "assignToMe", "search", "close", "help"]);
+  it("admin and dispatcher: every shortcut, 'select' and 'assign to me' included", () => {
+    expect(ids(admin)).toEqual(["move", "open", "select", "assignToMe", "search", "close", "help"]);
+    expect(ids(dispatcher)).toEqual(["move", "open", "select", "assignToMe", "search", "close", "help"]);
   });
 
-  it("viewer and agent: no 'assign to me' (they cannot assign)", () => {
+  it("agent: selects for bulk actions on its own orders, but no 'assign to me' (cannot assign)", () => {
+    expect(ids(agent)).toEqual(["move", "open", "select", "search", "close", "help"]);
+  });
+
+  it("viewer: neither 'select' nor 'assign to me' (changes nothing)", () => {
     expect(ids(viewer)).toEqual(["move", "open", "search", "close", "help"]);
-    expect(ids(agent)).toEqual(["move", "open", "search", "close", "help"]);
   });
 });
 

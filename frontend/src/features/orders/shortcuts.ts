@@ -4,9 +4,9 @@
  */
 import type { MessageKey } from "@/lib/i18n/messages";
 import type { Actor } from "@/lib/permissions";
-import { canTakeOrders, canWorkOrders, orderViewerOf } from "./permissions";
+import { canActInBulk, canTakeOrders, canWorkOrders, orderViewerOf } from "./permissions";
 
-export type ShortcutId = "move" | "open" | "assignToMe" | "search" | "close" | "help";
+export type ShortcutId = "move" | "open" | "select" | "assignToMe" | "search" | "close" | "help";
 
 export interface Shortcut {
   id: ShortcutId;
@@ -18,15 +18,19 @@ export interface Shortcut {
 const SHORTCUTS: readonly Shortcut[] = [
   { id: "move", keys: ["j", "k"], label: "shortcuts.move" },
   { id: "open", keys: ["Enter"], label: "shortcuts.open" },
+  { id: "select", keys: ["x"], label: "shortcuts.select" },
   { id: "assignToMe", keys: ["a"], label: "shortcuts.assignToMe" },
   { id: "search", keys: ["/"], label: "shortcuts.search" },
   { id: "close", keys: ["Esc"], label: "shortcuts.close" },
   { id: "help", keys: ["?"], label: "shortcuts.help" },
 ];
 
-/** The shortcuts this user can use: "assign to me" only for those who may take orders. */
+/** The shortcuts this user can use: "assign to me" only for those who may take orders, "select" for those who can act in bulk. */
 export function shortcutsFor(actor: Actor | null): Shortcut[] {
-  return SHORTCUTS.filter((shortcut) => shortcut.id !== "assignToMe" || canTakeOrders(actor));
+  return SHORTCUTS.filter(
+    (shortcut) =>
+      (shortcut.id !== "assignToMe" || canTakeOrders(actor)) && (shortcut.id !== "select" || canActInBulk(actor)),
+  );
 }
 
 /** Which assignee choices make sense: none for an agent (only their own orders), "Mine" only for someone who can hold orders. */

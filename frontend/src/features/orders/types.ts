@@ -44,6 +44,15 @@ export type UpdateOrderInput = Schemas["UpdateOrderRequest"];
 /** `POST /orders/{id}/assign` body; `null` unassigns. */
 export type AssignOrderInput = Schemas["AssignOrderRequest"];
 
+/** `POST /orders/bulk`: one action (`assign`, `status`, `cancel`) on up to 200 `{id, version}` items. */
+export type BulkRequest = Omit<Schemas["BulkRequest"], "action"> & { action: BulkAction };
+/** The cancel action's reason is the one the cancel dialog builds (`CancelReason`, checked there). */
+export type BulkAction = Exclude<Schemas["BulkAction"], { type: "cancel" }> | { type: "cancel"; reason: CancelReason };
+/** One item's result, in request order: `order` when done or in conflict, `problem` unless done. */
+export type BulkResult = Schemas["BulkResult"];
+export type BulkOutcome = Schemas["BulkOutcome"];
+export type BulkResponse = Schemas["BulkResponse"];
+
 export type OrderEventType = Schemas["EventType"];
 
 /** `GET /orders/workload`: one person's open orders. */

@@ -337,6 +337,15 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The order as `user` reads it now.
+    pub async fn read(&self, order: &Value, user: &TestUser) -> Value {
+        self.get(&format!("/v1/orders/{}", id_of(order)), user)
+            .await
+            .json()
+            .await
+            .expect("the order as JSON")
+    }
+
     /// Creates an order as a storefront and returns its JSON.
     pub async fn create_order(&self, n: usize) -> Value {
         let storefront = self.users.user(Role::Storefront).await;

@@ -5,21 +5,12 @@ use futures_util::future::join_all;
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, TestApp, TestUser, id_of, spawn_app, wait_for};
+use crate::helpers::{Role, id_of, spawn_app, wait_for};
 
 const WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
 fn notes_path(order: &Value) -> String {
     format!("/v1/orders/{}/notes", id_of(order))
-}
-
-/// The order as `user` reads it now.
-async fn read(app: &TestApp, order: &Value, user: &TestUser) -> Value {
-    app.get(&format!("/v1/orders/{}", id_of(order)), user)
-        .await
-        .json()
-        .await
-        .expect("the order as JSON")
 }
 
 #[tokio::test]
@@ -42,7 +33,7 @@ async fn a_note_is_in_the_history_with_its_author_and_goes_out_as_an_event() {
     assert_eq!(note["author_id"], dispatcher.id.to_string());
     assert_eq!(note["order_id"], order["id"]);
 
-    let detail = read(&app, &order, &dispatcher).await;
+    let detail = app.read(&order, &dispatcher).await;
     assert_eq!(
         detail["version"], order["version"],
         "a note does not change the order"
@@ -117,7 +108,7 @@ async fn agents_write_notes_on_their_own_orders_only_and_viewers_not_at_all() {
     .await;
 
     // The viewer reads the notes in the history.
-    let seen = read(&app, &mine, &viewer).await;
+    let seen = app.read(&mine, &viewer).await;
     let notes: Vec<&Value> = seen["history"]
         .as_array()
         .unwrap()
@@ -170,7 +161,7 @@ async fn blank_oversized_or_control_character_notes_and_other_fields_are_precise
         )
         .await;
     assert_problem(malformed, 400, "bad-request").await;
-    let detail = read(&app, &order, &dispatcher).await;
+    let detail = app.read(&order, &dispatcher).await;
     let notes = detail["history"]
         .as_array()
         .unwrap()

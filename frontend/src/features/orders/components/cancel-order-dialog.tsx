@@ -20,6 +20,8 @@ export interface CancelRefusal {
 
 interface Props {
   number: string;
+  /** Instead of "Cancel order {number}?" (e.g. for many orders at once). */
+  title?: string;
   pending: boolean;
   refusal: CancelRefusal | null;
   onConfirm(reason: CancelReason): void;
@@ -28,7 +30,7 @@ interface Props {
 
 const FIELD_ERROR = "text-sm text-red-700 dark:text-red-300";
 
-export function CancelOrderDialog({ number, pending, refusal, onConfirm, onCancel }: Props) {
+export function CancelOrderDialog({ number, title, pending, refusal, onConfirm, onCancel }: Props) {
   const { t } = useI18n();
   const [code, setCode] = useState<CancelReasonCode | null>(null);
   const [text, setText] = useState("");
@@ -58,7 +60,7 @@ export function CancelOrderDialog({ number, pending, refusal, onConfirm, onCance
   };
 
   return (
-    <ModalDialog title={t("cancel.title", { number })} onClose={onCancel} initialFocus={firstReason} describedBy={ids.body}>
+    <ModalDialog title={title ?? t("cancel.title", { number })} onClose={onCancel} initialFocus={firstReason} describedBy={ids.body}>
       <form onSubmit={submit} noValidate className="space-y-4">
         <p id={ids.body} className="text-sm">{t("cancel.body")}</p>
         <fieldset aria-describedby={codeError ? ids.codeError : undefined}>

@@ -13,7 +13,7 @@ import { PresenceBadges } from "./presence-badges";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
 export const ROW_HEIGHT = 44;
-export const GRID_COLUMNS = "grid grid-cols-[7rem_minmax(8rem,1fr)_4rem_8rem_7.5rem_5.5rem_9rem_5rem] items-center gap-3 px-3";
+export const GRID_COLUMNS = "grid grid-cols-[8.5rem_minmax(8rem,1fr)_4rem_8rem_7.5rem_5.5rem_9rem_5rem] items-center gap-3 px-3";
 
 const AGE_CLASS = {
   normal: "text-slate-600 dark:text-slate-400",
@@ -29,9 +29,13 @@ interface Props {
   style: CSSProperties;
   people: People;
   onOpen(id: string, index: number): void;
+  /** Whether the row is selected for a bulk action. */
+  checked: boolean;
+  /** Toggles the row's selection (`range`: shift held, from the last toggled row); absent for those who cannot act in bulk. */
+  onCheck?(id: string, range: boolean): void;
 }
 
-export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen }: Props) {
+export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen, checked, onCheck }: Props) {
   const { t, money } = useI18n();
   const label = usePersonLabel(people);
   const recent = useSyncExternalStore(recentChanges.subscribe, () => recentChanges.get().get(order.id), () => undefined);
@@ -52,9 +56,23 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
       onClick={() => onOpen(order.id, index)}
       className={`${GRID_COLUMNS} ${highlight} cursor-pointer border-b border-slate-100 text-sm dark:border-slate-800 ${
         selected ? "bg-blue-50 ring-2 ring-inset ring-blue-500 dark:bg-blue-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"
-      }`}
+      } ${checked ? "bg-blue-50/70 dark:bg-blue-950/30" : ""}`}
     >
       <span role="gridcell" className="flex items-center gap-1 font-mono text-xs font-semibold">
+        {onCheck ? (
+          <input
+            type="checkbox"
+            checked={checked}
+            aria-label={t("bulk.select", { number: order.number })}
+            // onClick, not onChange: only the click knows whether shift was held; it does not open the row.
+            onClick={(event) => {
+              event.stopPropagation();
+              onCheck(order.id, event.shiftKey);
+            }}
+            onChange={() => undefined}
+            className="mr-1 h-4 w-4 shrink-0 accent-blue-600"
+          />
+        ) : null}
         {order.number}
         {unseen ? (
           <span data-testid="unseen-mark" className="rounded bg-blue-600 px-1 font-sans text-[10px] font-semibold leading-4 text-white dark:bg-blue-400 dark:text-slate-950">

@@ -16,11 +16,13 @@ import { handleOrderMutationError } from "../api/mutation-errors";
 import { useBoardShortcuts } from "../hooks/use-board-shortcuts";
 import { useOrderFilters } from "../hooks/use-order-filters";
 import { usePeople, usePersonLabel } from "../people";
-import { assignToMeStep } from "../permissions";
+import { EMPTY_SELECTION, keepFailed, selectAll, selectedRows, selectRange, toggle, type Selection } from "../bulk/selection";
+import { assignToMeStep, canActInBulk } from "../permissions";
 import { dismissLeftNotice, useLeftNotices, type LeftNotice } from "../realtime/departures";
 import { useUnseenOrders } from "../realtime/unseen-orders";
 import { shortcutsFor } from "../shortcuts";
 import type { OrderListItem, OrderStatus } from "../types";
+import { BulkBar } from "./bulk-bar";
 import { FilterBar } from "./filter-bar";
 import { OrderDrawer } from "./order-drawer";
 import { OrdersList } from "./orders-list";
@@ -45,6 +47,9 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   const label = usePersonLabel(people);
   const shortcuts = useMemo(() => shortcutsFor(actor), [actor]);
 
+  const bulkAllowed = canActInBulk(actor);
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+
   const allRows = useMemo(() => orders.data?.pages.flatMap((page) => page.items) ?? [], [orders.data]);
 
   // Away from the top (scrolled down, or a row selected) the list holds still: new orders wait
@@ -53,7 +58,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   const [scrollToTop, setScrollToTop] = useState(0);
   const filtersKey = JSON.stringify(filters);
   const [hold, setHold] = useState<{ key: string; anchor: Anchor | null }>({ key: filtersKey, anchor: null });
-  const holding = scrolledAway || selectedId !== null;
+  const holding = scrolledAway || selectedId !== null || selection.ids.length > 0;
   const anchor = nextAnchor(hold.key === filtersKey ? hold.anchor : null, holding, allRows);
   if (hold.key !== filtersKey || hold.anchor !== anchor) setHold({ key: filtersKey, anchor });
   const { shown: rows, held } = useMemo(() => splitArrivals(allRows, anchor), [allRows, anchor]);
@@ -79,6 +84,19 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   }, [unseen]);
   useEffect(() => () => void (document.title = titleWithCount(document.title, 0)), []);
   const selectedIndex = selectedId ? rows.findIndex((row) => row.id === selectedId) : -1;
+
+  // Bulk selection: the handlers are stable (rows are memoised on them) and read the rows of the last render.
+  const rowsRef = useRef(rows);
+  useEffect(() => {
+    rowsRef.current = rows;
+  }, [rows]);
+  const checkedIds = useMemo(() => new Set(selection.ids), [selection]);
+  const checkedRows = useMemo(() => selectedRows(selection, rows), [selection, rows]);
+  const onCheck = useCallback(
+    (id: string, range: boolean) => setSelection((s) => (range ? selectRange(s, rowsRef.current, id) : toggle(s, id))),
+    [],
+  );
+  const onCheckAll = useCallback((all: boolean) => setSelection(all ? selectAll(rowsRef.current) : EMPTY_SELECTION), []);
   const selectedTab: OrderStatus | null = filters.statuses.length === 1 ? (filters.statuses[0] ?? null) : null;
 
   const onOpen = useCallback(
@@ -112,6 +130,9 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
     next: () => move(1),
     previous: () => move(-1),
     open: () => selectedId && setOpenOrder(selectedId),
+    toggleSelect: () => {
+      if (bulkAllowed && selectedId) onCheck(selectedId, false);
+    },
     assignToMe: () => {
       const order = rows[selectedIndex];
       if (!order) return;
@@ -154,6 +175,14 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
       </div>
       <StatusTabs selected={selectedTab} stats={stats.data} onSelect={(status) => setFilters({ statuses: status ? [status] : [] })} />
       <FilterBar filters={filters} actor={actor} onChange={setFilters} searchRef={searchRef} people={people} />
+      {bulkAllowed ? (
+        <BulkBar
+          actor={actor}
+          rows={checkedRows}
+          onDone={(done) => setSelection((s) => keepFailed(s, done))}
+          onClear={() => setSelection(EMPTY_SELECTION)}
+        />
+      ) : null}
       {leftNotices.length > 0 ? (
         <ul role="status" className="space-y-1">
           {leftNotices.map((notice) => (
@@ -198,6 +227,9 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           onOpen={onOpen}
           onScrolledAway={setScrolledAway}
           scrollToTop={scrollToTop}
+          checked={checkedIds}
+          onCheck={bulkAllowed ? onCheck : undefined}
+          onCheckAll={bulkAllowed ? onCheckAll : undefined}
         />
         </div>
       )}

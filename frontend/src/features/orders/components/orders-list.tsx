@@ -5,6 +5,7 @@ import { useEffect, useRef } from "react";
 import { useDocumentVisible } from "@/lib/use-document-visible";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useNow } from "@/lib/use-now";
+import { BULK_MAX } from "../bulk/selection";
 import type { People } from "../people";
 import { markSeen, unseenOrders } from "../realtime/unseen-orders";
 import type { OrderListItem } from "../types";
@@ -22,6 +23,12 @@ interface Props {
   onScrolledAway(away: boolean): void;
   /** Changing it scrolls back to the top. */
   scrollToTop: number;
+  /** The rows selected for a bulk action. */
+  checked: ReadonlySet<string>;
+  /** Present for those who can act in bulk: toggles one row (shift: a range). */
+  onCheck?(id: string, range: boolean): void;
+  /** Selects the first rows of the view, up to the cap, or clears the selection. */
+  onCheckAll?(all: boolean): void;
 }
 
 /** How far down counts as "away from the top" (less than a row: a nudge is not leaving). */
@@ -30,7 +37,7 @@ const AWAY_PX = 8;
 const SEEN_AFTER_MS = 2_000;
 
 /** Only the visible rows are in the DOM, so ten thousand loaded orders scroll smoothly. */
-export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen, onScrolledAway, scrollToTop }: Props) {
+export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen, onScrolledAway, scrollToTop, checked, onCheck, onCheckAll }: Props) {
   const { t } = useI18n();
   // Ages under a minute count seconds: tick every second (only the visible rows re-render).
   const now = useNow(1_000);
@@ -83,7 +90,19 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
   return (
     <div role="grid" aria-rowcount={hasNextPage ? -1 : orders.length + 1} aria-label={t("orders.title")} className="flex min-h-0 flex-1 flex-col rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
       <div role="row" aria-rowindex={1} className={`${GRID_COLUMNS} border-b border-slate-200 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:border-slate-700 dark:text-slate-400`}>
-        <span role="columnheader">{t("orders.col.number")}</span>
+        <span role="columnheader" className="flex items-center gap-2">
+          {onCheckAll && orders.length > 0 ? (
+            <input
+              type="checkbox"
+              checked={checked.size > 0}
+              aria-label={t("bulk.selectAll", { count: Math.min(orders.length, BULK_MAX) })}
+              title={t("bulk.selectAll", { count: Math.min(orders.length, BULK_MAX) })}
+              onChange={(event) => onCheckAll(event.target.checked)}
+              className="h-4 w-4 accent-blue-600"
+            />
+          ) : null}
+          {t("orders.col.number")}
+        </span>
         <span role="columnheader">{t("orders.col.customer")}</span>
         <span role="columnheader" className="text-right">{t("orders.col.items")}</span>
         <span role="columnheader" className="text-right">{t("orders.col.total")}</span>
@@ -107,7 +126,18 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
               );
             }
             return (
-              <OrderRow key={item.key} order={order} index={item.index} selected={item.index === selectedIndex} now={now} style={style} people={people} onOpen={onOpen} />
+              <OrderRow
+                key={item.key}
+                order={order}
+                index={item.index}
+                selected={item.index === selectedIndex}
+                now={now}
+                style={style}
+                people={people}
+                onOpen={onOpen}
+                checked={checked.has(order.id)}
+                onCheck={onCheck}
+              />
             );
           })}
         </div>

@@ -12,6 +12,7 @@ const make = (): BoardShortcuts => ({
   next: vi.fn(),
   previous: vi.fn(),
   open: vi.fn(),
+  toggleSelect: vi.fn(),
   assignToMe: vi.fn(),
   focusSearch: vi.fn(),
   close: vi.fn(),
@@ -19,14 +20,15 @@ const make = (): BoardShortcuts => ({
 });
 
 describe("board shortcuts", () => {
-  it("maps j/k/Enter/a/'/'/?/Esc", async () => {
+  it("maps j/k/Enter/x/a/'/'/?/Esc", async () => {
     const h = make();
     render(<Harness handlers={h} />);
     const user = userEvent.setup();
-    await user.keyboard("jjk{Enter}a/?{Escape}");
+    await user.keyboard("jjk{Enter}xxa/?{Escape}");
     expect(h.next).toHaveBeenCalledTimes(2);
     expect(h.previous).toHaveBeenCalledTimes(1);
     expect(h.open).toHaveBeenCalledTimes(1);
+    expect(h.toggleSelect).toHaveBeenCalledTimes(2);
     expect(h.assignToMe).toHaveBeenCalledTimes(1);
     expect(h.focusSearch).toHaveBeenCalledTimes(1);
     expect(h.close).toHaveBeenCalledTimes(1);
@@ -38,10 +40,11 @@ describe("board shortcuts", () => {
     const { getByLabelText } = render(<Harness handlers={h} />);
     const user = userEvent.setup();
     await user.click(getByLabelText("search"));
-    await user.keyboard("jka/");
+    await user.keyboard("jkxa/");
     expect(h.next).not.toHaveBeenCalled();
+    expect(h.toggleSelect).not.toHaveBeenCalled();
     expect(h.assignToMe).not.toHaveBeenCalled();
-    expect(getByLabelText("search")).toHaveValue("jka/");
+    expect(getByLabelText("search")).toHaveValue("jkxa/");
     await user.keyboard("{Escape}");
     expect(getByLabelText("search")).not.toHaveFocus();
     expect(h.close).not.toHaveBeenCalled();

@@ -6,6 +6,8 @@ export interface BoardShortcuts {
   next(): void;
   previous(): void;
   open(): void;
+  /** Toggles the focused row's selection for a bulk action. */
+  toggleSelect(): void;
   assignToMe(): void;
   focusSearch(): void;
   close(): void;
@@ -17,7 +19,7 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-/** j/k move, Enter opens, a assigns to me, / searches, ? shows them all, Esc closes (not while typing). */
+/** j/k move, Enter opens, x selects, a assigns to me, / searches, ? shows them all, Esc closes (not while typing). */
 export function useBoardShortcuts(handlers: BoardShortcuts): void {
   const ref = useRef(handlers);
   useEffect(() => {
@@ -39,6 +41,7 @@ export function useBoardShortcuts(handlers: BoardShortcuts): void {
         k: h.previous,
         ArrowUp: h.previous,
         Enter: h.open,
+        x: h.toggleSelect,
         a: h.assignToMe,
         "/": h.focusSearch,
         "?": h.help,

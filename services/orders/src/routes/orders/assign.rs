@@ -57,15 +57,27 @@ pub async fn assign_order(
     if let Some(user) = assignee {
         state.users.check_assignable(user, &caller).await?;
     }
-    let actor = principal.user_id;
-    let version = request.version;
+    assign_at_version(state, id, request.version, assignee, principal.user_id)
+        .await
+        .map(Json)
+}
+
+/// Gives order `id` to `assignee` (already checked with users-service), or unassigns it, at
+/// `version`, in one transaction with its history row and its event.
+pub(super) async fn assign_at_version(
+    state: AppState,
+    id: Uuid,
+    version: i64,
+    assignee: Option<Uuid>,
+    actor: Uuid,
+) -> ApiResult<OrderDetail> {
     db::detached(async move {
         let mut tx = state.db.begin().await?;
         let current = lock_at_version(&mut tx, id, version, Scope::All, actor).await?;
         let row = repository::assign(&mut tx, &current, assignee, actor).await?;
         let detail = record_update(&mut tx, &current, &row, None, actor).await?;
         db::commit(tx).await?;
-        Ok(Json(detail))
+        Ok(detail)
     })
     .await
 }

@@ -30,7 +30,7 @@ pub struct CancelOrderRequest {
 }
 
 /// The reason as recorded: its text checked like every one-line field; `other` says what.
-fn parse_reason(reason: CancelReason) -> Result<CancelReason, Problem> {
+pub(super) fn parse_reason(reason: CancelReason) -> Result<CancelReason, Problem> {
     let invalid =
         |message: String| Problem::validation(vec![FieldError::new("reason.text", message)]);
     let text = reason
@@ -84,4 +84,5 @@ pub async fn cancel_order(
         changes,
     )
     .await
+    .map(Json)
 }

@@ -1,7 +1,8 @@
 //! `/v1/orders`: list, stats, workload, metrics, read, create, update, cancel, assign, undo and delete
-//! orders, and write internal notes on them.
+//! orders, one action on many at once (bulk), and write internal notes on them.
 
 mod assign;
+mod bulk;
 mod cancel;
 mod create;
 mod delete;
@@ -34,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list::order_stats))
         .routes(routes!(workload::workload))
         .routes(routes!(metrics::order_metrics))
+        .routes(routes!(bulk::bulk_orders))
         .routes(routes!(
             get::get_order,
             update::update_order,

@@ -98,6 +98,7 @@ pub async fn update_order(
         changes,
     )
     .await
+    .map(Json)
 }
 
 /// Moves the order to `status` (along the status machine) and applies `changes`, at `version`,
@@ -110,7 +111,7 @@ pub(super) async fn change_fields(
     actor: Uuid,
     status: Option<OrderStatus>,
     mut changes: FieldChanges,
-) -> ApiResult<Json<OrderDetail>> {
+) -> ApiResult<OrderDetail> {
     db::detached(async move {
         let mut tx = state.db.begin().await?;
         let current = lock_at_version(&mut tx, id, version, scope, actor).await?;
@@ -124,7 +125,7 @@ pub(super) async fn change_fields(
         let row = repository::update_fields(&mut tx, id, &changes, actor).await?;
         let detail = record_update(&mut tx, &current, &row, changes.reason.as_ref(), actor).await?;
         db::commit(tx).await?;
-        Ok(Json(detail))
+        Ok(detail)
     })
     .await
 }
