@@ -113,7 +113,7 @@ async fn receive(hub: &Hub, io: &SocketIo, json: &str) {
     } else if last != 0 && event.seq > last + 1 && !fill_gap(hub, io, last, event.seq).await {
         hub.resync_all(io, "events-lost").await;
     }
-    hub.deliver(io, &event);
+    hub.deliver(io, event).await;
 }
 
 /// Delivers the events between `last` and `next` from the history; false if they are gone.
@@ -132,7 +132,7 @@ async fn fill_gap(hub: &Hub, io: &SocketIo, last: u64, next: u64) -> bool {
         for (seq, json) in events.into_iter().take_while(|(seq, _)| *seq < next) {
             after = seq;
             match Outgoing::parse(&json) {
-                Ok(event) => hub.deliver(io, &event),
+                Ok(event) => hub.deliver(io, event).await,
                 Err(err) => tracing::warn!(seq, error = %err, "history event unreadable"),
             }
         }
@@ -154,7 +154,7 @@ async fn catch_up(hub: &Hub, io: &SocketIo) {
                 for (seq, json) in events {
                     after = seq;
                     if let Ok(event) = Outgoing::parse(&json) {
-                        hub.deliver(io, &event);
+                        hub.deliver(io, event).await;
                     }
                 }
                 if last_page {

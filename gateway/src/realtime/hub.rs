@@ -9,7 +9,7 @@
 
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex, MutexGuard, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
     time::Duration,
@@ -30,9 +30,10 @@ use crate::revocations::RevokedSessions;
 use super::{
     account_limit::AccountLimiter,
     expiry::Expiries,
-    handover::{Handovers, Held, Release, Route},
+    handover::Release,
     history::{History, Missed, PAGE},
     presence::Presence,
+    shard::{Form, Shards},
     viewer::{Viewer, rooms_of},
 };
 
@@ -198,10 +199,12 @@ fn evict(socket: SocketRef, cause: &dyn std::fmt::Display) {
     });
 }
 
-/// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).
+/// Emits to one socket; a full queue evicts the socket (it resumes on reconnect). A socket
+/// that closed after the feed found it (its delivery shard was behind) is simply skipped.
 pub fn emit_or_evict(socket: &SocketRef, name: &'static str, payload: &RawValue) -> bool {
     match socket.emit(name, payload) {
         Ok(()) => true,
+        Err(SendError::Socket(SocketError::Closed)) => false,
         Err(err) => {
             evict(socket.clone(), &err);
             false
@@ -227,8 +230,10 @@ pub struct Hub {
     pub expiries: Arc<Expiries>,
     /// Replays each account may start.
     pub replays: AccountLimiter,
-    /// Sockets between replay and live delivery; also the lock each delivery runs under.
-    handovers: Handovers,
+    /// The delivery shards, each with its sockets' hand-overs.
+    shards: Shards,
+    /// See [`Hub::feed_lock`].
+    feed: Mutex<()>,
     /// The last `seq` this gateway delivered (0 before the first).
     last_seq: AtomicU64,
     /// Who has which order open.
@@ -250,7 +255,8 @@ impl Hub {
             allowed_origins,
             expiries: Arc::default(),
             replays: AccountLimiter::replays(),
-            handovers: Handovers::default(),
+            shards: Shards::start(std::thread::available_parallelism().map_or(1, usize::from)),
+            feed: Mutex::default(),
             last_seq: AtomicU64::new(0),
             presence,
         }
@@ -264,36 +270,30 @@ impl Hub {
         self.last_seq.store(seq, Ordering::Release);
     }
 
-    /// Sends `event` to every socket in the rooms it concerns (a replaying socket gets it
-    /// after its replay), and times it from the change (`occurred_at`, stamped by
-    /// orders-service: clocks of two hosts) to the last socket's queue.
-    pub fn deliver(&self, io: &SocketIo, event: &Outgoing) {
-        let (rooms, left_rooms) = split_rooms(event);
-        let mut delivered = 0u64;
-        let mut routing = self.handovers.lock();
-        let mut targets = vec![(io.to(rooms).sockets(), event.name, &event.payload)];
-        if let (Some(left_rooms), Some((_, left))) = (left_rooms, &event.left) {
-            targets.push((io.to(left_rooms).sockets(), LEFT_EVENT, left));
-        }
-        for (sockets, name, payload) in targets {
-            for socket in sockets {
-                match routing.route(socket.id, event.seq) {
-                    Route::Emit => delivered += u64::from(self.emit(&socket, name, payload)),
-                    Route::Hold => routing.push(
-                        socket.id,
-                        Held {
-                            seq: event.seq,
-                            name,
-                            payload: payload.clone(),
-                        },
-                    ),
-                    Route::Skip => {}
+    /// Hands `event` to the delivery shards ([`super::shard`]) with the sockets in the rooms it
+    /// concerns (a replaying socket gets it after its replay); waits while a shard is a full
+    /// inbox behind.
+    pub async fn deliver(&self, io: &SocketIo, event: Outgoing) {
+        let event = Arc::new(event);
+        let (rooms, left_rooms) = split_rooms(&event);
+        let shares = {
+            let _feed = self.feed_lock();
+            let mut shares = self.shards.shares(&event);
+            let mut targets = vec![(io.to(rooms).sockets(), Form::Event)];
+            if let Some(left_rooms) = left_rooms {
+                targets.push((io.to(left_rooms).sockets(), Form::Left));
+            }
+            for (sockets, form) in targets {
+                for socket in sockets {
+                    shares[self.shards.index_of(socket.id)]
+                        .sockets
+                        .push((socket, form));
                 }
             }
-        }
-        self.set_last_seq(event.seq);
-        routing.passed(event.seq);
-        drop(routing);
+            self.set_last_seq(event.seq);
+            shares
+        };
+        self.shards.deliver(shares).await;
         if event
             .previous
             .is_some_and(|before| before.assignee_id != event.order.assignee_id)
@@ -302,53 +302,58 @@ impl Hub {
                 .reassigned(io, event.order.id, event.order.assignee_id);
         }
         metrics::counter!("gateway_events_total").increment(1);
-        metrics::counter!("gateway_deliveries_total").increment(delivered);
-        let delay = (Utc::now() - event.occurred_at)
-            .to_std()
-            .unwrap_or_default();
-        metrics::histogram!("gateway_event_delivery_duration_seconds").record(delay);
+    }
+
+    /// Taken while the feed finds an event's sockets and while a socket joins or changes its
+    /// rooms: which events a socket gets live is exactly "those after its join position".
+    fn feed_lock(&self) -> MutexGuard<'_, ()> {
+        self.feed.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Puts `socket` in `rooms`; with `hold`, its live events wait for a replay (which must
-    /// follow, or [`Hub::release`]). Returns the feed's position at the join.
-    pub fn join(&self, socket: &SocketRef, rooms: Vec<String>, hold: bool) -> u64 {
-        let mut routing = self.handovers.lock();
+    /// follow, or [`Hub::release`]); with `batch`, events waiting together reach it as one
+    /// `orders.batch`. Returns the feed's position at the join.
+    pub fn join(&self, socket: &SocketRef, rooms: Vec<String>, hold: bool, batch: bool) -> u64 {
+        let _feed = self.feed_lock();
+        let shard = self.shards.of(socket.id);
         if hold {
-            routing.hold(socket.id);
+            shard.lock().hold(socket.id);
         }
+        shard.set_batching(socket.id, batch);
         socket.join(rooms);
         self.last_seq()
     }
 
-    /// Moves `socket` to `rooms` (its filter changed) under the delivery lock: no event is
-    /// delivered between its leaving the old rooms and joining the new ones, so an event both
+    /// Moves `socket` to `rooms` (its filter changed) under the feed's lock: no event is
+    /// routed between its leaving the old rooms and joining the new ones, so an event both
     /// filters match reaches it exactly once.
     pub fn rejoin(&self, socket: &SocketRef, rooms: Vec<String>) {
-        let _routing = self.handovers.lock();
+        let _feed = self.feed_lock();
         socket.leave_all();
         socket.join(rooms);
     }
 
-    /// Holds `socket`'s live events for a replay; returns the feed's position.
+    /// Holds `socket`'s live events for a replay; returns how far its shard had sent when the
+    /// hold began.
     pub fn hold(&self, socket: &SocketRef) -> u64 {
-        let mut routing = self.handovers.lock();
+        let shard = self.shards.of(socket.id);
+        let mut routing = shard.lock();
         routing.hold(socket.id);
-        self.last_seq()
+        shard.through()
     }
 
     /// Ends the hold of `socket` once the history through `sent_through` was sent to it, and
     /// sends it the held events after that first, waiting for room in its queue.
     pub async fn release(&self, socket: &SocketRef, sent_through: u64) {
+        let shard = self.shards.of(socket.id);
         loop {
-            let batch =
-                match self
-                    .handovers
-                    .lock()
-                    .release(socket.id, sent_through, self.last_seq())
-                {
+            let batch = {
+                let mut routing = shard.lock();
+                match routing.release(socket.id, sent_through, shard.through()) {
                     Release::Send(batch) => batch,
                     Release::Done => return,
-                };
+                }
+            };
             for held in batch {
                 if !self.emit_waiting(socket, held.name, &held.payload).await {
                     self.forget(socket.id);
@@ -360,7 +365,7 @@ impl Hub {
 
     /// Forgets a disconnected socket's hand-over.
     pub fn forget(&self, socket: socketioxide::socket::Sid) {
-        self.handovers.lock().forget(socket);
+        self.shards.forget(socket);
     }
 
     /// Emits to a socket that is catching up: while its queue is full, waits for room (polling:
@@ -390,11 +395,6 @@ impl Hub {
                 }
             }
         }
-    }
-
-    /// Emits to one socket; a full queue evicts the socket (it resumes on reconnect).
-    fn emit(&self, socket: &SocketRef, name: &'static str, payload: &RawValue) -> bool {
-        emit_or_evict(socket, name, payload)
     }
 
     /// Replays to `socket` the events after `last_seq` that `viewer` may see, in order, then
@@ -489,7 +489,7 @@ impl Hub {
     /// Tells every socket to refetch (this gateway lost events it cannot replay).
     pub async fn resync_all(&self, io: &SocketIo, reason: &str) {
         tracing::warn!(reason, "asking every dashboard to resync");
-        self.handovers.lock().restart();
+        self.shards.restart().await;
         metrics::counter!("gateway_resync_all_total").increment(1);
         let _ = io
             .emit(RESYNC_EVENT, &serde_json::json!({ "reason": reason }))

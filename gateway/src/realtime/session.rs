@@ -31,6 +31,9 @@ pub struct HandshakeAuth {
     token: String,
     #[serde(default)]
     last_seq: Option<u64>,
+    /// Events waiting together may arrive as one `orders.batch`.
+    #[serde(default)]
+    batch: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,7 +101,7 @@ async fn authenticate(
     // connect handler, so a client's first `subscribe` (or an event broadcast meanwhile) could
     // arrive before handlers and rooms set up there exist, and be silently dropped. A socket
     // that resumes has its live events held from here until its replay (`on_connect`) is sent.
-    let joined_at = hub.join(&socket, rooms(&viewer), auth.last_seq.is_some());
+    let joined_at = hub.join(&socket, rooms(&viewer), auth.last_seq.is_some(), auth.batch);
     socket.extensions.insert(JoinedAt(joined_at));
     socket.on("subscribe", on_subscribe);
     socket.on("resume", on_resume);

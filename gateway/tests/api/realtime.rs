@@ -177,15 +177,24 @@ async fn a_dashboard_that_was_away_gets_exactly_what_it_missed(pool: PgPool) {
     run_scenario("resume", cast(&stack).await).await;
 }
 
+/// A connection to the tests' Redis that waits up to 10 s for an answer (the default gives up
+/// sooner, and a large pipeline on a busy machine can take longer).
+async fn patient_redis() -> redis::aio::MultiplexedConnection {
+    let config = redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(10)))
+        .set_response_timeout(Some(Duration::from_secs(10)));
+    redis::Client::open(crate::helpers::REDIS_URL)
+        .unwrap()
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
+        .unwrap()
+}
+
 /// A Redis connection and the stack's first event, once the relay has put it in the history
 /// (it publishes right after the commit): the only event there.
 async fn first_event_in_history(stack: &Stack) -> (redis::aio::MultiplexedConnection, Value) {
     use redis::AsyncCommands;
-    let mut redis = redis::Client::open(crate::helpers::REDIS_URL)
-        .unwrap()
-        .get_multiplexed_async_connection()
-        .await
-        .unwrap();
+    let mut redis = patient_redis().await;
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let history: Vec<String> = redis
@@ -609,8 +618,9 @@ async fn sigterm_finishes_in_flight_requests_and_closes_sockets_cleanly(pool: Pg
     assert!(status.success(), "{status:?}");
 }
 
-/// A synthetic `order.created` event with `seq`, as orders-service would publish it.
-fn synthetic_event(seq: u64) -> String {
+/// A synthetic `order.created` event with `seq`, as orders-service would publish it, its
+/// customer's name `name_parts` times "Flood Test ทดสอบ " long.
+fn synthetic_event(seq: u64, name_parts: usize) -> String {
     let now = chrono::Utc::now();
     serde_json::to_string(&lom_contracts::OrderEvent {
         seq,
@@ -622,8 +632,7 @@ fn synthetic_event(seq: u64) -> String {
             number: format!("ORD-{seq:06}"),
             status: lom_contracts::OrderStatus::Pending,
             priority: lom_contracts::Priority::Normal,
-            // Large rows fill a stalled socket's buffers quickly.
-            customer_name: "Flood Test ทดสอบ ".repeat(400),
+            customer_name: "Flood Test ทดสอบ ".repeat(name_parts),
             customer_email: "flood@example.com".into(),
             assignee_id: None,
             total: 123_456,
@@ -658,14 +667,7 @@ async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool
     let mut scenario = Scenario::start("slow_consumer", &input);
     scenario.says("READY").await;
 
-    let redis = redis::Client::open(crate::helpers::REDIS_URL).unwrap();
-    let config = redis::AsyncConnectionConfig::new()
-        .set_connection_timeout(Some(Duration::from_secs(10)))
-        .set_response_timeout(Some(Duration::from_secs(10)));
-    let mut connection = redis
-        .get_multiplexed_async_connection_with_config(&config)
-        .await
-        .unwrap();
+    let mut connection = patient_redis().await;
     // About 500 events (4 MB) a second for 10 s: a reading client keeps up even on a busy
     // machine (seconds of slack in its buffers), a stalled one fills them and is evicted.
     for chunk in (1..=EVENTS).collect::<Vec<_>>().chunks(50) {
@@ -673,13 +675,47 @@ async fn a_socket_that_stops_reading_is_dropped_without_delaying_the_others(pool
         for seq in chunk {
             pipe.cmd("PUBLISH")
                 .arg(&stack.events.channel)
-                .arg(synthetic_event(*seq))
+                // Large rows fill a stalled socket's buffers quickly.
+                .arg(synthetic_event(*seq, 400))
                 .ignore();
         }
         let () = pipe.query_async(&mut connection).await.unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
+    scenario.finishes().await;
+}
+
+/// A burst of 2 000 events, published as orders-service does (INCR, history append,
+/// PUBLISH) in pipelines of 100: dashboards that asked for batches get events that waited
+/// together as `orders.batch` frames, the others single events; every socket (many, on every
+/// delivery shard) gets each event once and in order, and two that resume from an old
+/// position in the middle of the burst get the replay and then the live events without a gap
+/// or a copy, batching on or off.
+#[sqlx::test(migrations = false)]
+async fn a_burst_reaches_batching_and_single_event_sockets_each_event_once_in_order(pool: PgPool) {
+    const EVENTS: u64 = 2_000;
+    let stack = Stack::start(pool).await;
+    let mut input = cast(&stack).await;
+    input["events"] = json!(EVENTS);
+    let mut scenario = Scenario::start("batch_burst", &input);
+    scenario.says("READY").await;
+
+    let mut redis = patient_redis().await;
+    for chunk in (1..=EVENTS).collect::<Vec<_>>().chunks(100) {
+        let mut pipe = redis::pipe();
+        for seq in chunk {
+            let event = synthetic_event(*seq, 1);
+            pipe.incr(&stack.events.seq_key, 1)
+                .ignore()
+                .zadd(&stack.events.history_key, &event, *seq)
+                .ignore()
+                .publish(&stack.events.channel, &event)
+                .ignore();
+        }
+        let () = pipe.query_async(&mut redis).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     scenario.finishes().await;
 }
 

@@ -20,9 +20,17 @@ async function connect(url, token, extra = {}) {
   });
   socket.received = [];
   socket.presence = [];
-  socket.onAny((name, payload) =>
-    (name.startsWith("presence.") ? socket.presence : socket.received).push({ name, payload }),
-  );
+  // The size of each `orders.batch` (asked for with `auth.batch`), whose events are recorded
+  // one by one, as if each had come alone.
+  socket.batches = [];
+  socket.onAny((name, payload) => {
+    if (name === "orders.batch") {
+      socket.batches.push(payload.events.length);
+      for (const event of payload.events) socket.received.push({ name: event.type, payload: event });
+    } else {
+      (name.startsWith("presence.") ? socket.presence : socket.received).push({ name, payload });
+    }
+  });
   await new Promise((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("connect_error", reject);
@@ -570,6 +578,50 @@ const scenarios = {
     const dropped = metrics.match(/^gateway_slow_sockets_dropped_total (\d+)/m);
     assert.ok(dropped && Number(dropped[1]) === 1, `one eviction is counted: ${dropped}`);
     healthy.close();
+  },
+
+  /** Driven by the Rust test of the same name: a burst of `events` events (seq 1…) reaches
+   * sockets that asked for batches partly as `orders.batch` frames, and the others as single
+   * events; each socket gets every event once, in order. Two dashboards that resume from seq
+   * 100 in the middle of the burst (one batching) get the replay, then the live events, with
+   * no gap and no copy. */
+  async batch_burst() {
+    const count = input.events;
+    const batching = [];
+    const single = [];
+    for (let n = 0; n < 12; n++) {
+      batching.push(await connect(input.gateway, input.viewer, { auth: { batch: true } }));
+      single.push(await connect(input.gateway, input.viewer));
+    }
+    const disconnects = [];
+    for (const s of [...batching, ...single]) s.on("disconnect", (reason) => disconnects.push(reason));
+    console.log("READY");
+    await waitFor("a quarter of the burst", () => single[0].received.length >= count / 4, 30_000);
+    const from = 100;
+    const late = [
+      await connect(input.gateway, input.viewer, { auth: { batch: true, last_seq: from } }),
+      await connect(input.gateway, input.viewer, { auth: { last_seq: from } }),
+    ];
+    const seqs = (s) => s.received.filter((e) => e.name === "order.created").map((e) => e.payload.seq);
+    const all = [...batching, ...single, ...late];
+    await waitFor(
+      "every event on every socket",
+      () => disconnects.length > 0 || all.every((s) => seqs(s).at(-1) === count),
+      60_000,
+    );
+    await new Promise((r) => setTimeout(r, 300)); // a copy would arrive now
+    assert.deepEqual(disconnects, [], "no socket was dropped");
+    const through = (first) => Array.from({ length: count - first + 1 }, (_, i) => first + i);
+    for (const s of [...batching, ...single]) assert.deepEqual(seqs(s), through(1), "every event once, in order");
+    for (const s of late) assert.deepEqual(seqs(s), through(from + 1), "the replay, then live, once, in order");
+    assert.ok(
+      single.every((s) => s.batches.length === 0) && late[1].batches.length === 0,
+      "a socket that did not ask for batches gets none",
+    );
+    for (const s of batching) {
+      assert.ok(s.batches.some((n) => n > 1), `events that waited together came as a batch: ${s.batches}`);
+    }
+    for (const s of all) s.close();
   },
 
   /** Deactivating an account drops its open sockets at once, and its access token (still
