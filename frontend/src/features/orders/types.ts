@@ -85,6 +85,14 @@ export interface OrderLeftEvent {
 }
 
 /** `orders.resync`: `history-unavailable`, `stream-restarted`, `events-lost`, `gateway-resubscribed`. */
+/**
+ * `orders.batch`: events that waited together at the gateway, each as it would have come alone
+ * (its `type` names it), in `seq` order. Only to a socket whose handshake asked (`auth.batch`).
+ */
+export interface OrderBatchEvent {
+  events: Array<(OrderEvent | OrderLeftEvent) & { type: string }>;
+}
+
 export interface ResyncEvent {
   reason: string;
 }

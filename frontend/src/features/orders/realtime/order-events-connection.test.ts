@@ -6,7 +6,8 @@
  * view is delivered once more so the view can drop it), a GLOBAL `seq` (so a filtered or agent
  * socket sees jumps), `subscribe` ack `{ok, statuses, assignee}`, `resume` ack
  * `{ok, outcome: {replayed: {count}} | "resync", last_seq}`, `order.left` (instead of the full
- * order, live and on replay) to an agent whose order was reassigned away, and `unauthorized`.
+ * order, live and on replay) to an agent whose order was reassigned away, `orders.batch` to a
+ * socket whose handshake asked (`auth.batch`), and `unauthorized`.
  */
 import { InfiniteQueryObserver, QueryClient } from "@tanstack/react-query";
 import { createServer, type Server as HttpServer } from "node:http";
@@ -56,6 +57,11 @@ interface FakeGateway {
    * the change; `drop` loses it on the way to every socket (what the resume protocol repairs).
    */
   publish(type: OrderEventType, order: OrderListItem, options?: { drop?: boolean; previous?: Prior }): OrderEvent;
+  /**
+   * Publishes several events that waited together: one `orders.batch` (with `again`, events
+   * already sent, in front) to a socket whose handshake asked for batches, single events to others.
+   */
+  publishTogether(changes: Array<[OrderEventType, OrderListItem]>, again?: OrderEvent[]): void;
 }
 
 function sees(who: Who, state: Prior): boolean {
@@ -98,6 +104,21 @@ async function startGateway(): Promise<FakeGateway> {
       gateway.history.push(stored);
       if (!options.drop) for (const socket of gateway.sockets()) if (visible(socket, stored)) emitTo(socket, stored);
       return event;
+    },
+    publishTogether(changes, again = []) {
+      const stored = changes.map(([type, order]) => {
+        const seq = gateway.history.length + 1;
+        const entry = { event: { seq, event_id: `e${seq}`, type, occurred_at: new Date().toISOString(), order } };
+        gateway.history.push(entry);
+        return entry;
+      });
+      for (const socket of gateway.sockets()) {
+        if ((socket.handshake.auth as { batch?: unknown }).batch === true) {
+          socket.emit("orders.batch", { events: [...again, ...stored.map((s) => s.event)] });
+        } else {
+          for (const entry of stored) emitTo(socket, entry);
+        }
+      }
     },
   };
   io.use((socket, next) => {
@@ -214,6 +235,35 @@ describe("order events connection", () => {
     gateway.publish("order.updated", { ...order, version: 2, status: "CONFIRMED" });
     await vi.waitFor(() => expect(listRows()[0]?.status).toBe("CONFIRMED"));
     expect(listRows()).toHaveLength(1);
+  });
+
+  it("asks for batches and writes an orders.batch into the cache at once, in order, without the copies", async () => {
+    queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [] }));
+    const { sync, states } = connect();
+    await vi.waitFor(() => expect(last(states)).toBe("live"));
+    expect(gateway.sockets()[0].handshake.auth).toMatchObject({ batch: true });
+    const a = makeOrder({ created_at: "2026-11-26T10:00:01.000Z" });
+    const b = makeOrder({ created_at: "2026-11-26T10:00:02.000Z" });
+    const first = gateway.publish("order.created", a);
+    await vi.waitFor(() => expect(listRows()).toHaveLength(1));
+
+    const writes = vi.spyOn(queryClient, "setQueryData");
+    gateway.publishTogether(
+      [
+        ["order.created", b],
+        ["order.updated", { ...a, version: 2, status: "CONFIRMED" }],
+        ["order.updated", { ...b, version: 2, status: "CANCELLED" }],
+      ],
+      [first],
+    );
+    await vi.waitFor(() => expect(sync.tracker.lastSeq).toBe(4));
+    expect(listRows().map((o) => [o.id, o.status])).toEqual([
+      [b.id, "CANCELLED"],
+      [a.id, "CONFIRMED"],
+    ]);
+    const listKey = JSON.stringify(orderKeys.list(DEFAULT_FILTERS));
+    expect(writes.mock.calls.filter(([key]) => JSON.stringify(key) === listKey)).toHaveLength(1);
+    expect(sync.tracker.hasGap).toBe(false);
   });
 
   it("spots a dropped event, resumes from last_seq and receives exactly what it missed", async () => {

@@ -6,13 +6,14 @@
  *   refused refresh ends the session, a refused socket never does by itself;
  * - the catch-up policy (`catch-up.ts`, decisions in `catch-up-machine.ts`): subscribe, resume
  *   after a jump when the socket receives the whole stream, refetch on `orders.resync`;
- * - the cache-writing path (`event-writer.ts`): events into the query cache through the ledger;
+ * - the cache-writing path (`event-writer.ts`): events into the query cache through the ledger,
+ *   an `orders.batch` (events that waited together at the gateway) as one write;
  * - presence (`presence.ts`): who has which order open, and the order this dashboard has open.
  */
 import type { QueryClient } from "@tanstack/react-query";
 import type { ManagerOptions, Socket, SocketOptions } from "socket.io-client";
 import { orderKeys } from "../keys";
-import type { OrderEvent, OrderEventType, OrderLeftEvent, OrderListItem, OrderStatus, ResyncEvent } from "../types";
+import type { OrderBatchEvent, OrderEvent, OrderEventType, OrderLeftEvent, OrderListItem, OrderStatus, ResyncEvent } from "../types";
 import type { SnapshotChange } from "./cache-reducer";
 import { createCatchUp } from "./catch-up";
 import { connectionStateOf, type ConnectionState } from "./connection-store";
@@ -21,7 +22,9 @@ import type { OrderSync } from "./order-sync";
 import { linkPresence } from "./presence";
 import { createSocketTransport } from "./socket-transport";
 
-const ORDER_EVENTS = ["order.created", "order.updated", "order.deleted"] as const satisfies readonly OrderEventType[];
+const ORDER_EVENTS: readonly string[] = ["order.created", "order.updated", "order.deleted"] satisfies OrderEventType[];
+/** Stream events that are not a snapshot of the order: it left this view, a note was written. */
+const SIDE_EVENTS: readonly string[] = ["order.left", "order.noted"];
 
 export interface OrderEventsOptions {
   url: string;
@@ -101,29 +104,30 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     onChange: report,
   });
 
-  for (const type of ORDER_EVENTS) {
-    socket.on(type, (payload: unknown) => {
-      if (!isStreamEvent<OrderEvent>(payload)) return;
-      if (sync.tracker.observe(payload.seq) === "duplicate") return;
-      writer.write(type, payload.order);
-      catchUp.eventSeen();
-    });
-  }
-
-  // The order was taken away from this viewer (an agent's order reassigned): drop it from every view.
-  socket.on("order.left", (payload: unknown) => {
-    if (!isStreamEvent<OrderLeftEvent>(payload)) return;
-    if (sync.tracker.observe(payload.seq) === "duplicate") return;
-    writer.writeLeft(payload);
+  // Each stream event, alone or out of a batch; false for one that is not (or a duplicate).
+  const receive = (type: string, payload: unknown): boolean => {
+    if (!isStreamEvent<OrderEvent | OrderLeftEvent>(payload)) return false;
+    if (!ORDER_EVENTS.includes(type) && !SIDE_EVENTS.includes(type)) return false;
+    if (sync.tracker.observe(payload.seq) === "duplicate") return false;
+    if (type === "order.left") {
+      // The order was taken away from this viewer (an agent's order reassigned): drop it from every view.
+      writer.writeLeft(payload as OrderLeftEvent);
+    } else if (type === "order.noted") {
+      // A note was written on an order: the open drawer's timeline reads the order again.
+      void queryClient.invalidateQueries({ queryKey: orderKeys.detail(payload.order.id) });
+    } else {
+      writer.write(type as OrderEvent["type"], (payload as OrderEvent).order);
+    }
     catchUp.eventSeen();
-  });
+    return true;
+  };
+  for (const type of [...ORDER_EVENTS, ...SIDE_EVENTS]) socket.on(type, (payload: unknown) => receive(type, payload));
 
-  // A note was written on an order: the open drawer's timeline reads the order again.
-  socket.on("order.noted", (payload: unknown) => {
-    if (!isStreamEvent<OrderEvent>(payload)) return;
-    if (sync.tracker.observe(payload.seq) === "duplicate") return;
-    void queryClient.invalidateQueries({ queryKey: orderKeys.detail(payload.order.id) });
-    catchUp.eventSeen();
+  // Events that waited together at the gateway: written into the caches as one write, now.
+  socket.on("orders.batch", (payload: OrderBatchEvent | undefined) => {
+    if (!Array.isArray(payload?.events)) return;
+    for (const event of payload.events) receive(event?.type, event);
+    writer.flush();
   });
 
   socket.on("orders.resync", (payload: ResyncEvent | undefined) => {

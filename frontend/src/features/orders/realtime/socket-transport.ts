@@ -1,6 +1,7 @@
 /**
  * The transport: the Socket.IO socket to the gateway and the token behind it. Every (re)connect
- * sends the current token and stream position (`auth {token, last_seq}`); a refused handshake or
+ * sends the current token and stream position and asks for batches (`auth {token, last_seq,
+ * batch}`); a refused handshake or
  * a socket the server closed leads to a token refresh and a new attempt, with backoff, as
  * `link-machine.ts` decides. Says when the socket is up or down and when the session is over;
  * knows nothing of orders, caches or catch-up.
@@ -43,8 +44,9 @@ export function createSocketTransport(options: SocketTransportOptions): SocketTr
     reconnectionDelay: 500,
     reconnectionDelayMax: 10_000,
     randomizationFactor: 0.5,
-    // A function, so every (re)connect sends the current token and stream position.
-    auth: (send) => send({ token: options.getToken(), last_seq: options.getLastSeq() ?? undefined }),
+    // A function, so every (re)connect sends the current token and stream position; `batch`:
+    // events that wait together at the gateway may come as one `orders.batch`.
+    auth: (send) => send({ token: options.getToken(), last_seq: options.getLastSeq() ?? undefined, batch: true }),
     ...options.socketOptions,
   });
   let link = INITIAL_LINK;
