@@ -61,6 +61,7 @@ pub async fn run_step(
         delivered = delivery.delivered,
         lost = delivery.lost,
         duplicated = delivery.duplicated,
+        out_of_order = delivery.out_of_order,
         resumed = delivery.reconnects,
         dropped = delivery.sockets_lost,
         p50_ms = delivery.latency.p50_ms,

@@ -33,6 +33,7 @@ impl FanoutStep {
         self.publish_failures == 0
             && self.delivery.lost == 0
             && self.delivery.duplicated == 0
+            && self.delivery.out_of_order == 0
             && self.delivery.sockets_lost == 0
             && self.delivery.latency.p99_ms <= p99_limit_ms
     }
@@ -103,6 +104,7 @@ pub async fn run_step(
         delivered = step.delivery.delivered,
         lost = step.delivery.lost,
         duplicated = step.delivery.duplicated,
+        out_of_order = step.delivery.out_of_order,
         p50_ms = step.delivery.latency.p50_ms,
         p99_ms = step.delivery.latency.p99_ms,
         deliveries_per_s = step.deliveries_per_s as u64,

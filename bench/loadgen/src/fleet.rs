@@ -36,6 +36,9 @@ const STAMP_KEY: &str = "\"customer_name\":\"bench ";
 #[derive(Default)]
 struct Recorder {
     seqs: Vec<u64>,
+    /// The highest `seq` received so far (kept across [`Fleet::collect`]).
+    highest: u64,
+    out_of_order: u64,
     send_latency_us: Vec<u64>,
     commit_latency_us: Vec<u64>,
     resyncs: u64,
@@ -78,6 +81,9 @@ pub struct Delivery {
     /// Not received within [`DRAIN_DEADLINE`] after the last publication.
     pub lost: u64,
     pub duplicated: u64,
+    /// Received after an event with a higher `seq` (or again).
+    #[serde(default)]
+    pub out_of_order: u64,
     pub resyncs: u64,
     /// Disconnected by the server (e.g. evicted as too slow) and back with `last_seq`.
     #[serde(default)]
@@ -164,8 +170,17 @@ impl Fleet {
         let mut latency = Vec::new();
         let mut occurred = Vec::new();
         for recorder in &self.recorders {
-            let mut taken =
-                std::mem::take(&mut *recorder.lock().unwrap_or_else(PoisonError::into_inner));
+            let mut taken = {
+                let mut recorder = recorder.lock().unwrap_or_else(PoisonError::into_inner);
+                let highest = recorder.highest;
+                std::mem::replace(
+                    &mut *recorder,
+                    Recorder {
+                        highest,
+                        ..Recorder::default()
+                    },
+                )
+            };
             let mut seqs: Vec<u64> = taken
                 .seqs
                 .into_iter()
@@ -177,6 +192,7 @@ impl Fleet {
             let distinct = seqs.len() as u64;
             delivery.delivered += received;
             delivery.duplicated += received - distinct;
+            delivery.out_of_order += taken.out_of_order;
             delivery.lost += events.saturating_sub(distinct);
             delivery.resyncs += taken.resyncs;
             delivery.reconnects += taken.reconnects;
@@ -313,6 +329,10 @@ fn record(
     };
     let mut recorder = recorder.lock().unwrap_or_else(PoisonError::into_inner);
     recorder.seqs.push(seq);
+    if seq <= recorder.highest {
+        recorder.out_of_order += 1;
+    }
+    recorder.highest = recorder.highest.max(seq);
     if let Some(stamp) = stamp {
         recorder
             .send_latency_us

@@ -1,7 +1,8 @@
 //! A minimal Socket.IO v5 client over Engine.IO v4, WebSocket transport only: the handshake
 //! (`0` open, `40{auth}` connect, `40`/`44` answer), pong for every ping, and the text of each
-//! event packet (`42[...]`) handed to the caller unparsed. Enough to act as thousands of
-//! dashboards from one lean process.
+//! event packet (`42[...]`) handed to the caller unparsed — each event of an `orders.batch`
+//! (sent to a socket whose `auth` has `batch: true`) as if it had come alone. Enough to act as
+//! thousands of dashboards from one lean process.
 
 use std::time::Duration;
 
@@ -89,6 +90,20 @@ pub fn classify(text: &str) -> Packet<'_> {
     }
 }
 
+/// Several events in one packet: `42["orders.batch",{"events":[{"seq":…},…]}]`.
+pub const BATCH_EVENT: &str = "orders.batch";
+const TYPE_KEY: &str = "\"type\":\"";
+/// How each event object of a batch begins (the gateway serialises `seq` first). It cannot occur
+/// inside a JSON string, whose quotes are escaped.
+const EVENT_START: &str = "{\"seq\":";
+
+/// The text of each event in an `orders.batch` packet, in order.
+pub fn batched_events(text: &str) -> impl Iterator<Item = &str> {
+    let mut starts: Vec<usize> = text.match_indices(EVENT_START).map(|(at, _)| at).collect();
+    starts.push(text.len());
+    (0..starts.len() - 1).map(move |i| &text[starts[i]..starts[i + 1]])
+}
+
 /// Why a socket stopped reading.
 #[derive(Debug)]
 pub enum Closed {
@@ -116,7 +131,13 @@ pub async fn read_events(
                             return Closed::Lost(err.to_string());
                         }
                     } else if let Packet::Event { name, text } = classify(text) {
-                        on_event(name, text);
+                        if name == BATCH_EVENT {
+                            for event in batched_events(text) {
+                                on_event(string_after(event, TYPE_KEY).unwrap_or(""), event);
+                            }
+                        } else {
+                            on_event(name, text);
+                        }
                     } else if text.starts_with('1') || text.starts_with("41") {
                         return Closed::Lost(format!("server closed: {text}"));
                     }
@@ -163,6 +184,21 @@ mod tests {
         assert_eq!(name, "order.created");
         assert_eq!(number_after(text, "\"seq\":"), Some(12));
         assert_eq!(string_after(text, "\"customer_name\":\"bench "), Some("99"));
+    }
+
+    #[test]
+    fn each_event_of_a_batch_is_read_alone_in_order() {
+        let text = r#"42["orders.batch",{"events":[{"seq":7,"type":"order.created","order":{"customer_name":"bench 1 {\"seq\":9"}},{"seq":8,"type":"order.left","order":{}}]}]"#;
+        let events: Vec<_> = batched_events(text)
+            .map(|e| (number_after(e, "\"seq\":"), string_after(e, TYPE_KEY)))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                (Some(7), Some("order.created")),
+                (Some(8), Some("order.left"))
+            ]
+        );
     }
 
     #[test]

@@ -419,7 +419,8 @@ async fn run(
     while !*stop.borrow() {
         let which = dashboard.gateway.load(Ordering::Relaxed) as usize % ws_urls.len();
         let last_seq = dashboard.board().last_seq;
-        let mut auth = serde_json::json!({ "token": dashboard.account.token });
+        // As the dashboard does: events that wait together come as one `orders.batch`.
+        let mut auth = serde_json::json!({ "token": dashboard.account.token, "batch": true });
         if let Some(seq) = last_seq {
             auth["last_seq"] = seq.into();
         }

@@ -83,7 +83,12 @@ pub async fn run(args: E2eArgs) -> anyhow::Result<()> {
     let bad: Vec<_> = steps
         .iter()
         .filter(|s| {
-            s.delivery.lost + s.delivery.duplicated + s.delivery.sockets_lost + s.intake.errors > 0
+            s.delivery.lost
+                + s.delivery.duplicated
+                + s.delivery.out_of_order
+                + s.delivery.sockets_lost
+                + s.intake.errors
+                > 0
         })
         .map(|s| format!("{} sockets at {}/s", s.sockets, s.rate))
         .collect();

@@ -87,7 +87,11 @@ pub async fn run(args: FanoutArgs) -> anyhow::Result<()> {
     save(&args.out, &result)?;
     let all_delivered = result.steps.len() == args.rates.len()
         && result.steps.iter().all(|s| {
-            s.publish_failures + s.delivery.lost + s.delivery.duplicated + s.delivery.sockets_lost
+            s.publish_failures
+                + s.delivery.lost
+                + s.delivery.duplicated
+                + s.delivery.out_of_order
+                + s.delivery.sockets_lost
                 == 0
         });
     ensure!(

@@ -44,6 +44,8 @@ pub async fn sign_in(gateway: &str, password: &str, email: &str) -> anyhow::Resu
     gateway::sign_in(&http, gateway.trim_end_matches('/'), email, password).await
 }
 
+/// The handshake `auth` of a bench dashboard: it asks for batches (`orders.batch`), as the
+/// dashboard does; a hub that does not batch (the Node baseline) ignores that.
 pub fn auth_json(token: &str) -> String {
-    serde_json::json!({ "token": token }).to_string()
+    serde_json::json!({ "token": token, "batch": true }).to_string()
 }

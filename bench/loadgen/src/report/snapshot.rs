@@ -35,6 +35,7 @@ fn delivery(sockets: usize, lost: u64) -> Delivery {
         delivered: 100 * sockets as u64 - lost,
         lost,
         duplicated: 0,
+        out_of_order: 0,
         resyncs: 0,
         reconnects: 2,
         sockets_lost: 1,
