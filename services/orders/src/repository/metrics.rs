@@ -188,18 +188,32 @@ impl Statement {
                              (ORDER BY extract(epoch FROM r.at - o.created_at)::float8) AS median_seconds, \
                            percentile_cont(0.9) WITHIN GROUP \
                              (ORDER BY extract(epoch FROM r.at - o.created_at)::float8) AS p90_seconds \
-                         FROM reached r JOIN orders o ON o.id = r.order_id \
-                         WHERE o.deleted_at IS NULL",
+                         FROM reached r ",
                     );
-                push_scope(query, scope);
+                match scope {
+                    // One primary-key probe per order reached today (the LIMIT keeps the
+                    // planner from scanning every order to join them).
+                    MetricsScope::Everyone => query.push(
+                        "CROSS JOIN LATERAL (SELECT o.created_at FROM orders o \
+                         WHERE o.id = r.order_id AND o.deleted_at IS NULL LIMIT 1) o",
+                    ),
+                    // The agent's own orders are few: the planner joins them from their index.
+                    MetricsScope::AssignedTo(user) => query
+                        .push("JOIN orders o ON o.id = r.order_id AND o.deleted_at IS NULL")
+                        .push(" AND o.assignee_id = ")
+                        .push_bind(user),
+                };
+                // Only an order created before today can have reached the status before.
                 query
+                    .push(" WHERE (o.created_at >= ")
+                    .push_bind(clock.day_start)
                     .push(
-                        " AND NOT EXISTS (SELECT 1 FROM order_status_history e \
+                        " OR NOT EXISTS (SELECT 1 FROM order_status_history e \
                            WHERE e.order_id = r.order_id AND e.to_status = r.to_status \
                              AND e.changed_at < ",
                     )
                     .push_bind(clock.day_start)
-                    .push(") GROUP BY r.to_status");
+                    .push(")) GROUP BY r.to_status");
             }
             Self::Ageing => {
                 query

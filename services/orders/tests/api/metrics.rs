@@ -160,6 +160,17 @@ async fn every_figure_matches_a_floor_with_known_times_and_an_agent_counts_only_
         ],
     )
     .await;
+    // …and confirmed once more today (as after an undo across midnight): still not today's.
+    sqlx::query(
+        "INSERT INTO order_status_history (order_id, from_status, to_status, actor_id, changed_at) \
+         VALUES ($1, 'PENDING', 'CONFIRMED', $2, $3)",
+    )
+    .bind(id_of(&o4).parse::<Uuid>().unwrap())
+    .bind(admin.id)
+    .bind(now - h(2))
+    .execute(&app.db)
+    .await
+    .unwrap();
     // Waiting five minutes; nobody's.
     let o5 = app.create_order(5).await;
     set_times(&app.db, &o5, now - m(5), &[]).await;
