@@ -1,11 +1,12 @@
 //! The set-based statements of a batch of creates (group commit, `crate::intake`), each one
 //! round trip whatever the batch's size: claim the batch's idempotency keys; write every
 //! customer, address, order, item and first history row; write every `order.created` event
-//! and stored response. The batch's emails and keys are distinct (the intake defers
+//! and stored response. A customer is written only when an order changes its name or phone.
+//! The batch's emails and keys are distinct (the intake defers
 //! duplicates to a later batch) and rows that others may also lock (keys, customers) are
 //! taken in one sorted order, so two batches never wait on each other in a cycle.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use lom_contracts::{OrderEvent, OrderRow};
@@ -60,14 +61,22 @@ WITH input AS (
         WITH ORDINALITY AS i(customer_id, name, email, phone, address_id, line1, line2, city,
                              postal_code, country, order_id, priority, note, currency, total,
                              item_count, unit_count, actor_id, n)
-), c AS (
+), changed AS (
     INSERT INTO customers (id, name, email, phone)
     SELECT customer_id, name, email, phone FROM input ORDER BY email
     ON CONFLICT (email) DO UPDATE
         SET name = EXCLUDED.name,
             phone = COALESCE(EXCLUDED.phone, customers.phone),
             updated_at = now()
+        WHERE customers.name IS DISTINCT FROM EXCLUDED.name
+           OR customers.phone IS DISTINCT FROM COALESCE(EXCLUDED.phone, customers.phone)
     RETURNING id, name, email, phone
+), c AS (
+    SELECT * FROM changed
+    UNION ALL
+    SELECT customers.id, customers.name, customers.email, customers.phone
+    FROM customers JOIN input ON customers.email = input.email
+    WHERE NOT EXISTS (SELECT 1 FROM changed WHERE changed.email = customers.email)
 ), a AS (
     INSERT INTO addresses (id, customer_id, line1, line2, city, postal_code, country)
     SELECT input.address_id, c.id, input.line1, input.line2, input.city, input.postal_code,
@@ -86,8 +95,10 @@ WITH input AS (
 ), i AS (
     INSERT INTO order_items (order_id, line_no, sku, name, quantity, unit_price_minor,
                              line_total_minor)
-    SELECT * FROM UNNEST($19::uuid[], $20::smallint[], $21::text[], $22::text[], $23::int[],
-                         $24::bigint[], $25::bigint[])
+    SELECT u.* FROM UNNEST($19::uuid[], $20::smallint[], $21::text[], $22::text[], $23::int[],
+                           $24::bigint[], $25::bigint[])
+        AS u(order_id, line_no, sku, name, quantity, unit_price, line_total)
+    JOIN o ON o.id = u.order_id
 ), h AS (
     INSERT INTO order_status_history (order_id, from_status, to_status, actor_id)
     SELECT o.id, NULL, o.status, input.actor_id FROM o JOIN input ON input.order_id = o.id
@@ -101,14 +112,46 @@ FROM input JOIN o ON o.id = input.order_id JOIN c ON c.email = input.email
      JOIN h ON h.order_id = o.id
 ORDER BY input.n";
 
-/// Writes the orders (distinct customer emails) in one round trip and returns each as
-/// stored, in the order given: what the statement returned (number, timestamps, the customer
-/// as upserted) and the rest as given.
+/// Writes the orders (distinct customer emails) and returns each as stored, in the order
+/// given: what the statement returned (number, timestamps, the customer as upserted) and the
+/// rest as given. One round trip — two when a customer that another transaction inserted
+/// after this statement began is unchanged: the upsert locks that row without returning it,
+/// and the statement's snapshot cannot see it, so its orders go again in a second statement
+/// (whose snapshot does).
 pub async fn insert_orders(
     conn: &mut PgConnection,
     orders: &[OrderToWrite<'_>],
 ) -> sqlx::Result<Vec<StoredOrder>> {
     let ids: Vec<Uuid> = orders.iter().map(|_| Uuid::now_v7()).collect();
+    let mut written: HashMap<Uuid, Inserted> = HashMap::with_capacity(orders.len());
+    for _attempt in 0..2 {
+        let (missing_ids, missing): (Vec<Uuid>, Vec<&OrderToWrite>) = ids
+            .iter()
+            .zip(orders)
+            .filter(|(id, _)| !written.contains_key(*id))
+            .unzip();
+        if missing.is_empty() {
+            break;
+        }
+        for row in insert_statement(&mut *conn, &missing_ids, &missing).await? {
+            written.insert(row.order.id, row);
+        }
+    }
+    ids.iter()
+        .zip(orders)
+        .map(|(id, o)| {
+            let row = written.remove(id).ok_or(sqlx::Error::RowNotFound)?;
+            Ok(row.stored(o.order, o.actor))
+        })
+        .collect()
+}
+
+/// One run of [`INSERT_ORDERS`] for `orders`, with ids `ids`: the rows of those it wrote.
+async fn insert_statement(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    orders: &[&OrderToWrite<'_>],
+) -> sqlx::Result<Vec<Inserted>> {
     let each = |f: fn(&NewOrder) -> Option<&str>| -> Vec<Option<&str>> {
         orders.iter().map(|o| f(o.order)).collect()
     };
@@ -116,7 +159,7 @@ pub async fn insert_orders(
     for (id, o) in ids.iter().zip(orders) {
         items.push(*id, o.order);
     }
-    let inserted: Vec<Inserted> = sqlx::query_as(INSERT_ORDERS)
+    sqlx::query_as(INSERT_ORDERS)
         .bind(orders.iter().map(|_| Uuid::now_v7()).collect::<Vec<_>>())
         .bind(each(|o| Some(o.customer.name.as_str())))
         .bind(each(|o| Some(o.customer.email.as_str())))
@@ -127,7 +170,7 @@ pub async fn insert_orders(
         .bind(each(|o| Some(o.address.city.as_str())))
         .bind(each(|o| Some(o.address.postal_code.as_str())))
         .bind(each(|o| Some(o.address.country.as_str())))
-        .bind(&ids)
+        .bind(ids)
         .bind(each(|o| Some(o.priority.as_str())))
         .bind(each(|o| o.note.as_ref().map(Text::as_str)))
         .bind(each(|o| Some(o.currency.as_str())))
@@ -158,12 +201,7 @@ pub async fn insert_orders(
         .bind(items.unit_prices)
         .bind(items.line_totals)
         .fetch_all(conn)
-        .await?;
-    Ok(inserted
-        .into_iter()
-        .zip(orders)
-        .map(|(row, o)| row.stored(o.order, o.actor))
-        .collect())
+        .await
 }
 
 fn count(n: usize) -> i32 {

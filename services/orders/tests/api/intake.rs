@@ -99,16 +99,7 @@ impl Gate {
             .await
             .expect("lock orders");
         let blocker = send_all(app, user, unkeyed([order_body(999_999)]));
-        wait_for("the blocker to wait on the lock", WITHIN, || async {
-            let waiting: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass",
-            )
-            .fetch_one(&app.db)
-            .await
-            .ok()?;
-            (waiting > 0).then_some(())
-        })
-        .await;
+        wait_for_a_lock_wait(&app.db, "relation = 'orders'::regclass").await;
         Self { lock, blocker }
     }
 
@@ -131,6 +122,19 @@ async fn send_as_one_batch(
     let sent = send_all(app, user, creates);
     let blocker = gate.release().await;
     (blocker, sent.await.expect("sent"))
+}
+
+/// Waits until some session waits for a lock that matches `which` (a `pg_locks` condition).
+async fn wait_for_a_lock_wait(db: &PgPool, which: &'static str) {
+    let query = format!("SELECT count(*) FROM pg_locks WHERE NOT granted AND {which}");
+    wait_for(which, WITHIN, || async {
+        let waiting: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(query.as_str()))
+            .fetch_one(db)
+            .await
+            .ok()?;
+        (waiting > 0).then_some(())
+    })
+    .await;
 }
 
 /// How many transactions wrote the orders `ids`.
@@ -459,4 +463,77 @@ async fn created_events_are_published_right_after_commit_without_the_relay() {
         (app.history().await.len() == 21).then_some(())
     })
     .await;
+}
+
+/// Issue #14: a customer's row is written again only when an order changes it.
+#[tokio::test]
+async fn an_unchanged_customer_is_not_rewritten_and_a_changed_one_is() {
+    let app = spawn_app().await;
+    let storefront = app.users.user(Role::Storefront).await;
+    let version = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT xmin::text FROM customers WHERE email = 'customer1@example.com'",
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("customer")
+    };
+    let create_one = |body: Value| {
+        let storefront = &storefront;
+        let app = &app;
+        async move {
+            let answers = send_all(app, storefront, unkeyed([body]))
+                .await
+                .expect("sent");
+            assert_eq!(answers[0].status, 201);
+            answers[0].body["customer"].clone()
+        }
+    };
+    let first = create_one(order_body(1)).await;
+    let written = version().await;
+
+    assert_eq!(create_one(order_body(1)).await, first, "the same customer");
+    let mut without_phone = order_body(1);
+    without_phone["customer"]
+        .as_object_mut()
+        .expect("customer")
+        .remove("phone");
+    assert_eq!(
+        create_one(without_phone).await,
+        first,
+        "no phone keeps the stored one"
+    );
+    assert_eq!(version().await, written, "the row was not written again");
+
+    let mut renamed = order_body(1);
+    renamed["customer"]["name"] = json!("Customer One");
+    let customer = create_one(renamed).await;
+    assert_eq!(customer["name"], "Customer One");
+    assert_eq!(customer["id"], first["id"]);
+    assert_ne!(version().await, written, "a new name is written");
+}
+
+/// The upsert of an unchanged customer that another transaction inserted after the statement
+/// began locks that row without returning it, and the statement cannot see it: its order is
+/// written by a second statement, with that customer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_unchanged_customer_committed_meanwhile_by_another_transaction_is_used() {
+    let app = spawn_app().await;
+    let storefront = app.users.user(Role::Storefront).await;
+    let mut other = app.db.begin().await.expect("begin");
+    let customer: String = sqlx::query_scalar(
+        "INSERT INTO customers (id, name, email, phone) \
+         VALUES (gen_random_uuid(), 'Customer 1', 'customer1@example.com', '+66 2 123 4567') \
+         RETURNING id::text",
+    )
+    .fetch_one(&mut *other)
+    .await
+    .expect("insert the customer");
+    let sent = send_all(&app, &storefront, unkeyed([order_body(1)]));
+    wait_for_a_lock_wait(&app.db, "locktype = 'transactionid'").await;
+    other.commit().await.expect("commit");
+    let answers = sent.await.expect("sent");
+    assert_eq!(answers[0].status, 201);
+    assert_eq!(answers[0].body["customer"]["id"], customer.as_str());
+    assert_one_order_and_one_event_each(&app.db, &HashSet::from([answers[0].id()]), false).await;
 }
