@@ -103,7 +103,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders, newest first. */
+        /** List orders, newest first unless sorted otherwise. */
         get: operations["list_orders"];
         put?: never;
         /** Create an order. */
@@ -160,7 +160,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Count orders per status under the same filters as the list. */
+        /** Count orders per status under the same filters as the list, and how many are overdue. */
         get: operations["order_stats"];
         put?: never;
         post?: never;
@@ -895,13 +895,20 @@ export interface components {
              */
             version: number;
         };
-        /** @description Orders per status under the given filters, and how many were created in the last hour. */
+        /**
+         * @description Orders per status under the given filters, how many were created in the last hour, and how
+         *     many are overdue (PENDING or CONFIRMED for longer than `overdue_after_minutes` of their
+         *     priority).
+         */
         OrderStats: {
             counts: {
                 [key: string]: number;
             };
             /** Format: int64 */
             created_last_hour: number;
+            /** Format: int64 */
+            overdue: number;
+            overdue_after_minutes: components["schemas"]["OverdueMinutes"];
             /** Format: int64 */
             total: number;
         };
@@ -919,6 +926,16 @@ export interface components {
              *     the last one being the current, unfinished minute.
              */
             from: string;
+        };
+        /**
+         * @description After how many minutes a PENDING or CONFIRMED order of each priority is overdue
+         *     (orders-service's `ORDERS_OVERDUE_HIGH_MINUTES`, `ORDERS_OVERDUE_NORMAL_MINUTES`).
+         */
+        OverdueMinutes: {
+            /** Format: int64 */
+            high: number;
+            /** Format: int64 */
+            normal: number;
         };
         /**
          * @description Where an order stood before a change: readers whose view the order leaves (another
@@ -1431,6 +1448,19 @@ export interface operations {
                 status?: components["schemas"]["OrderStatus"][];
                 assignee?: string;
                 q?: string;
+                /** @description Comma-separated priorities, e.g. `high`. */
+                priority?: components["schemas"]["Priority"][];
+                /** @description Created at or after this time (RFC 3339, e.g. `2026-12-01T00:00:00Z`). */
+                created_from?: string;
+                /** @description Created before this time (RFC 3339). A range that ends before it starts is empty. */
+                created_to?: string;
+                /**
+                 * @description `true`: only overdue orders, PENDING or CONFIRMED for longer than their priority's
+                 *     threshold (`overdue_after_minutes` in the stats).
+                 */
+                overdue?: boolean;
+                /** @description `newest` (default), `oldest` or `priority`. */
+                sort?: "newest" | "oldest" | "priority";
                 cursor?: string;
                 /** @description Page size, 1–200 (default 50). */
                 limit?: number;
@@ -1450,7 +1480,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderPage"];
                 };
             };
-            /** @description A malformed filter or a limit above 200 */
+            /** @description A malformed filter, sort or cursor, or a limit above 200 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1753,6 +1783,17 @@ export interface operations {
                 status?: components["schemas"]["OrderStatus"][];
                 assignee?: string;
                 q?: string;
+                /** @description Comma-separated priorities, e.g. `high`. */
+                priority?: components["schemas"]["Priority"][];
+                /** @description Created at or after this time (RFC 3339, e.g. `2026-12-01T00:00:00Z`). */
+                created_from?: string;
+                /** @description Created before this time (RFC 3339). A range that ends before it starts is empty. */
+                created_to?: string;
+                /**
+                 * @description `true`: only overdue orders, PENDING or CONFIRMED for longer than their priority's
+                 *     threshold (`overdue_after_minutes` in the stats).
+                 */
+                overdue?: boolean;
             };
             header?: never;
             path?: never;
@@ -1760,7 +1801,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Counts per status */
+            /** @description Counts per status, the overdue count and thresholds */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,6 +3132,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditGetParametersQueryActionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit"]["get"]["parameters"]["query"]["action"]> = ["user.created", "user.updated", "user.admin_seeded", "session.refresh_reuse_detected"];
+export const pathsApiV1OrdersGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority"];
 export const bulkActionOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
     type: unknown;
 }>["type"]> = ["assign"];

@@ -11,7 +11,10 @@ use lom_platform::{
 };
 use secrecy::SecretString;
 
-use crate::{domain::Currency, retention::Retention};
+use crate::{
+    domain::{Currency, OverdueAfter},
+    retention::Retention,
+};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -30,6 +33,8 @@ pub struct Settings {
     pub limits: StackLimits,
     /// When set, `/metrics` answers only requests carrying it as a bearer token.
     pub metrics_token: Option<SecretString>,
+    /// When a waiting order is overdue, per priority.
+    pub overdue_after: OverdueAfter,
 }
 
 /// Where and how events are published. Tests give each app its own names.
@@ -104,8 +109,21 @@ impl Settings {
             },
             limits: StackLimits::default(),
             metrics_token: config::secret("METRICS_TOKEN"),
+            overdue_after: OverdueAfter {
+                high: minutes_or("ORDERS_OVERDUE_HIGH_MINUTES", 15)?,
+                normal: minutes_or("ORDERS_OVERDUE_NORMAL_MINUTES", 60)?,
+            },
         })
     }
+}
+
+/// A whole number of minutes, at least one.
+fn minutes_or(name: &str, default: u64) -> Result<Duration, ConfigError> {
+    let minutes: u64 = config::parse_or(name, default)?;
+    if minutes == 0 {
+        return Err(ConfigError::invalid(name, "must be at least 1 minute"));
+    }
+    Ok(Duration::from_secs(minutes * 60))
 }
 
 /// A whole number of hours, at least one.

@@ -10,9 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::repository::{
-    ChangeRow, ItemRow, NoteRow, OpenOrders, StatusCount, StoredOrder,
-    metrics::{self, MetricsRows},
+use crate::{
+    domain::OverdueAfter,
+    repository::{
+        ChangeRow, ItemRow, NoteRow, OpenOrders, StatusCount, StoredOrder,
+        metrics::{self, MetricsRows},
+    },
 };
 
 /// An internal note on an order.
@@ -226,17 +229,29 @@ pub struct OrderPage {
     pub next_cursor: Option<String>,
 }
 
-/// Orders per status under the given filters, and how many were created in the last hour.
+/// Orders per status under the given filters, how many were created in the last hour, and how
+/// many are overdue (PENDING or CONFIRMED for longer than `overdue_after_minutes` of their
+/// priority).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrderStats {
     pub counts: BTreeMap<String, i64>,
     pub total: i64,
     pub created_last_hour: i64,
+    pub overdue: i64,
+    pub overdue_after_minutes: OverdueMinutes,
 }
 
-impl From<Vec<StatusCount>> for OrderStats {
+/// After how many minutes a PENDING or CONFIRMED order of each priority is overdue
+/// (orders-service's `ORDERS_OVERDUE_HIGH_MINUTES`, `ORDERS_OVERDUE_NORMAL_MINUTES`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub struct OverdueMinutes {
+    pub high: u64,
+    pub normal: u64,
+}
+
+impl OrderStats {
     /// Every status is present, zeros included.
-    fn from(counts: Vec<StatusCount>) -> Self {
+    pub fn new(counts: Vec<StatusCount>, overdue_after: OverdueAfter) -> Self {
         let mut stats = Self {
             counts: OrderStatus::ALL
                 .iter()
@@ -244,10 +259,16 @@ impl From<Vec<StatusCount>> for OrderStats {
                 .collect(),
             total: 0,
             created_last_hour: 0,
+            overdue: 0,
+            overdue_after_minutes: OverdueMinutes {
+                high: overdue_after.high.as_secs() / 60,
+                normal: overdue_after.normal.as_secs() / 60,
+            },
         };
         for count in counts {
             stats.total += count.orders;
             stats.created_last_hour += count.created_last_hour;
+            stats.overdue += count.overdue;
             stats
                 .counts
                 .insert(count.status.as_str().to_owned(), count.orders);

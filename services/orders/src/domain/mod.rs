@@ -5,6 +5,7 @@ mod email;
 mod ids;
 mod money;
 mod new_order;
+mod overdue;
 mod status;
 mod text;
 
@@ -12,5 +13,6 @@ pub use email::Email;
 pub use ids::parse_hyphenated;
 pub use money::{Currency, Money};
 pub use new_order::{NewAddress, NewCustomer, NewItem, NewOrder, Quantity};
+pub use overdue::OverdueAfter;
 pub use status::{InvalidTransition, StatusChange};
 pub use text::Text;

@@ -21,7 +21,7 @@ pub use outbox::{
     DIRECT_PUBLISH_GRACE_MS, OUTBOX_CHANNEL, Pending, RELAY_LOCK_KEY, mark_published, new_event,
     stamp_published, try_lead_relay, unpublished, write_event, write_note_event,
 };
-pub use read::{Assignee, Cursor, OrderFilter, detail, list, open_by_assignee, stats};
+pub use read::{Assignee, Cursor, OrderFilter, Sort, detail, list, open_by_assignee, stats};
 pub use rows::{
     AddressRow, ChangeRow, ItemRow, OpenOrders, StatusCount, StoredOrder, StoredRequest,
     lock_current,

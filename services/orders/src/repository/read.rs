@@ -1,14 +1,15 @@
-//! Reads: a filtered, keyset-paginated list (newest first on `(created_at, id)`), the counts
-//! per status under the same filters, the open orders per assignee, and one full order with
-//! items and history.
+//! Reads: a filtered, keyset-paginated list in one of three orders (newest first, oldest
+//! first, priority then age; the cursor carries the sort key), the counts per status under the
+//! same filters (with how many are overdue), the open orders per assignee, and one full order
+//! with items and history.
 
 use chrono::{DateTime, Utc};
-use lom_contracts::{OrderRow, OrderStatus};
+use lom_contracts::{OrderRow, OrderStatus, Priority};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::rows::{ChangeRow, OpenOrders, ROW_SELECT, StatusCount, StoredOrder};
-use crate::domain::parse_hyphenated;
+use crate::domain::{OverdueAfter, parse_hyphenated};
 
 /// Whose orders a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +27,47 @@ pub struct OrderFilter {
     pub q: Option<String>,
     /// Set for callers who may only see orders assigned to them.
     pub only_assigned_to: Option<Uuid>,
+    /// Empty means every priority.
+    pub priorities: Vec<Priority>,
+    /// Created at or after.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Only orders overdue by these thresholds.
+    pub overdue: Option<OverdueAfter>,
 }
 
-/// A position in the newest-first order: the last row of a page.
+/// The order of a list. Each has an index (`orders_live_created_idx` read either way,
+/// `orders_live_priority_idx`), and `id` breaks ties, so a keyset page never skips or repeats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// `created_at` descending.
+    #[default]
+    Newest,
+    /// `created_at` ascending: first in, first out.
+    Oldest,
+    /// High priority first, then the oldest first.
+    Priority,
+}
+
+/// The rank `Sort::Priority` orders by, word for word the expression `orders_live_priority_idx`
+/// indexes (so the planner matches them).
+const PRIORITY_RANK: &str = "(CASE o.priority WHEN 'high' THEN 0 ELSE 1 END)";
+
+fn priority_rank(priority: Priority) -> i32 {
+    match priority {
+        Priority::High => 0,
+        Priority::Normal => 1,
+    }
+}
+
+/// A position in a list: every sort key of the last row of a page. Any position is one under
+/// every sort, so a cursor is never refused for the sort it comes with; a list keeps its
+/// order by sending it with the sort it was made under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
+    /// The priority rank (0 high, 1 normal); read only by `Sort::Priority`.
+    pub rank: i32,
     pub created_at: DateTime<Utc>,
     pub id: Uuid,
 }
@@ -38,28 +75,51 @@ pub struct Cursor {
 impl Cursor {
     pub fn after(row: &OrderRow) -> Self {
         Self {
+            rank: priority_rank(row.priority),
             created_at: row.created_at,
             id: row.id,
         }
     }
 
-    /// `<microseconds since the epoch>_<id>`: documented, so a client can tell a cursor it
-    /// was given from a mistyped one before asking.
-    pub fn encode(&self) -> String {
-        format!("{}_{}", self.created_at.timestamp_micros(), self.id)
+    /// `<microseconds since the epoch>_<id>`, and `_<rank>` under `Sort::Priority`:
+    /// documented, so a client can tell a cursor it was given from a mistyped one before asking.
+    pub fn encode(&self, sort: Sort) -> String {
+        let key = format!("{}_{}", self.created_at.timestamp_micros(), self.id);
+        match sort {
+            Sort::Priority => format!("{key}_{}", self.rank),
+            Sort::Newest | Sort::Oldest => key,
+        }
     }
 
+    /// Without a rank, the rank is 0 (high).
     pub fn decode(text: &str) -> Option<Self> {
-        let (micros, id) = text.split_once('_')?;
+        let (micros, rest) = text.split_once('_')?;
         // Up to 17 digits: at most year 5138, inside PostgreSQL's timestamp range.
         if !(1..=17).contains(&micros.len()) || !micros.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
+        let (id, rank) = match rest.split_once('_') {
+            None => (rest, 0),
+            Some((id, "0")) => (id, 0),
+            Some((id, "1")) => (id, 1),
+            Some(_) => return None,
+        };
         Some(Self {
+            rank,
             created_at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
             id: parse_hyphenated(id)?,
         })
     }
+}
+
+/// `o` is PENDING or CONFIRMED for longer than its priority's threshold (PostgreSQL's clock).
+fn push_overdue(query: &mut QueryBuilder<Postgres>, after: OverdueAfter) {
+    query
+        .push("(o.status IN ('PENDING', 'CONFIRMED') AND o.created_at < now() - CASE o.priority WHEN 'high' THEN ")
+        .push_bind(after.high.as_secs_f64())
+        .push(" ELSE ")
+        .push_bind(after.normal.as_secs_f64())
+        .push(" END * interval '1 second')");
 }
 
 fn push_filters(query: &mut QueryBuilder<Postgres>, filter: &OrderFilter) {
@@ -82,6 +142,23 @@ fn push_filters(query: &mut QueryBuilder<Postgres>, filter: &OrderFilter) {
     }
     if let Some(user) = filter.only_assigned_to {
         query.push(" AND o.assignee_id = ").push_bind(user);
+    }
+    if !filter.priorities.is_empty() {
+        let names: Vec<&str> = filter.priorities.iter().map(|p| p.as_str()).collect();
+        query
+            .push(" AND o.priority = ANY(")
+            .push_bind(names)
+            .push(")");
+    }
+    if let Some(from) = filter.created_from {
+        query.push(" AND o.created_at >= ").push_bind(from);
+    }
+    if let Some(to) = filter.created_to {
+        query.push(" AND o.created_at < ").push_bind(to);
+    }
+    if let Some(after) = filter.overdue {
+        query.push(" AND ");
+        push_overdue(query, after);
     }
     if let Some(q) = &filter.q {
         let pattern = format!("%{}%", escape_like(q));
@@ -108,39 +185,58 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
-/// One page of at most `limit` rows after `cursor`, and whether more follow.
+/// One page of at most `limit` rows in `sort` order after `cursor` (made for that sort), and
+/// whether more follow.
 pub async fn list(
     pool: &PgPool,
     filter: &OrderFilter,
+    sort: Sort,
     cursor: Option<Cursor>,
     limit: i64,
 ) -> sqlx::Result<(Vec<OrderRow>, bool)> {
     let mut query = QueryBuilder::new(ROW_SELECT);
     push_filters(&mut query, filter);
     if let Some(cursor) = cursor {
+        match sort {
+            Sort::Newest => query.push(" AND (o.created_at, o.id) < ("),
+            Sort::Oldest => query.push(" AND (o.created_at, o.id) > ("),
+            Sort::Priority => query
+                .push(format!(" AND ({PRIORITY_RANK}, o.created_at, o.id) > ("))
+                .push_bind(cursor.rank)
+                .push(", "),
+        };
         query
-            .push(" AND (o.created_at, o.id) < (")
             .push_bind(cursor.created_at)
             .push(", ")
             .push_bind(cursor.id)
             .push(")");
     }
-    query
-        .push(" ORDER BY o.created_at DESC, o.id DESC LIMIT ")
-        .push_bind(limit + 1);
+    match sort {
+        Sort::Newest => query.push(" ORDER BY o.created_at DESC, o.id DESC"),
+        Sort::Oldest => query.push(" ORDER BY o.created_at, o.id"),
+        Sort::Priority => query.push(format!(" ORDER BY {PRIORITY_RANK}, o.created_at, o.id")),
+    };
+    query.push(" LIMIT ").push_bind(limit + 1);
     let mut rows: Vec<OrderRow> = query.build_query_as().fetch_all(pool).await?;
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((rows, more))
 }
 
-/// Counts per status under `filter` (only the statuses some order has).
-pub async fn stats(pool: &PgPool, filter: &OrderFilter) -> sqlx::Result<Vec<StatusCount>> {
+/// Counts per status under `filter` (only the statuses some order has), each with how many
+/// are overdue by `overdue`.
+pub async fn stats(
+    pool: &PgPool,
+    filter: &OrderFilter,
+    overdue: OverdueAfter,
+) -> sqlx::Result<Vec<StatusCount>> {
     let mut query = QueryBuilder::new(
         "SELECT o.status, count(*) AS n, \
-         count(*) FILTER (WHERE o.created_at > now() - interval '1 hour') AS recent \
-         FROM orders o JOIN customers c ON c.id = o.customer_id",
+         count(*) FILTER (WHERE o.created_at > now() - interval '1 hour') AS recent, \
+         count(*) FILTER (WHERE ",
     );
+    push_overdue(&mut query, overdue);
+    query.push(") AS overdue FROM orders o JOIN customers c ON c.id = o.customer_id");
     push_filters(&mut query, filter);
     query.push(" GROUP BY o.status");
     query.build_query_as().fetch_all(pool).await
@@ -224,12 +320,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cursor_round_trips_and_garbage_is_not_a_cursor() {
+    fn a_cursor_round_trips_and_carries_the_rank_under_the_priority_sort() {
+        let at = DateTime::from_timestamp_micros(1_764_000_000_123_456).unwrap();
         let cursor = Cursor {
-            created_at: DateTime::from_timestamp_micros(1_764_000_000_123_456).unwrap(),
+            rank: 1,
+            created_at: at,
             id: Uuid::now_v7(),
         };
-        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode(&cursor.encode(Sort::Priority)), Some(cursor));
+        let plain = cursor.encode(Sort::Oldest);
+        assert_eq!(plain, cursor.encode(Sort::Newest));
+        assert_eq!(Cursor::decode(&plain), Some(Cursor { rank: 0, ..cursor }));
+    }
+
+    #[test]
+    fn garbage_is_not_a_cursor() {
         let id = "0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b";
         for bad in [
             String::new(),
@@ -240,6 +345,8 @@ mod tests {
             format!("-12_{id}"),
             format!("12_{}", id.replace('-', "")),
             format!("12:{id}"),
+            format!("12_{id}_2"),
+            format!("12_{id}_"),
         ] {
             assert_eq!(Cursor::decode(&bad), None, "{bad}");
         }

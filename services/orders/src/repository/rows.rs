@@ -87,6 +87,8 @@ pub struct StatusCount {
     pub orders: i64,
     #[sqlx(rename = "recent")]
     pub created_last_hour: i64,
+    /// How many of them are overdue.
+    pub overdue: i64,
 }
 
 /// How many open (not delivered, not cancelled) orders one person holds.

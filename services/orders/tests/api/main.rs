@@ -16,5 +16,6 @@ mod intake;
 mod metrics;
 mod notes;
 mod retention;
+mod sorting;
 mod undo;
 mod workload;

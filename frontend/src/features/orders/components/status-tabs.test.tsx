@@ -8,7 +8,7 @@ describe("StatusTabs", () => {
   it("shows live counts per status and the total, and selects a tab", async () => {
     const onSelect = vi.fn();
     renderWithProviders(
-      <StatusTabs selected="PENDING" stats={{ counts: { PENDING: 4, CONFIRMED: 0, PROCESSING: 0, SHIPPED: 2, DELIVERED: 0, CANCELLED: 0 }, total: 6, created_last_hour: 1 }} onSelect={onSelect} />,
+      <StatusTabs selected="PENDING" stats={{ counts: { PENDING: 4, CONFIRMED: 0, PROCESSING: 0, SHIPPED: 2, DELIVERED: 0, CANCELLED: 0 }, total: 6, created_last_hour: 1, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } }} onSelect={onSelect} />,
     );
     expect(screen.getByRole("tab", { name: "All 6" })).toHaveAttribute("aria-selected", "false");
     expect(screen.getByRole("tab", { name: "Pending 4" })).toHaveAttribute("aria-selected", "true");

@@ -26,7 +26,7 @@ describe("applySnapshot", () => {
     const existing = makeOrder({ number: "E", created_at: "2026-11-26T09:00:00.000Z" });
     client.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [existing] }));
     client.setQueryData(orderKeys.list({ statuses: ["CONFIRMED"] }), listData({ items: [] }));
-    client.setQueryData<OrderStats>(orderKeys.statsFor(DEFAULT_FILTERS), { counts: { PENDING: 1 }, total: 1, created_last_hour: 1 });
+    client.setQueryData<OrderStats>(orderKeys.statsFor(DEFAULT_FILTERS), { counts: { PENDING: 1 }, total: 1, created_last_hour: 1, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } });
 
     const created = makeOrder({ number: "N", created_at: "2026-11-26T11:00:00.000Z" });
     expect(applySnapshot(client, ledger, { type: "order.created", order: created }, asMe)).toBe(true);
@@ -34,7 +34,7 @@ describe("applySnapshot", () => {
 
     expect(ids(client.getQueryData(orderKeys.list(DEFAULT_FILTERS)))).toEqual(["N", "E"]);
     expect(ids(client.getQueryData(orderKeys.list({ statuses: ["CONFIRMED"] })))).toEqual([]);
-    expect(client.getQueryData(orderKeys.statsFor(DEFAULT_FILTERS))).toEqual({ counts: { PENDING: 2 }, total: 2, created_last_hour: 2 });
+    expect(client.getQueryData(orderKeys.statsFor(DEFAULT_FILTERS))).toEqual({ counts: { PENDING: 2 }, total: 2, created_last_hour: 2, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } });
   });
 
   it("never applies an older version over a newer one, whatever the arrival order", () => {
@@ -76,7 +76,7 @@ describe("applySnapshot", () => {
 
   it("marks stats stale when an unknown order's update cannot be counted", async () => {
     const { client, ledger } = setup();
-    client.setQueryData<OrderStats>(orderKeys.statsFor(DEFAULT_FILTERS), { counts: {}, total: 0, created_last_hour: 0 });
+    client.setQueryData<OrderStats>(orderKeys.statsFor(DEFAULT_FILTERS), { counts: {}, total: 0, created_last_hour: 0, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } });
     applySnapshot(client, ledger, { type: "order.updated", order: makeOrder({ version: 5 }) }, asMe);
     expect(client.getQueryState(orderKeys.statsFor(DEFAULT_FILTERS))?.isInvalidated).toBe(true);
   });

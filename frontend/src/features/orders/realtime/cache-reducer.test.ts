@@ -153,17 +153,17 @@ describe("applyToDetail", () => {
 });
 
 describe("applyToStats", () => {
-  const stats: OrderStats = { counts: { PENDING: 5, CONFIRMED: 2 }, total: 7, created_last_hour: 7 };
+  const stats: OrderStats = { counts: { PENDING: 5, CONFIRMED: 2 }, total: 7, created_last_hour: 7, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } };
 
   it("counts a created order", () => {
     const next = applyToStats(stats, all, undefined, { type: "order.created", order: makeOrder() }, asMe);
-    expect(next).toEqual({ counts: { PENDING: 6, CONFIRMED: 2 }, total: 8, created_last_hour: 8 });
+    expect(next).toEqual({ counts: { PENDING: 6, CONFIRMED: 2 }, total: 8, created_last_hour: 8, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } });
   });
 
   it("moves a count between statuses on a status change", () => {
     const prev = makeOrder({ version: 1 });
     const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "CONFIRMED" } }, asMe);
-    expect(next).toEqual({ counts: { PENDING: 4, CONFIRMED: 3 }, total: 7, created_last_hour: 7 });
+    expect(next).toEqual({ counts: { PENDING: 4, CONFIRMED: 3 }, total: 7, created_last_hour: 7, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } });
   });
 
   it("ignores the status filter (tabs show every status) but respects the assignee filter", () => {
@@ -173,7 +173,7 @@ describe("applyToStats", () => {
     expect(applyToStats(stats, mine, prev, { type: "order.updated", order: assigned }, asMe)).toEqual({
       counts: { PENDING: 6, CONFIRMED: 2 },
       total: 8,
-      created_last_hour: 7,
+      created_last_hour: 7, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 },
     });
     expect(applyToStats(stats, mine, undefined, { type: "order.created", order: makeOrder() }, asMe)).toBe(stats);
   });
@@ -183,7 +183,7 @@ describe("applyToStats", () => {
     expect(applyToStats(stats, all, undefined, { type: "order.deleted", order: gone }, asMe)).toEqual({
       counts: { PENDING: 5, CONFIRMED: 1 },
       total: 6,
-      created_last_hour: 7,
+      created_last_hour: 7, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 },
     });
   });
 
@@ -195,7 +195,7 @@ describe("applyToStats", () => {
   it("never goes below zero and returns the same object when nothing changed", () => {
     const prev = makeOrder({ status: "SHIPPED", version: 1 });
     const next = applyToStats(stats, all, prev, { type: "order.updated", order: { ...prev, version: 2, status: "DELIVERED" } }, asMe);
-    expect(next).toEqual({ counts: { PENDING: 5, CONFIRMED: 2, SHIPPED: 0, DELIVERED: 1 }, total: 8, created_last_hour: 7 });
+    expect(next).toEqual({ counts: { PENDING: 5, CONFIRMED: 2, SHIPPED: 0, DELIVERED: 1 }, total: 8, created_last_hour: 7, overdue: 0, overdue_after_minutes: { high: 15, normal: 60 } });
     const same = applyToStats(stats, all, makeOrder({ version: 1 }), { type: "order.updated", order: makeOrder({ version: 2 }) }, asMe);
     expect(same).toBe(stats);
   });

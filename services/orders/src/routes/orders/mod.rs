@@ -10,6 +10,7 @@ mod get;
 mod list;
 mod metrics;
 mod notes;
+mod query;
 mod schemas;
 mod undo;
 mod update;

@@ -92,13 +92,14 @@ pub fn assignee_filter() -> Object {
 }
 
 /// `next_cursor` of the previous page: microseconds since 1970 (up to 17 digits, within
-/// PostgreSQL's timestamps) and the last order's id.
+/// PostgreSQL's timestamps), the last order's id and, under `sort=priority`, its priority rank
+/// (`_0` high, `_1` normal).
 pub fn cursor() -> Object {
     text(
-        "^(|[0-9]{1,17}_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+        "^(|[0-9]{1,17}_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(_[01])?)$"
             .to_owned(),
         None,
-        54,
+        56,
         false,
     )
 }
