@@ -4,6 +4,8 @@
 //! except that a change (POST, PATCH, PUT, DELETE) that was sent and got no answer becomes a
 //! 504 `outcome-unknown`: it may have been made, so it must not look refused. A service's 5xx
 //! never reaches the caller with its body, except its 503 and its own 504 `outcome-unknown`.
+//! A download ([`Upstreams::stream`]) is passed through as it arrives, never held whole: its
+//! bound is the wait for the answer to start and for each next piece, not the whole transfer.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -42,8 +44,9 @@ const FORWARDED_REQUEST_HEADERS: [HeaderName; 4] = [
 ];
 
 /// Response headers a caller may see from a service.
-const FORWARDED_RESPONSE_HEADERS: [HeaderName; 5] = [
+const FORWARDED_RESPONSE_HEADERS: [HeaderName; 6] = [
     header::CONTENT_TYPE,
+    header::CONTENT_DISPOSITION,
     header::RETRY_AFTER,
     header::ALLOW,
     header::LOCATION,
@@ -55,6 +58,8 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 #[derive(Clone)]
 pub struct Upstreams {
     client: reqwest::Client,
+    /// For downloads: no bound on the whole transfer, only on each wait.
+    streaming: reqwest::Client,
     users: String,
     orders: String,
     body_limit: usize,
@@ -78,8 +83,16 @@ impl Upstreams {
             .pool_max_idle_per_host(64)
             .tcp_nodelay(true)
             .build()?;
+        let streaming = reqwest::Client::builder()
+            .no_proxy()
+            .connect_timeout(settings.upstream_connect_timeout)
+            .read_timeout(settings.upstream_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_nodelay(true)
+            .build()?;
         Ok(Self {
             client,
+            streaming,
             users: settings.users_url.clone(),
             orders: settings.orders_url.clone(),
             body_limit: settings.limits.body_limit_bytes,
@@ -98,22 +111,12 @@ impl Upstreams {
     pub async fn forward(&self, service: Service, request: Request) -> Response {
         let (parts, body) = request.into_parts();
         let public_path = parts.uri.path().to_owned();
-        let internal_path = public_path.strip_prefix("/api").unwrap_or(&public_path);
-        let path_and_query = match parts.uri.query() {
-            Some(query) => format!("{internal_path}?{query}"),
-            None => internal_path.to_owned(),
-        };
+        let path_and_query = internal_path_and_query(&parts.uri);
         let body = match axum::body::to_bytes(body, self.body_limit).await {
             Ok(body) => body,
             Err(_) => return Problem::from_status(StatusCode::PAYLOAD_TOO_LARGE).into_response(),
         };
-        let mut headers = HeaderMap::new();
-        for name in FORWARDED_REQUEST_HEADERS {
-            if let Some(value) = parts.headers.get(&name) {
-                headers.insert(name, value.clone());
-            }
-        }
-        pass_identity(&parts.headers, &parts.extensions, &mut headers);
+        let headers = forwarded_headers(&parts);
         match self
             .send(service, parts.method, &path_and_query, headers, body)
             .await
@@ -121,6 +124,69 @@ impl Upstreams {
             Ok(reply) => reply.into_public_response(service, &public_path),
             Err(problem) => problem.into_response(),
         }
+    }
+
+    /// Forwards a read whose answer may be large (a download) to `service`, passing the body
+    /// on piece by piece as it arrives; a problem answer is handled like [`Self::forward`]'s.
+    /// A failure half-way breaks the download off, so it never looks complete.
+    pub async fn stream(&self, service: Service, request: Request) -> Response {
+        let (parts, _) = request.into_parts();
+        let public_path = parts.uri.path().to_owned();
+        let url = format!(
+            "{}{}",
+            self.base(service),
+            internal_path_and_query(&parts.uri)
+        );
+        let result = self
+            .streaming
+            .get(url)
+            .headers(forwarded_headers(&parts))
+            .send()
+            .await;
+        let response = match result {
+            Ok(response) => response,
+            Err(err) => {
+                tracing::warn!(service = service.name(), error = %err, "upstream download failed");
+                metrics::counter!("gateway_upstream_failures_total", "service" => service.name())
+                    .increment(1);
+                return Problem::unavailable(format!(
+                    "{} is unavailable; try again shortly.",
+                    service.name()
+                ))
+                .into_response();
+            }
+        };
+        let status = response.status();
+        let headers = known_response_headers(response.headers());
+        if !status.is_success() {
+            // A refusal is short: read it whole and answer as any other.
+            return match response.bytes().await {
+                Ok(body) => Reply {
+                    status,
+                    headers,
+                    body,
+                }
+                .into_public_response(service, &public_path),
+                Err(_) => {
+                    Problem::unavailable(format!("{} did not answer in full.", service.name()))
+                        .into_response()
+                }
+            };
+        }
+        let pieces = futures_util::stream::unfold(response, move |mut response| async move {
+            match response.chunk().await {
+                Ok(Some(piece)) => Some((Ok(piece), response)),
+                Ok(None) => None,
+                Err(err) => {
+                    tracing::warn!(service = service.name(), error = %err, "upstream download broke off");
+                    Some((Err(err), response))
+                }
+            }
+        });
+        let mut answer = Response::new(Body::from_stream(pieces));
+        *answer.status_mut() = status;
+        *answer.headers_mut() = headers;
+        answer
     }
 
     /// One call to `service`; transport failures are already problems.
@@ -158,12 +224,7 @@ impl Upstreams {
             }
         };
         let status = response.status();
-        let mut headers = HeaderMap::new();
-        for name in FORWARDED_RESPONSE_HEADERS {
-            if let Some(value) = response.headers().get(&name) {
-                headers.insert(name, value.clone());
-            }
-        }
+        let headers = known_response_headers(response.headers());
         let body = response.bytes().await.map_err(|err| {
             tracing::warn!(service = service.name(), error = %err, "upstream body failed");
             if read_only {
@@ -187,6 +248,39 @@ fn outcome_unknown(service: Service) -> Problem {
         "{} did not answer in time; the change may or may not have been made. Read it back before trying again.",
         service.name()
     ))
+}
+
+/// `/api/v1/...?query` → `/v1/...?query`.
+fn internal_path_and_query(uri: &axum::http::Uri) -> String {
+    let public_path = uri.path();
+    let internal_path = public_path.strip_prefix("/api").unwrap_or(public_path);
+    match uri.query() {
+        Some(query) => format!("{internal_path}?{query}"),
+        None => internal_path.to_owned(),
+    }
+}
+
+/// The request headers a service may see, with our request id and the client address.
+fn forwarded_headers(parts: &axum::http::request::Parts) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for name in FORWARDED_REQUEST_HEADERS {
+        if let Some(value) = parts.headers.get(&name) {
+            headers.insert(name, value.clone());
+        }
+    }
+    pass_identity(&parts.headers, &parts.extensions, &mut headers);
+    headers
+}
+
+/// The response headers a caller may see.
+fn known_response_headers(from: &HeaderMap) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for name in FORWARDED_RESPONSE_HEADERS {
+        if let Some(value) = from.get(&name) {
+            headers.insert(name, value.clone());
+        }
+    }
+    headers
 }
 
 /// Sets the request id and the client address (replacing anything the client sent).

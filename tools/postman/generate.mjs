@@ -137,7 +137,7 @@ function polish(collection, spec) {
   const order = [
     "POST auth/login", "GET auth/me", "POST auth/refresh", "POST auth/logout",
     "GET users", "GET users/assignable", "POST users", "GET users/:id", "PATCH users/:id",
-    "GET orders", "GET orders/stats", "GET orders/metrics", "POST orders", "GET orders/:id", "PATCH orders/:id",
+    "GET orders", "GET orders/stats", "GET orders/metrics", "GET orders/export", "POST orders", "GET orders/:id", "PATCH orders/:id",
     "POST orders/:id/assign", "POST orders/:id/cancel",
     "POST orders/:id/undo", "POST orders/:id/notes", "POST orders/bulk", "DELETE orders/:id",
   ];

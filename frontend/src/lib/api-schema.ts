@@ -131,6 +131,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the orders of a view as CSV.
+         * @description The view is the list's: the same filters and sort (newest first unless `sort` says
+         *     otherwise), within the caller's scope. The file is UTF-8 with a byte-order mark, comma-separated with
+         *     a header line; its columns, in order: `number`, `created_at` (RFC 3339, UTC), `status`,
+         *     `priority`, `customer_name`, `customer_email`, `items` (lines), `units` (the sum of the
+         *     quantities), `total_minor` (the total in minor units of `currency`, e.g. satang),
+         *     `currency`, `assignee_id` (empty when unassigned), `assignee_name`, `updated_at`. A text
+         *     cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'` so
+         *     a spreadsheet shows it as text. A view of more orders than the cap (100 000 unless
+         *     configured) is refused with 422 `export-too-large` before any byte is sent: narrow the
+         *     filters. Every export is recorded in the audit log (who, which filters, how many rows).
+         */
+        get: operations["export_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/metrics": {
         parameters: {
             query?: never;
@@ -1713,6 +1742,91 @@ export interface operations {
             };
         };
     };
+    export_orders: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated statuses, e.g. `PENDING,CONFIRMED`. */
+                status?: components["schemas"]["OrderStatus"][];
+                assignee?: string;
+                q?: string;
+                /** @description Comma-separated priorities, e.g. `high`. */
+                priority?: components["schemas"]["Priority"][];
+                /** @description Created at or after this time (RFC 3339, e.g. `2026-12-01T00:00:00Z`). */
+                created_from?: string;
+                /** @description Created before this time (RFC 3339). A range that ends before it starts is empty. */
+                created_to?: string;
+                /**
+                 * @description `true`: only overdue orders, PENDING or CONFIRMED for longer than their priority's
+                 *     threshold (`overdue_after_minutes` in the stats).
+                 */
+                overdue?: boolean;
+                /** @description `newest` (default), `oldest` or `priority`. */
+                sort?: "newest" | "oldest" | "priority";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file, streamed */
+            200: {
+                headers: {
+                    /** @description attachment; filename="orders-<UTC time>.csv" */
+                    "content-disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description A malformed filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `export-too-large`: the view holds more orders than the cap; `max_rows` says how many fit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     order_metrics: {
         parameters: {
             query?: {
@@ -3133,6 +3247,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditGetParametersQueryActionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit"]["get"]["parameters"]["query"]["action"]> = ["user.created", "user.updated", "user.admin_seeded", "session.refresh_reuse_detected"];
 export const pathsApiV1OrdersGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority"];
+export const pathsApiV1OrdersExportGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/export"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority"];
 export const bulkActionOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
     type: unknown;
 }>["type"]> = ["assign"];

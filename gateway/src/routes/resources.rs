@@ -21,13 +21,33 @@ enum Requires {
     Any(Permission),
 }
 
-/// A handler that authorises the caller and forwards to `$service`.
+/// A handler that authorises the caller and forwards to `$service` (`streamed`: a download,
+/// passed through as it arrives).
 macro_rules! to {
     ($service:expr, $requires:expr) => {
         |caller: Principal, State(state): State<AppState>, request: Request| {
-            forward($service, $requires, caller, state, request)
+            forward($service, $requires, Answer::Whole, caller, state, request)
         }
     };
+    ($service:expr, $requires:expr, streamed) => {
+        |caller: Principal, State(state): State<AppState>, request: Request| {
+            forward(
+                $service,
+                $requires,
+                Answer::Streamed,
+                caller,
+                state,
+                request,
+            )
+        }
+    };
+}
+
+/// How a service's answer is passed on.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    Whole,
+    Streamed,
 }
 
 pub fn router() -> Router<AppState> {
@@ -43,6 +63,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/orders/workload", get(to!(Orders, Any(OrdersRead))))
         .route("/api/v1/orders/metrics", get(to!(Orders, Any(OrdersRead))))
         .route("/api/v1/orders/bulk", post(to!(Orders, Any(OrdersUpdate))))
+        .route(
+            "/api/v1/orders/export",
+            get(to!(Orders, Any(OrdersExport), streamed)),
+        )
         .route(
             "/api/v1/orders/{id}",
             get(to!(Orders, Any(OrdersRead)))
@@ -85,6 +109,7 @@ pub fn router() -> Router<AppState> {
 async fn forward(
     service: Service,
     requires: Requires,
+    answer: Answer,
     caller: Principal,
     state: AppState,
     request: Request,
@@ -97,5 +122,8 @@ async fn forward(
     {
         return problem.into_response();
     }
-    state.upstreams.forward(service, request).await
+    match answer {
+        Answer::Whole => state.upstreams.forward(service, request).await,
+        Answer::Streamed => state.upstreams.stream(service, request).await,
+    }
 }

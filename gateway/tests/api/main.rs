@@ -7,6 +7,7 @@
 
 mod attacks;
 mod contract;
+mod export;
 mod faults;
 mod forged;
 mod helpers;

@@ -10,6 +10,7 @@ pub enum Permission {
     OrdersUpdate,
     OrdersAssign,
     OrdersDelete,
+    OrdersExport,
     UsersRead,
     UsersManage,
     AuditRead,
@@ -25,12 +26,13 @@ pub enum Scope {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Self::OrdersRead,
         Self::OrdersCreate,
         Self::OrdersUpdate,
         Self::OrdersAssign,
         Self::OrdersDelete,
+        Self::OrdersExport,
         Self::UsersRead,
         Self::UsersManage,
         Self::AuditRead,
@@ -43,6 +45,7 @@ impl Permission {
             Self::OrdersUpdate => "orders:update",
             Self::OrdersAssign => "orders:assign",
             Self::OrdersDelete => "orders:delete",
+            Self::OrdersExport => "orders:export",
             Self::UsersRead => "users:read",
             Self::UsersManage => "users:manage",
             Self::AuditRead => "audit:read",

@@ -42,7 +42,7 @@ impl RawRequest {
         self
     }
 
-    fn to_bytes(&self, host: SocketAddr) -> Vec<u8> {
+    pub(crate) fn to_bytes(&self, host: SocketAddr) -> Vec<u8> {
         let mut head = format!("{} {} HTTP/1.1\r\nhost: {host}\r\n", self.method, self.path);
         if let Some(token) = &self.bearer {
             head.push_str(&format!("authorization: Bearer {token}\r\n"));

@@ -1,10 +1,11 @@
 //! Test tools shared by the services' integration tests: reading and asserting problem+json
 //! answers, a valid order body, a TCP proxy that slows a connection down, a client that gives
 //! up on requests half-way, free loopback ports, PostgreSQL's view of a database's sessions,
-//! and a counter of the warnings PostgreSQL sends back.
+//! a counter of the warnings PostgreSQL sends back, and many orders seeded for an export.
 
 pub mod abandon;
 pub mod bodies;
+pub mod exports;
 pub mod latency_proxy;
 pub mod notices;
 pub mod ports;
@@ -13,6 +14,7 @@ pub mod sessions;
 
 pub use abandon::{RawRequest, abandon};
 pub use bodies::order_body;
+pub use exports::{StalledReader, export_query_running, seed_orders};
 pub use latency_proxy::LatencyProxy;
 pub use notices::PostgresNotices;
 pub use ports::free_port;

@@ -31,6 +31,8 @@ pub struct Settings {
     pub events: EventSettings,
     pub retention: Retention,
     pub limits: StackLimits,
+    /// The most orders one CSV export may hold (`ORDERS_EXPORT_MAX_ROWS`).
+    pub export_max_rows: i64,
     /// When set, `/metrics` answers only requests carrying it as a bearer token.
     pub metrics_token: Option<SecretString>,
     /// When a waiting order is overdue, per priority.
@@ -108,6 +110,7 @@ impl Settings {
                 ..Retention::default()
             },
             limits: StackLimits::default(),
+            export_max_rows: positive_or("ORDERS_EXPORT_MAX_ROWS", 100_000)?,
             metrics_token: config::secret("METRICS_TOKEN"),
             overdue_after: OverdueAfter {
                 high: minutes_or("ORDERS_OVERDUE_HIGH_MINUTES", 15)?,
@@ -124,6 +127,15 @@ fn minutes_or(name: &str, default: u64) -> Result<Duration, ConfigError> {
         return Err(ConfigError::invalid(name, "must be at least 1 minute"));
     }
     Ok(Duration::from_secs(minutes * 60))
+}
+
+/// A whole number, at least one.
+fn positive_or(name: &str, default: i64) -> Result<i64, ConfigError> {
+    let value: i64 = config::parse_or(name, default)?;
+    if value < 1 {
+        return Err(ConfigError::invalid(name, "must be at least 1"));
+    }
+    Ok(value)
 }
 
 /// A whole number of hours, at least one.

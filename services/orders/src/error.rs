@@ -12,6 +12,7 @@
 //! | `idempotency-in-progress` | 409 | a request with the same `Idempotency-Key` is still running |
 //! | `idempotency-key-reused` | 422 | the `Idempotency-Key` came with another body |
 //! | `validation-failed` | 422 | a field is invalid, or a CHECK constraint refused a value |
+//! | `export-too-large` | 422 | an export's view holds more orders than the cap; `max_rows` says how many fit |
 //!
 //! The rest (`bad-request`, `unauthorized`, `forbidden`, `service-unavailable`, …) are
 //! `lom_platform::Problem`'s.
@@ -138,4 +139,17 @@ pub fn invalid_transition(err: InvalidTransition) -> Problem {
         "Invalid status transition",
         err.to_string(),
     )
+}
+
+/// 422 `export-too-large`: the view holds more than `max_rows` orders.
+pub fn export_too_large(max_rows: i64) -> Problem {
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "export-too-large",
+        "Too many orders to export",
+        format!(
+            "This view holds more than {max_rows} orders, the most one export may hold; narrow it (status, assignee, search) and export again."
+        ),
+    )
+    .with_extension("max_rows", max_rows)
 }

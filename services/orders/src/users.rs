@@ -1,10 +1,9 @@
-//! The client for users-service: asks whether a user may be assigned orders, forwarding the
-//! caller's own token (users-service checks `orders:assign` too). Pooled connections, a
+//! The client for users-service: asks whether a user may be assigned orders, and everyone's
+//! display name, forwarding the caller's own token (users-service checks `orders:assign` and
+//! `orders:read` too). Pooled connections, a
 //! bounded timeout, and a fast 503 when users-service is down.
 
-use std::time::Duration;
-
-use std::convert::Infallible;
+use std::{collections::HashMap, convert::Infallible, time::Duration};
 
 use axum::{
     extract::FromRequestParts,
@@ -57,22 +56,49 @@ impl UsersClient {
         })
     }
 
-    /// Ok when `user` is active and may work orders; 422 naming `assignee_id` when not. Asked
-    /// as the `caller`, whose token users-service checks.
-    pub async fn check_assignable(&self, user: Uuid, caller: &Forwarded) -> Result<(), Problem> {
-        let mut request = self
-            .http
-            .get(format!("{}/v1/users/assignable/{user}", self.base_url));
+    /// Every account's display name by id, asked as the `caller`.
+    pub async fn names(&self, caller: &Forwarded) -> Result<HashMap<Uuid, String>, Problem> {
+        #[derive(serde::Deserialize)]
+        struct Name {
+            id: Uuid,
+            display_name: String,
+        }
+        let response = self.get_as("/v1/users/names", caller).await?;
+        if response.status() != StatusCode::OK {
+            tracing::warn!(
+                status = response.status().as_u16(),
+                "users-service answered unexpectedly"
+            );
+            return Err(unavailable());
+        }
+        let names: Vec<Name> = response.json().await.map_err(|err| {
+            tracing::warn!(error = %err, "users-service sent unreadable names");
+            unavailable()
+        })?;
+        Ok(names.into_iter().map(|n| (n.id, n.display_name)).collect())
+    }
+
+    /// `GET path` as the `caller`; unreachable is a 503 problem.
+    async fn get_as(&self, path: &str, caller: &Forwarded) -> Result<reqwest::Response, Problem> {
+        let mut request = self.http.get(format!("{}{path}", self.base_url));
         if let Some(value) = &caller.authorization {
             request = request.header(header::AUTHORIZATION, value);
         }
         if let Some(id) = &caller.request_id {
             request = request.header(REQUEST_ID, id);
         }
-        let response = request.send().await.map_err(|err| {
+        request.send().await.map_err(|err| {
             tracing::warn!(error = %err, "users-service unreachable");
             unavailable()
-        })?;
+        })
+    }
+
+    /// Ok when `user` is active and may work orders; 422 naming `assignee_id` when not. Asked
+    /// as the `caller`, whose token users-service checks.
+    pub async fn check_assignable(&self, user: Uuid, caller: &Forwarded) -> Result<(), Problem> {
+        let response = self
+            .get_as(&format!("/v1/users/assignable/{user}"), caller)
+            .await?;
         match response.status() {
             StatusCode::OK => Ok(()),
             StatusCode::NOT_FOUND => Err(Problem::validation(vec![FieldError::new(

@@ -2,6 +2,8 @@
 //! transaction of their change, so an order, its history and its outbox row commit together.
 //! Answers are rows (`rows.rs`), never the API's views.
 
+mod audit;
+pub mod export;
 mod idempotency;
 mod intake;
 pub mod metrics;
@@ -12,6 +14,7 @@ mod rows;
 mod undo;
 mod write;
 
+pub use audit::{AuditAction, record_audit};
 pub use idempotency::find_key;
 pub use intake::{
     KeyClaim, OrderToWrite, StoredResponse, claim_keys, insert_orders, write_created,

@@ -122,7 +122,7 @@ fn push_overdue(query: &mut QueryBuilder<Postgres>, after: OverdueAfter) {
         .push(" END * interval '1 second')");
 }
 
-fn push_filters(query: &mut QueryBuilder<Postgres>, filter: &OrderFilter) {
+pub(super) fn push_filters(query: &mut QueryBuilder<Postgres>, filter: &OrderFilter) {
     query.push(" WHERE o.deleted_at IS NULL");
     if !filter.statuses.is_empty() {
         let names: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
@@ -187,6 +187,15 @@ fn escape_like(text: &str) -> String {
 
 /// One page of at most `limit` rows in `sort` order after `cursor` (made for that sort), and
 /// whether more follow.
+/// `ORDER BY` for `sort` (each uses an index).
+pub(super) fn push_order_by(query: &mut QueryBuilder<Postgres>, sort: Sort) {
+    match sort {
+        Sort::Newest => query.push(" ORDER BY o.created_at DESC, o.id DESC"),
+        Sort::Oldest => query.push(" ORDER BY o.created_at, o.id"),
+        Sort::Priority => query.push(format!(" ORDER BY {PRIORITY_RANK}, o.created_at, o.id")),
+    };
+}
+
 pub async fn list(
     pool: &PgPool,
     filter: &OrderFilter,
@@ -211,11 +220,7 @@ pub async fn list(
             .push_bind(cursor.id)
             .push(")");
     }
-    match sort {
-        Sort::Newest => query.push(" ORDER BY o.created_at DESC, o.id DESC"),
-        Sort::Oldest => query.push(" ORDER BY o.created_at, o.id"),
-        Sort::Priority => query.push(format!(" ORDER BY {PRIORITY_RANK}, o.created_at, o.id")),
-    };
+    push_order_by(&mut query, sort);
     query.push(" LIMIT ").push_bind(limit + 1);
     let mut rows: Vec<OrderRow> = query.build_query_as().fetch_all(pool).await?;
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);

@@ -6,6 +6,7 @@ mod cancellation;
 mod concurrency;
 mod crud;
 mod events;
+mod export;
 mod faults;
 mod filters;
 mod helpers;

@@ -53,6 +53,7 @@ async fn the_seeded_roles_grant_what_the_spec_says(pool: PgPool) {
             "orders:assign",
             "orders:create",
             "orders:delete",
+            "orders:export",
             "orders:read",
             "orders:update",
             "users:manage",
@@ -64,6 +65,7 @@ async fn the_seeded_roles_grant_what_the_spec_says(pool: PgPool) {
         expect(&[
             "orders:assign",
             "orders:delete",
+            "orders:export",
             "orders:read",
             "orders:update",
             "users:read"
@@ -84,7 +86,7 @@ async fn every_permission_in_the_database_is_one_verifiers_understand(pool: PgPo
         .fetch_all(&app.db)
         .await
         .unwrap();
-    assert_eq!(names.len(), 10);
+    assert_eq!(names.len(), 11);
     for name in names {
         assert!(
             parse_grant(&name).is_some(),

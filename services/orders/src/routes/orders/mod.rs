@@ -1,11 +1,12 @@
-//! `/v1/orders`: list, stats, workload, metrics, read, create, update, cancel, assign, undo and delete
-//! orders, one action on many at once (bulk), and write internal notes on them.
+//! `/v1/orders`: list, stats, workload, metrics, export, read, create, update, cancel, assign, undo
+//! and delete orders, one action on many at once (bulk), and write internal notes on them.
 
 mod assign;
 mod bulk;
 mod cancel;
 mod create;
 mod delete;
+mod export;
 mod get;
 mod list;
 mod metrics;
@@ -37,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(workload::workload))
         .routes(routes!(metrics::order_metrics))
         .routes(routes!(bulk::bulk_orders))
+        .routes(routes!(export::export_orders))
         .routes(routes!(
             get::get_order,
             update::update_order,
