@@ -15,14 +15,15 @@ const UUID = "2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f";
 describe("filters ↔ URL", () => {
   it("reads status, assignee and q from the URL", () => {
     const filters = filtersFromSearchParams(new URLSearchParams("status=CONFIRMED,PENDING&assignee=me&q=%20somchai%20"));
-    expect(filters).toEqual({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "somchai" });
+    expect(filters).toEqual({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "somchai", sort: "newest" });
   });
 
   it("falls back to defaults for unknown or malformed values", () => {
-    expect(filtersFromSearchParams(new URLSearchParams("status=LOST,,pending&assignee=<script>"))).toEqual({
+    expect(filtersFromSearchParams(new URLSearchParams("status=LOST,,pending&assignee=<script>&sort=random"))).toEqual({
       statuses: ["PENDING"],
       assignee: "all",
       q: "",
+      sort: "newest",
     });
     expect(filtersFromSearchParams(new URLSearchParams(""))).toEqual(DEFAULT_FILTERS);
   });
@@ -33,8 +34,8 @@ describe("filters ↔ URL", () => {
 
   it("writes a canonical URL and omits defaults", () => {
     expect(filtersToSearchParams(DEFAULT_FILTERS).toString()).toBe("");
-    const params = filtersToSearchParams({ statuses: ["SHIPPED", "PENDING", "SHIPPED"], assignee: "unassigned", q: "ORD-1" });
-    expect(params.toString()).toBe("status=PENDING%2CSHIPPED&assignee=unassigned&q=ORD-1");
+    const params = filtersToSearchParams({ statuses: ["SHIPPED", "PENDING", "SHIPPED"], assignee: "unassigned", q: "ORD-1", sort: "oldest" });
+    expect(params.toString()).toBe("status=PENDING%2CSHIPPED&assignee=unassigned&q=ORD-1&sort=oldest");
   });
 
   it("keeps unrelated params such as the open order", () => {
@@ -45,7 +46,7 @@ describe("filters ↔ URL", () => {
   });
 
   it("round-trips", () => {
-    const filters = { statuses: ["PROCESSING" as const], assignee: UUID, q: "น้ำ" };
+    const filters = { statuses: ["PROCESSING" as const], assignee: UUID, q: "น้ำ", sort: "priority" as const };
     expect(filtersFromSearchParams(filtersToSearchParams(filters))).toEqual(filters);
   });
 
@@ -56,12 +57,13 @@ describe("filters ↔ URL", () => {
 
 describe("filtersToApiQuery", () => {
   it("maps to the gateway's query parameters", () => {
-    expect(filtersToApiQuery({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "a" })).toEqual({
+    expect(filtersToApiQuery({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "a", sort: "priority" })).toEqual({
       status: "PENDING,CONFIRMED",
       assignee: "me",
       q: "a",
+      sort: "priority",
     });
-    expect(filtersToApiQuery(DEFAULT_FILTERS)).toEqual({ status: undefined, assignee: undefined, q: undefined });
+    expect(filtersToApiQuery(DEFAULT_FILTERS)).toEqual({ status: undefined, assignee: undefined, q: undefined, sort: undefined });
   });
 });
 
@@ -104,7 +106,7 @@ describe("orderKeys", () => {
     expect(orderKeys.list({ statuses: ["CONFIRMED", "PENDING"] })).toEqual([
       "orders",
       "list",
-      { statuses: ["PENDING", "CONFIRMED"], assignee: "all", q: "" },
+      { statuses: ["PENDING", "CONFIRMED"], assignee: "all", q: "", sort: "newest" },
     ]);
     expect(orderKeys.detail("o1")).toEqual(["orders", "detail", "o1"]);
   });

@@ -1,17 +1,22 @@
-/** Board filters and their URL form: `?status=PENDING,CONFIRMED&assignee=me&q=somchai`. */
+/** Board filters, sort included, and their URL form: `?status=PENDING,CONFIRMED&assignee=me&q=somchai&sort=oldest`. */
 import { ORDER_STATUSES, type OrderStatus, type OrderListItem } from "./types";
 
 /** `all` | `me` | `unassigned` | a user id. */
 export type AssigneeFilter = "all" | "me" | "unassigned" | (string & {});
+
+/** The list's order: newest first, oldest first (FIFO), or high priority first then the oldest. */
+export const ORDER_SORTS = ["newest", "oldest", "priority"] as const;
+export type OrderSort = (typeof ORDER_SORTS)[number];
 
 export interface OrderFilters {
   /** Empty means every status. Always in status-machine order, without duplicates. */
   statuses: OrderStatus[];
   assignee: AssigneeFilter;
   q: string;
+  sort: OrderSort;
 }
 
-export const DEFAULT_FILTERS: OrderFilters = { statuses: [], assignee: "all", q: "" };
+export const DEFAULT_FILTERS: OrderFilters = { statuses: [], assignee: "all", q: "", sort: "newest" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_QUERY_LENGTH = 200;
@@ -26,7 +31,7 @@ export function normalizeStatuses(statuses: readonly string[]): OrderStatus[] {
 }
 
 /** Filters as they may come from outside (URL, cache key): statuses not yet checked. */
-export type LooseFilters = Partial<Omit<OrderFilters, "statuses">> & { statuses?: readonly string[] };
+export type LooseFilters = Partial<Omit<OrderFilters, "statuses" | "sort">> & { statuses?: readonly string[]; sort?: string };
 
 export function normalizeFilters(filters: LooseFilters): OrderFilters {
   const assignee = (filters.assignee ?? "all").trim();
@@ -35,6 +40,7 @@ export function normalizeFilters(filters: LooseFilters): OrderFilters {
     assignee:
       assignee === "me" || assignee === "unassigned" || UUID.test(assignee) ? assignee.toLowerCase() : "all",
     q: (filters.q ?? "").trim().slice(0, MAX_QUERY_LENGTH),
+    sort: ORDER_SORTS.find((sort) => sort === filters.sort) ?? "newest",
   };
 }
 
@@ -49,6 +55,7 @@ export function filtersFromSearchParams(params: ReadableParams): OrderFilters {
     statuses: status ? status.split(",") : [],
     assignee: params.get("assignee") ?? "all",
     q: params.get("q") ?? "",
+    sort: params.get("sort") ?? "newest",
   });
 }
 
@@ -62,9 +69,11 @@ export function filtersToSearchParams(filters: OrderFilters, base?: ReadablePara
   params.delete("status");
   params.delete("assignee");
   params.delete("q");
+  params.delete("sort");
   if (normalized.statuses.length > 0) params.set("status", normalized.statuses.join(","));
   if (normalized.assignee !== "all") params.set("assignee", normalized.assignee);
   if (normalized.q) params.set("q", normalized.q);
+  if (normalized.sort !== "newest") params.set("sort", normalized.sort);
   return params;
 }
 
@@ -74,12 +83,26 @@ export function filtersToApiQuery(filters: OrderFilters): Record<string, string 
     status: filters.statuses.length > 0 ? filters.statuses.join(",") : undefined,
     assignee: filters.assignee === "all" ? undefined : filters.assignee,
     q: filters.q || undefined,
+    sort: filters.sort === "newest" ? undefined : filters.sort,
   };
 }
 
-/** Stats counts per status ignore the status filter (the tabs show every status). */
+/** Stats counts per status ignore the status filter (the tabs show every status) and the sort. */
 export function statsFilters(filters: OrderFilters): OrderFilters {
-  return { ...filters, statuses: [] };
+  return { ...filters, statuses: [], sort: "newest" };
+}
+
+const PRIORITY_RANK: Record<OrderListItem["priority"], number> = { high: 0, normal: 1 };
+
+/**
+ * The server's order for `sort` (its keyset: `created_at`, then `id` breaking ties; by priority,
+ * high first then the oldest): negative when `a` comes before `b`.
+ */
+export function compareForSort(sort: OrderSort, a: OrderListItem, b: OrderListItem): number {
+  if (sort === "priority" && a.priority !== b.priority) return PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority];
+  const age = Date.parse(a.created_at) - Date.parse(b.created_at);
+  const byAge = age !== 0 ? age : a.id === b.id ? 0 : a.id < b.id ? -1 : 1;
+  return sort === "newest" ? -byAge : byAge;
 }
 
 /**

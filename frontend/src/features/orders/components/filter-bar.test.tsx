@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createRef } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -73,7 +73,7 @@ describe("FilterBar", () => {
     const { onChange, unmount } = setup(DEFAULT_FILTERS);
     const select = screen.getByRole("combobox", { name: "Assignee" });
     // A viewer can hold no order: no "Mine"; no viewer or storefront account to filter by.
-    await waitFor(() => expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+    await waitFor(() => expect(within(screen.getByLabelText("Assignee")).getAllByRole("option").map((o) => o.textContent)).toEqual([
       "Everyone",
       "Unassigned",
       "Anan Agent · 0 open",
@@ -91,7 +91,7 @@ describe("FilterBar", () => {
     unmount();
     // A dispatcher: "Mine" instead of themselves; identical names by email, shown beside, and on hover.
     setup(DEFAULT_FILTERS, dispatcher);
-    await waitFor(() => expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual([
+    await waitFor(() => expect(within(screen.getByLabelText("Assignee")).getAllByRole("option").map((o) => o.textContent)).toEqual([
       "Everyone",
       "Mine",
       "Unassigned",
@@ -112,7 +112,7 @@ describe("FilterBar", () => {
   it("offers to clear filters only when some are set", async () => {
     setup(DEFAULT_FILTERS);
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
-    const { onChange } = setup({ statuses: ["PENDING"], assignee: "me", q: "" });
+    const { onChange } = setup({ statuses: ["PENDING"], assignee: "me", q: "", sort: "newest" });
     await userEvent.setup().click(screen.getByRole("button", { name: "Clear filters" }));
     expect(onChange).toHaveBeenCalledWith({ statuses: [], assignee: "all", q: "" });
   });
@@ -124,6 +124,6 @@ describe("FilterBar", () => {
     // Names not loaded (or failed): the id's tail, still selected.
     setup({ ...DEFAULT_FILTERS, assignee: gone }, dispatcher, peopleFrom([]));
     expect(screen.getByRole("combobox", { name: "Assignee" })).toHaveDisplayValue("User …4f5a6b");
-    expect(screen.getAllByRole("option")).toHaveLength(4); // Everyone, Mine, Unassigned, the id
+    expect(within(screen.getByLabelText("Assignee")).getAllByRole("option")).toHaveLength(4); // Everyone, Mine, Unassigned, the id
   });
 });

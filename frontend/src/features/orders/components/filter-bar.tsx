@@ -7,7 +7,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
 import { useWorkload } from "../api/get-workload";
 import { choiceLabel, filterChoices } from "../assignees";
-import type { OrderFilters } from "../filters";
+import { ORDER_SORTS, type OrderFilters } from "../filters";
 import { usePersonLabel, type People } from "../people";
 import { assigneeFilterChoices } from "../shortcuts";
 
@@ -59,6 +59,20 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
 
   return (
     <div className="flex flex-wrap items-end gap-3">
+      <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+        {t("orders.sort")}
+        <select
+          className={`${fieldClass} mt-1`}
+          value={filters.sort}
+          onChange={(e) => onChange({ sort: ORDER_SORTS.find((sort) => sort === e.target.value) ?? "newest" })}
+        >
+          {ORDER_SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              {t(`orders.sort.${sort}`)}
+            </option>
+          ))}
+        </select>
+      </label>
       {!assigneeChoices.show ? null : (
         <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
           {t("orders.filters.assignee")}

@@ -168,7 +168,7 @@ describe("applyToStats", () => {
 
   it("ignores the status filter (tabs show every status) but respects the assignee filter", () => {
     const prev = makeOrder({ version: 1 });
-    const mine: OrderFilters = { statuses: ["PENDING"], assignee: "me", q: "" };
+    const mine: OrderFilters = { statuses: ["PENDING"], assignee: "me", q: "", sort: "newest" };
     const assigned = { ...prev, version: 2, assignee_id: ME };
     expect(applyToStats(stats, mine, prev, { type: "order.updated", order: assigned }, asMe)).toEqual({
       counts: { PENDING: 6, CONFIRMED: 2 },
@@ -253,5 +253,37 @@ describe("applyBatchToList", () => {
   it("returns the same reference for an empty batch", () => {
     const data = listData({ items: [makeOrder()] });
     expect(applyBatchToList(data, all, [], asMe)).toBe(data);
+  });
+});
+
+describe("live orders under every sort", () => {
+  const at = (minute: number) => `2026-11-26T10:${String(minute).padStart(2, "0")}:00.000Z`;
+  const older = makeOrder({ number: "OLD", created_at: at(1) });
+  const middle = makeOrder({ number: "MID", created_at: at(2), priority: "high" });
+  const newer = makeOrder({ number: "NEW", created_at: at(3) });
+  const arrived = makeOrder({ number: "ARRIVED", created_at: at(9) });
+  const filters = (sort: OrderFilters["sort"]): OrderFilters => ({ ...DEFAULT_FILTERS, sort });
+  const created = (order: typeof arrived) => ({ type: "order.created" as const, order });
+
+  it("newest first: a new order goes on top", () => {
+    const data = listData({ items: [newer, middle, older] });
+    expect(ids(applyToList(data, filters("newest"), created(arrived), asMe))).toEqual(["ARRIVED", "NEW", "MID", "OLD"]);
+  });
+
+  it("oldest first: a new order goes at the end of the last page, and not at all while pages are left", () => {
+    const all = listData({ items: [older, middle] }, { items: [newer] });
+    expect(ids(applyToList(all, filters("oldest"), created(arrived), asMe))).toEqual(["OLD", "MID", "NEW", "ARRIVED"]);
+    const more = listData({ items: [older, middle], next_cursor: "c" });
+    expect(applyToList(more, filters("oldest"), created(arrived), asMe)).toBe(more);
+    expect(ids(applyBatchToList(all, filters("oldest"), [created(arrived)], asMe))).toEqual(["OLD", "MID", "NEW", "ARRIVED"]);
+  });
+
+  it("by priority: a new high order goes after the other high ones, and a priority change moves its row", () => {
+    const data = listData({ items: [middle, older, newer] });
+    const urgent = { ...arrived, priority: "high" as const };
+    expect(ids(applyToList(data, filters("priority"), created(urgent), asMe))).toEqual(["MID", "ARRIVED", "OLD", "NEW"]);
+    const raised = { type: "order.updated" as const, order: { ...newer, priority: "high" as const, version: 2 } };
+    expect(ids(applyToList(data, filters("priority"), raised, asMe))).toEqual(["MID", "NEW", "OLD"]);
+    expect(ids(applyBatchToList(data, filters("priority"), [raised, created(urgent)], asMe))).toEqual(["MID", "NEW", "ARRIVED", "OLD"]);
   });
 });

@@ -3,7 +3,7 @@
  * a stats object. Each returns the same reference when nothing changed, so callers can skip writes.
  */
 import type { InfiniteData } from "@tanstack/react-query";
-import { orderMatchesFilters, type OrderFilters, type OrderViewer } from "../filters";
+import { compareForSort, orderMatchesFilters, type OrderFilters, type OrderSort, type OrderViewer } from "../filters";
 import type { OrderDetail, OrderEventType, OrderListItem, OrderPage, OrderStats } from "../types";
 import type { OrderLedger } from "./ledger";
 
@@ -49,17 +49,22 @@ function withPage(data: OrderListData, pageIndex: number, items: OrderListItem[]
   return { ...data, pages };
 }
 
-function insertSorted(data: OrderListData, order: OrderListItem): OrderListData {
+/**
+ * Puts `order` where the list's sort places it (a new order goes on top newest first, at the end
+ * oldest first, after the other high ones by priority) among the loaded rows.
+ */
+function insertSorted(data: OrderListData, order: OrderListItem, sort: OrderSort): OrderListData {
   for (let p = 0; p < data.pages.length; p++) {
     const items = data.pages[p]?.items ?? [];
-    const at = items.findIndex((row) => compareNewestFirst(order, row) < 0);
+    const at = items.findIndex((row) => compareForSort(sort, order, row) < 0);
     if (at >= 0) {
       const next = items.slice();
       next.splice(at, 0, order);
       return withPage(data, p, next);
     }
   }
-  // Older than every loaded row: it belongs to the list only if nothing more is left to load.
+  // After every loaded row: it belongs to the list only if nothing more is left to load (else its
+  // page brings it when the user scrolls there).
   const lastIndex = data.pages.length - 1;
   const last = data.pages[lastIndex];
   if (!last || last.next_cursor !== null) return data;
@@ -91,13 +96,20 @@ export function applyToList(
       : change.order.version > existing.version;
     if (!newer || !at) return data;
     if (!orderMatchesFilters(change.order, filters, viewer)) return removeAt(data, at);
+    // By priority, a priority change moves the row.
+    if (movesUnder(filters.sort, existing, change.order)) return insertSorted(removeAt(data, at), change.order, filters.sort);
     const items = data.pages[at.page]?.items.slice() ?? [];
     items[at.index] = change.order;
     return withPage(data, at.page, items);
   }
 
   if (!orderMatchesFilters(change.order, filters, viewer)) return data;
-  return insertSorted(data, change.order);
+  return insertSorted(data, change.order, filters.sort);
+}
+
+/** Whether a change of `before` into `after` changes its place under `sort` (only priority can). */
+function movesUnder(sort: OrderSort, before: OrderListItem, after: OrderListItem): boolean {
+  return sort === "priority" && before.priority !== after.priority;
 }
 
 /** Replaces rows the ledger knows a newer state of (fetch raced with events), drops deleted ones. */
@@ -256,6 +268,7 @@ export function applyBatchToList(
 
   const latest = new Map<string, SnapshotChange>();
   for (const change of changes) latest.set(change.order.id, change);
+  const moved: OrderListItem[] = [];
 
   let changed = false;
   const pages = data.pages.map((page) => {
@@ -272,6 +285,12 @@ export function applyBatchToList(
         pageChanged = true;
         continue;
       }
+      if (change.order.version > row.version && movesUnder(filters.sort, row, change.order)) {
+        // Taken out here, put back in its new place below.
+        moved.push(change.order);
+        pageChanged = true;
+        continue;
+      }
       if (change.order.version > row.version) {
         items.push(change.order);
         pageChanged = true;
@@ -285,11 +304,13 @@ export function applyBatchToList(
   });
 
   let next: OrderListData = changed ? { ...data, pages } : data;
-  // What is left was not in the list: insert the ones that belong to it, newest first.
+  // What is left was not in the list: insert the ones that belong to it (and the moved ones) in
+  // the list's order.
   const inserts = [...latest.values()]
     .filter((c) => c.type !== "order.deleted" && orderMatchesFilters(c.order, filters, viewer))
     .map((c) => c.order)
-    .sort(compareNewestFirst);
-  for (const order of inserts) next = insertSorted(next, order);
+    .concat(moved)
+    .sort((a, b) => compareForSort(filters.sort, a, b));
+  for (const order of inserts) next = insertSorted(next, order, filters.sort);
   return next;
 }
