@@ -33,6 +33,9 @@ pub struct Settings {
     pub limits: StackLimits,
     /// The most orders one CSV export may hold (`ORDERS_EXPORT_MAX_ROWS`).
     pub export_max_rows: i64,
+    /// How long a create may wait in the intake's queue for a writer before it is refused
+    /// with 503 (the load is beyond what the database writes; nothing of it is written).
+    pub intake_max_wait: Duration,
     /// When set, `/metrics` answers only requests carrying it as a bearer token.
     pub metrics_token: Option<SecretString>,
     /// When a waiting order is overdue, per priority.
@@ -60,6 +63,9 @@ impl Default for EventSettings {
         }
     }
 }
+
+/// The default of [`Settings::intake_max_wait`]: well inside the gateway's request timeout.
+pub const INTAKE_MAX_WAIT: Duration = Duration::from_secs(5);
 
 impl Settings {
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -111,6 +117,7 @@ impl Settings {
             },
             limits: StackLimits::default(),
             export_max_rows: positive_or("ORDERS_EXPORT_MAX_ROWS", 100_000)?,
+            intake_max_wait: config::millis_or("ORDERS_INTAKE_MAX_WAIT_MS", INTAKE_MAX_WAIT)?,
             metrics_token: config::secret("METRICS_TOKEN"),
             overdue_after: OverdueAfter {
                 high: minutes_or("ORDERS_OVERDUE_HIGH_MINUTES", 15)?,

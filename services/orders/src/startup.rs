@@ -61,7 +61,12 @@ impl Application {
         }
         let state = AppState {
             db: pool.clone(),
-            intake: Intake::start(pool.clone(), publisher.clone(), intake_writers(&settings)),
+            intake: Intake::start(
+                pool.clone(),
+                publisher.clone(),
+                intake_writers(&settings),
+                settings.intake_max_wait,
+            ),
             verifier: Arc::new(verifier),
             users: UsersClient::new(&settings.users_url, settings.upstream_timeout)?,
             settings: Arc::new(settings.clone()),

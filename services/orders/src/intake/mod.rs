@@ -21,10 +21,16 @@
 //!   answer: 503, or 504 `outcome-unknown`.
 //! - **Several instances.** Each instance batches its own requests; keys and customers are
 //!   locked in one sorted order by every batch, so concurrent batches queue, never deadlock.
+//! - **Overload.** A create that waited in the queue longer than the configured bound
+//!   (`ORDERS_INTAKE_MAX_WAIT_MS`) before a writer took it is answered 503 with `Retry-After`
+//!   and never written, so a load beyond what the database writes is shed quickly instead of
+//!   piling up until the callers time out (and their orders commit after they gave up).
 //! - **Cancellation.** The writers own the work: a caller that goes away does not stop its
 //!   batch (the `lom_platform::db::detached` rule).
 
 mod writer;
+
+use std::time::{Duration, Instant};
 
 use lom_platform::Problem;
 use serde_json::Value;
@@ -64,6 +70,8 @@ pub enum Created {
 struct Queued {
     create: Create,
     reply: oneshot::Sender<ApiResult<Created>>,
+    /// When it was queued: one that waited longer than the intake's bound is refused.
+    since: Instant,
 }
 
 /// The queue of creates and its writers; cheap to clone.
@@ -81,7 +89,7 @@ impl std::fmt::Debug for Queued {
 impl Intake {
     /// Starts `writers` writer tasks on `pool`, publishing with `publisher`; they stop when
     /// the last handle is dropped.
-    pub fn start(pool: PgPool, publisher: Publisher, writers: usize) -> Self {
+    pub fn start(pool: PgPool, publisher: Publisher, writers: usize, max_wait: Duration) -> Self {
         let (queue, receiver) = mpsc::unbounded_channel();
         let receiver = std::sync::Arc::new(Mutex::new(receiver));
         for _ in 0..writers.max(1) {
@@ -89,6 +97,7 @@ impl Intake {
                 pool.clone(),
                 publisher.clone(),
                 receiver.clone(),
+                max_wait,
             ));
         }
         Self { queue }
@@ -98,7 +107,11 @@ impl Intake {
     pub async fn create(&self, create: Create) -> ApiResult<Created> {
         let (reply, answer) = oneshot::channel();
         self.queue
-            .send(Queued { create, reply })
+            .send(Queued {
+                create,
+                reply,
+                since: Instant::now(),
+            })
             .map_err(|_| Problem::unavailable("The service is shutting down."))?;
         answer
             .await

@@ -2,7 +2,7 @@
 //! duplicate emails or keys, writes each, answers its callers, then publishes the events it
 //! committed and stamps them published (what it fails to publish, the relay delivers).
 
-use std::{collections::HashSet, sync::Arc};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use lom_contracts::{EventType, OrderEvent};
 use lom_platform::{Problem, db};
@@ -22,6 +22,7 @@ pub(super) async fn run(
     pool: PgPool,
     publisher: Publisher,
     queue: Arc<Mutex<mpsc::UnboundedReceiver<Queued>>>,
+    max_wait: Duration,
 ) {
     let mut taken = Vec::with_capacity(BATCH_CAP);
     loop {
@@ -30,7 +31,10 @@ pub(super) async fn run(
         }
         let mut pending = std::mem::take(&mut taken);
         while !pending.is_empty() {
-            let (batch, later) = without_duplicates(pending);
+            let (batch, later) = without_duplicates(without_expired(pending, max_wait));
+            if batch.is_empty() {
+                break;
+            }
             // One connection for the whole cycle: the transaction, then the stamps.
             let mut conn = match pool.acquire().await {
                 Ok(conn) => conn,
@@ -49,6 +53,24 @@ pub(super) async fn run(
             pending = later;
         }
     }
+}
+
+/// Keeps what has waited at most `max_wait`; refuses the rest with 503 (not written).
+fn without_expired(queued: Vec<Queued>, max_wait: Duration) -> Vec<Queued> {
+    let (fresh, expired): (Vec<Queued>, Vec<Queued>) = queued
+        .into_iter()
+        .partition(|q| q.since.elapsed() <= max_wait);
+    if !expired.is_empty() {
+        metrics::counter!("orders_intake_refused_total").increment(expired.len() as u64);
+        let problem = Problem::unavailable(
+            "More orders arrived than the database can write just now; nothing was written, retry.",
+        );
+        answer(
+            expired,
+            std::iter::repeat_with(|| Err(problem.clone().into())),
+        );
+    }
+    fresh
 }
 
 /// Splits `queued` into a batch whose emails and (caller, key) pairs are distinct, and the

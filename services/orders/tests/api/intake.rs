@@ -537,3 +537,27 @@ async fn an_unchanged_customer_committed_meanwhile_by_another_transaction_is_use
     assert_eq!(answers[0].body["customer"]["id"], customer.as_str());
     assert_one_order_and_one_event_each(&app.db, &HashSet::from([answers[0].id()]), false).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn creates_that_waited_longer_than_the_bound_are_refused_with_503_and_not_written() {
+    let users = Arc::new(Users::start().await);
+    let mut config = test_config(&users).await;
+    config.settings.pool.max_connections = 2;
+    config.settings.intake_max_wait = Duration::from_millis(300);
+    let app = spawn_with(users, config).await;
+    let storefront = app.users.user(Role::Storefront).await;
+    // The gate holds the only writer for 1.5 s: the five queued behind it wait longer than 300 ms.
+    let (blocker, answers) =
+        send_as_one_batch(&app, &storefront, unkeyed((0..5).map(order_body))).await;
+    assert_eq!(blocker, 201, "the create the writer had taken is written");
+    for answer in &answers {
+        assert_eq!(answer.status, 503);
+        assert!(answer.problem_type().ends_with("service-unavailable"));
+    }
+    assert_one_order_and_one_event_each(&app.db, &HashSet::new(), true).await;
+    // Nothing is stuck: the next create is written at once.
+    let after = send_all(&app, &storefront, unkeyed([order_body(7)]))
+        .await
+        .expect("sent");
+    assert_eq!(after[0].status, 201);
+}
