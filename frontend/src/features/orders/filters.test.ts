@@ -15,7 +15,7 @@ const UUID = "2b7e1516-28ae-4d2a-8f15-1a2b3c4d5e6f";
 describe("filters ↔ URL", () => {
   it("reads status, assignee and q from the URL", () => {
     const filters = filtersFromSearchParams(new URLSearchParams("status=CONFIRMED,PENDING&assignee=me&q=%20somchai%20"));
-    expect(filters).toEqual({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "somchai", sort: "newest" });
+    expect(filters).toEqual({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "somchai", sort: "newest", overdue: false });
   });
 
   it("falls back to defaults for unknown or malformed values", () => {
@@ -24,6 +24,7 @@ describe("filters ↔ URL", () => {
       assignee: "all",
       q: "",
       sort: "newest",
+      overdue: false,
     });
     expect(filtersFromSearchParams(new URLSearchParams(""))).toEqual(DEFAULT_FILTERS);
   });
@@ -34,8 +35,8 @@ describe("filters ↔ URL", () => {
 
   it("writes a canonical URL and omits defaults", () => {
     expect(filtersToSearchParams(DEFAULT_FILTERS).toString()).toBe("");
-    const params = filtersToSearchParams({ statuses: ["SHIPPED", "PENDING", "SHIPPED"], assignee: "unassigned", q: "ORD-1", sort: "oldest" });
-    expect(params.toString()).toBe("status=PENDING%2CSHIPPED&assignee=unassigned&q=ORD-1&sort=oldest");
+    const params = filtersToSearchParams({ statuses: ["SHIPPED", "PENDING", "SHIPPED"], assignee: "unassigned", q: "ORD-1", sort: "oldest", overdue: true });
+    expect(params.toString()).toBe("status=PENDING%2CSHIPPED&assignee=unassigned&q=ORD-1&sort=oldest&overdue=true");
   });
 
   it("keeps unrelated params such as the open order", () => {
@@ -46,7 +47,7 @@ describe("filters ↔ URL", () => {
   });
 
   it("round-trips", () => {
-    const filters = { statuses: ["PROCESSING" as const], assignee: UUID, q: "น้ำ", sort: "priority" as const };
+    const filters = { statuses: ["PROCESSING" as const], assignee: UUID, q: "น้ำ", sort: "priority" as const, overdue: false };
     expect(filtersFromSearchParams(filtersToSearchParams(filters))).toEqual(filters);
   });
 
@@ -57,13 +58,14 @@ describe("filters ↔ URL", () => {
 
 describe("filtersToApiQuery", () => {
   it("maps to the gateway's query parameters", () => {
-    expect(filtersToApiQuery({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "a", sort: "priority" })).toEqual({
+    expect(filtersToApiQuery({ statuses: ["PENDING", "CONFIRMED"], assignee: "me", q: "a", sort: "priority", overdue: true })).toEqual({
       status: "PENDING,CONFIRMED",
       assignee: "me",
       q: "a",
       sort: "priority",
+      overdue: "true",
     });
-    expect(filtersToApiQuery(DEFAULT_FILTERS)).toEqual({ status: undefined, assignee: undefined, q: undefined, sort: undefined });
+    expect(filtersToApiQuery(DEFAULT_FILTERS)).toEqual({ status: undefined, assignee: undefined, q: undefined, sort: undefined, overdue: undefined });
   });
 });
 
@@ -106,7 +108,7 @@ describe("orderKeys", () => {
     expect(orderKeys.list({ statuses: ["CONFIRMED", "PENDING"] })).toEqual([
       "orders",
       "list",
-      { statuses: ["PENDING", "CONFIRMED"], assignee: "all", q: "", sort: "newest" },
+      { statuses: ["PENDING", "CONFIRMED"], assignee: "all", q: "", sort: "newest", overdue: false },
     ]);
     expect(orderKeys.detail("o1")).toEqual(["orders", "detail", "o1"]);
   });

@@ -14,9 +14,11 @@ export interface OrderFilters {
   assignee: AssigneeFilter;
   q: string;
   sort: OrderSort;
+  /** Only overdue orders: PENDING or CONFIRMED for longer than their priority's threshold (the server decides). */
+  overdue: boolean;
 }
 
-export const DEFAULT_FILTERS: OrderFilters = { statuses: [], assignee: "all", q: "", sort: "newest" };
+export const DEFAULT_FILTERS: OrderFilters = { statuses: [], assignee: "all", q: "", sort: "newest", overdue: false };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_QUERY_LENGTH = 200;
@@ -41,6 +43,7 @@ export function normalizeFilters(filters: LooseFilters): OrderFilters {
       assignee === "me" || assignee === "unassigned" || UUID.test(assignee) ? assignee.toLowerCase() : "all",
     q: (filters.q ?? "").trim().slice(0, MAX_QUERY_LENGTH),
     sort: ORDER_SORTS.find((sort) => sort === filters.sort) ?? "newest",
+    overdue: filters.overdue === true,
   };
 }
 
@@ -56,6 +59,7 @@ export function filtersFromSearchParams(params: ReadableParams): OrderFilters {
     assignee: params.get("assignee") ?? "all",
     q: params.get("q") ?? "",
     sort: params.get("sort") ?? "newest",
+    overdue: params.get("overdue") === "true",
   });
 }
 
@@ -70,10 +74,12 @@ export function filtersToSearchParams(filters: OrderFilters, base?: ReadablePara
   params.delete("assignee");
   params.delete("q");
   params.delete("sort");
+  params.delete("overdue");
   if (normalized.statuses.length > 0) params.set("status", normalized.statuses.join(","));
   if (normalized.assignee !== "all") params.set("assignee", normalized.assignee);
   if (normalized.q) params.set("q", normalized.q);
   if (normalized.sort !== "newest") params.set("sort", normalized.sort);
+  if (normalized.overdue) params.set("overdue", "true");
   return params;
 }
 
@@ -84,12 +90,13 @@ export function filtersToApiQuery(filters: OrderFilters): Record<string, string 
     assignee: filters.assignee === "all" ? undefined : filters.assignee,
     q: filters.q || undefined,
     sort: filters.sort === "newest" ? undefined : filters.sort,
+    overdue: filters.overdue ? "true" : undefined,
   };
 }
 
-/** Stats counts per status ignore the status filter (the tabs show every status) and the sort. */
+/** Stats counts per status ignore the status and overdue filters (the tabs show every count) and the sort. */
 export function statsFilters(filters: OrderFilters): OrderFilters {
-  return { ...filters, statuses: [], sort: "newest" };
+  return { ...filters, statuses: [], sort: "newest", overdue: false };
 }
 
 const PRIORITY_RANK: Record<OrderListItem["priority"], number> = { high: 0, normal: 1 };
@@ -125,6 +132,8 @@ export const ANONYMOUS_VIEWER: OrderViewer = { userId: null, assignedOnly: false
 export function orderMatchesFilters(order: OrderListItem, filters: OrderFilters, viewer: OrderViewer): boolean {
   if (viewer.assignedOnly && (viewer.userId === null || order.assignee_id !== viewer.userId)) return false;
   if (filters.statuses.length > 0 && !filters.statuses.includes(order.status)) return false;
+  // Whether it is old enough is the server's call; a status past CONFIRMED is never overdue.
+  if (filters.overdue && order.status !== "PENDING" && order.status !== "CONFIRMED") return false;
   switch (filters.assignee) {
     case "all":
       break;

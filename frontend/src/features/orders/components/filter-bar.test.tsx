@@ -112,7 +112,7 @@ describe("FilterBar", () => {
   it("offers to clear filters only when some are set", async () => {
     setup(DEFAULT_FILTERS);
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
-    const { onChange } = setup({ statuses: ["PENDING"], assignee: "me", q: "", sort: "newest" });
+    const { onChange } = setup({ statuses: ["PENDING"], assignee: "me", q: "", sort: "newest", overdue: false });
     await userEvent.setup().click(screen.getByRole("button", { name: "Clear filters" }));
     expect(onChange).toHaveBeenCalledWith({ statuses: [], assignee: "all", q: "" });
   });

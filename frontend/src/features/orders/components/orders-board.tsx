@@ -173,7 +173,13 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           </span>
         </p>
       </div>
-      <StatusTabs selected={selectedTab} stats={stats.data} onSelect={(status) => setFilters({ statuses: status ? [status] : [] })} />
+      <StatusTabs
+        selected={selectedTab}
+        overdue={filters.overdue}
+        stats={stats.data}
+        onSelect={(status) => setFilters({ statuses: status ? [status] : [], overdue: false })}
+        onOverdue={() => setFilters({ statuses: [], overdue: true })}
+      />
       <FilterBar filters={filters} actor={actor} onChange={setFilters} searchRef={searchRef} people={people} />
       {bulkAllowed ? (
         <BulkBar

@@ -5,12 +5,15 @@ import { ORDER_STATUSES, type OrderStats, type OrderStatus } from "../types";
 
 interface Props {
   selected: OrderStatus | null;
+  /** The "Overdue" tab is the selected one (then no status tab is). */
+  overdue: boolean;
   stats: OrderStats | undefined;
   onSelect(status: OrderStatus | null): void;
+  onOverdue(): void;
 }
 
-/** "All" plus one tab per status, each with its live count. */
-export function StatusTabs({ selected, stats, onSelect }: Props) {
+/** "All", one tab per status and "Overdue", each with its count. */
+export function StatusTabs({ selected, overdue, stats, onSelect, onOverdue }: Props) {
   const { t } = useI18n();
   const total = stats ? Object.values(stats.counts).reduce((sum, n) => sum + (n ?? 0), 0) : undefined;
   const tabs: Array<{ status: OrderStatus | null; label: string; count: number | undefined }> = [
@@ -20,7 +23,7 @@ export function StatusTabs({ selected, stats, onSelect }: Props) {
   return (
     <div role="tablist" aria-label={t("orders.col.status")} className="flex flex-wrap gap-1 border-b border-slate-200 dark:border-slate-700">
       {tabs.map((tab) => {
-        const active = tab.status === selected;
+        const active = !overdue && tab.status === selected;
         return (
           <button
             key={tab.status ?? "ALL"}
@@ -41,6 +44,22 @@ export function StatusTabs({ selected, stats, onSelect }: Props) {
           </button>
         );
       })}
+      <button
+        type="button"
+        role="tab"
+        aria-selected={overdue}
+        onClick={onOverdue}
+        className={`-mb-px flex items-center gap-2 border-b-2 px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-blue-500 ${
+          overdue
+            ? "border-red-600 text-red-700 dark:border-red-400 dark:text-red-300"
+            : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+        }`}
+      >
+        {t("orders.tabs.overdue")}{" "}
+        <span className="rounded-full bg-red-50 px-2 text-xs tabular-nums text-red-700 dark:bg-red-950 dark:text-red-300">
+          {stats?.overdue ?? "–"}
+        </span>
+      </button>
     </div>
   );
 }

@@ -168,7 +168,7 @@ describe("applyToStats", () => {
 
   it("ignores the status filter (tabs show every status) but respects the assignee filter", () => {
     const prev = makeOrder({ version: 1 });
-    const mine: OrderFilters = { statuses: ["PENDING"], assignee: "me", q: "", sort: "newest" };
+    const mine: OrderFilters = { statuses: ["PENDING"], assignee: "me", q: "", sort: "newest", overdue: false };
     const assigned = { ...prev, version: 2, assignee_id: ME };
     expect(applyToStats(stats, mine, prev, { type: "order.updated", order: assigned }, asMe)).toEqual({
       counts: { PENDING: 6, CONFIRMED: 2 },
@@ -253,6 +253,19 @@ describe("applyBatchToList", () => {
   it("returns the same reference for an empty batch", () => {
     const data = listData({ items: [makeOrder()] });
     expect(applyBatchToList(data, all, [], asMe)).toBe(data);
+  });
+});
+
+describe("the overdue list", () => {
+  const overdue: OrderFilters = { ...DEFAULT_FILTERS, overdue: true };
+  it("takes no new order from events (they become overdue by time) and drops one that moved on", () => {
+    const late = makeOrder({ number: "LATE" });
+    const data = listData({ items: [late] });
+    expect(applyToList(data, overdue, { type: "order.created", order: makeOrder() }, asMe)).toBe(data);
+    const shipped = { type: "order.updated" as const, order: { ...late, status: "PROCESSING" as const, version: 2 } };
+    expect(ids(applyToList(data, overdue, shipped, asMe))).toEqual([]);
+    const confirmed = { type: "order.updated" as const, order: { ...late, status: "CONFIRMED" as const, version: 2 } };
+    expect(ids(applyToList(data, overdue, confirmed, asMe))).toEqual(["LATE"]);
   });
 });
 

@@ -103,7 +103,8 @@ export function applyToList(
     return withPage(data, at.page, items);
   }
 
-  if (!orderMatchesFilters(change.order, filters, viewer)) return data;
+  // An order becomes overdue by time passing, never by an event: the overdue list learns of it from a fetch.
+  if (filters.overdue || !orderMatchesFilters(change.order, filters, viewer)) return data;
   return insertSorted(data, change.order, filters.sort);
 }
 
@@ -307,7 +308,7 @@ export function applyBatchToList(
   // What is left was not in the list: insert the ones that belong to it (and the moved ones) in
   // the list's order.
   const inserts = [...latest.values()]
-    .filter((c) => c.type !== "order.deleted" && orderMatchesFilters(c.order, filters, viewer))
+    .filter((c) => !filters.overdue && c.type !== "order.deleted" && orderMatchesFilters(c.order, filters, viewer))
     .map((c) => c.order)
     .concat(moved)
     .sort((a, b) => compareForSort(filters.sort, a, b));
