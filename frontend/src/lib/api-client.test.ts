@@ -52,6 +52,24 @@ describe("api client", () => {
     expect(calls[0]?.init.credentials).toBe("same-origin");
   });
 
+  it("downloads a file as a Blob, refreshing an expired token like any request, and turns a problem into ApiError", async () => {
+    const csv = "\uFEFFnumber\nORD-1\n";
+    const { client, calls, tokens } = setup((call, index) => {
+      if (call.url.endsWith("/auth/refresh")) return json(200, { access_token: "t2" });
+      if (index === 0) return unauthorized();
+      if (call.url.includes("status=LOST")) return json(422, { type: "urn:lom:problem:export-too-large", title: "Too many", status: 422 });
+      return new Response(csv, { status: 200, headers: { "content-type": "text/csv; charset=utf-8" } });
+    });
+    tokens.set("t1");
+    const blob = await client.download("/orders/export", { query: { status: "PENDING" } });
+    // The bytes as sent, the byte-order mark included (text() would decode it away).
+    expect([...new Uint8Array(await blob.arrayBuffer())]).toEqual([...new TextEncoder().encode(csv)]);
+    expect(calls.map((c) => c.url)).toEqual([`${BASE}/orders/export?status=PENDING`, `${BASE}/auth/refresh`, `${BASE}/orders/export?status=PENDING`]);
+    expect(authHeader(calls[2])).toBe("Bearer t2");
+    expect((calls[2]?.init.headers as Record<string, string>).Accept).toBe("*/*");
+    await expect(client.download("/orders/export", { query: { status: "LOST" } })).rejects.toBeInstanceOf(ApiError);
+  });
+
   it("sends JSON bodies and returns undefined for 204", async () => {
     const { client, calls } = setup(() => new Response(null, { status: 204 }));
     await expect(client.request("/orders/1", { method: "DELETE", body: { a: 1 } })).resolves.toBeUndefined();

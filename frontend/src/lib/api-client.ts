@@ -50,6 +50,8 @@ export interface ApiClientOptions {
 
 export interface ApiClient {
   request<T>(path: string, options?: RequestOptions): Promise<T>;
+  /** A file (e.g. a CSV export) as a Blob, with the same token and refresh as `request`. */
+  download(path: string, options?: RequestOptions): Promise<Blob>;
   /** Exchanges the refresh cookie for a new access token; concurrent callers share one request. */
   refresh(): Promise<RefreshResult>;
   tokens: TokenStore;
@@ -153,11 +155,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return inFlightRefresh;
   }
 
-  async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
+  /** Sends the request; on 401, refreshes (or takes a newer token) and sends it once more. */
+  async function respond(path: string, init: RequestOptions): Promise<Response> {
     const useAuth = init.auth ?? true;
     const tokenUsed = useAuth ? tokens.get() : null;
     const response = await send(path, init, tokenUsed);
-    if (response.status !== 401 || !useAuth || isAuthPath(path)) return parse<T>(response);
+    if (response.status !== 401 || !useAuth || isAuthPath(path)) return response;
 
     // 401: the token expired, or was issued before the account's sessions were ended (a
     // password reset refuses older tokens, newer ones work). Get a fresh token (unless another
@@ -176,8 +179,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     // A fresh token refused as well is this request's error, not the end of the session (e.g. a
     // token issued within the same second as a revocation): the next request refreshes again,
     // and if the session really is over, that refresh is refused and ends it.
-    return parse<T>(await send(path, init, fresh));
+    return send(path, init, fresh);
   }
 
-  return { request, refresh, tokens };
+  async function request<T>(path: string, init: RequestOptions = {}): Promise<T> {
+    return parse<T>(await respond(path, init));
+  }
+
+  async function download(path: string, init: RequestOptions = {}): Promise<Blob> {
+    const response = await respond(path, { ...init, headers: { Accept: "*/*", ...init.headers } });
+    if (!response.ok) throw await problemFromResponse(response);
+    return response.blob();
+  }
+
+  return { request, download, refresh, tokens };
 }

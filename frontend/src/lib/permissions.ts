@@ -7,6 +7,7 @@ export const PERMISSIONS = {
   ordersCreate: "orders:create",
   ordersAssign: "orders:assign",
   ordersDelete: "orders:delete",
+  ordersExport: "orders:export",
   usersRead: "users:read",
   usersManage: "users:manage",
   auditRead: "audit:read",

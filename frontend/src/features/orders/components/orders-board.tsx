@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { MessageKey } from "@/lib/i18n/messages";
 import { isOffline } from "@/lib/online";
-import type { Actor } from "@/lib/permissions";
+import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
 import { useAssignOrder } from "../api/assign-order";
 import { nextAnchor, splitArrivals, titleWithCount, unseenCount, type Anchor } from "../arrivals";
 import { useOrderStats } from "../api/get-order-stats";
@@ -23,6 +23,7 @@ import { useUnseenOrders } from "../realtime/unseen-orders";
 import { shortcutsFor } from "../shortcuts";
 import type { OrderListItem, OrderStatus } from "../types";
 import { BulkBar } from "./bulk-bar";
+import { ExportButton } from "./export-button";
 import { FilterBar } from "./filter-bar";
 import { OrderDrawer } from "./order-drawer";
 import { OrdersList } from "./orders-list";
@@ -151,7 +152,10 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   return (
     <div className="flex h-full min-h-0 flex-col gap-3">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-xl font-semibold">{t("orders.title")}</h1>
+        <div className="flex items-baseline gap-3">
+          <h1 className="text-xl font-semibold">{t("orders.title")}</h1>
+          {hasPermission(actor, PERMISSIONS.ordersExport) ? <ExportButton filters={filters} /> : null}
+        </div>
         <p className="text-xs text-slate-500 dark:text-slate-400">
           {stats.data ? t("orders.lastHour", { count: stats.data.created_last_hour }) : null}
           <span className="ml-3 hidden md:inline" data-testid="shortcut-hints">

@@ -241,7 +241,7 @@ describe("order events connection", () => {
     queryClient.setQueryData(orderKeys.list(DEFAULT_FILTERS), listData({ items: [] }));
     const { sync, states } = connect();
     await vi.waitFor(() => expect(last(states)).toBe("live"));
-    expect(gateway.sockets()[0].handshake.auth).toMatchObject({ batch: true });
+    expect(gateway.sockets()[0]?.handshake.auth).toMatchObject({ batch: true });
     const a = makeOrder({ created_at: "2026-11-26T10:00:01.000Z" });
     const b = makeOrder({ created_at: "2026-11-26T10:00:02.000Z" });
     const first = gateway.publish("order.created", a);
