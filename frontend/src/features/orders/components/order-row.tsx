@@ -6,6 +6,7 @@ import { ageLevel, formatAge } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { recentChanges } from "../realtime/recent-changes";
 import { useIsUnseen } from "../realtime/unseen-orders";
+import { isOverdue, type OverdueAfter } from "../overdue";
 import { isTerminal } from "../status-machine";
 import { usePersonLabel, type People } from "../people";
 import type { OrderListItem } from "../types";
@@ -31,11 +32,13 @@ interface Props {
   onOpen(id: string, index: number): void;
   /** Whether the row is selected for a bulk action. */
   checked: boolean;
+  /** When a waiting order is overdue (from the stats), to highlight it. */
+  overdueAfter: OverdueAfter | undefined;
   /** Toggles the row's selection (`range`: shift held, from the last toggled row); absent for those who cannot act in bulk. */
   onCheck?(id: string, range: boolean): void;
 }
 
-export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen, checked, onCheck }: Props) {
+export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen, checked, onCheck, overdueAfter }: Props) {
   const { t, money } = useI18n();
   const label = usePersonLabel(people);
   const recent = useSyncExternalStore(recentChanges.subscribe, () => recentChanges.get().get(order.id), () => undefined);
@@ -45,6 +48,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
     : ageLevel(ageMs, env.NEXT_PUBLIC_AGE_WARN_MINUTES, env.NEXT_PUBLIC_AGE_ALERT_MINUTES);
   const unseen = useIsUnseen(order.id);
   const highlight = recent === "created" ? "row-new" : recent === "updated" ? "row-flash" : "";
+  const overdue = isOverdue(order, overdueAfter, now);
 
   return (
     <div
@@ -52,11 +56,12 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
       aria-rowindex={index + 2}
       aria-selected={selected}
       data-order-id={order.id}
+      data-overdue={overdue || undefined}
       style={style}
       onClick={() => onOpen(order.id, index)}
       className={`${GRID_COLUMNS} ${highlight} cursor-pointer border-b border-slate-100 text-sm dark:border-slate-800 ${
         selected ? "bg-blue-50 ring-2 ring-inset ring-blue-500 dark:bg-blue-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"
-      } ${checked ? "bg-blue-50/70 dark:bg-blue-950/30" : ""}`}
+      } ${checked ? "bg-blue-50/70 dark:bg-blue-950/30" : overdue ? "bg-red-50/70 dark:bg-red-950/30" : ""}`}
     >
       <span role="gridcell" className="flex items-center gap-1 font-mono text-xs font-semibold">
         {onCheck ? (

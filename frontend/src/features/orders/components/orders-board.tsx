@@ -240,6 +240,7 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
           checked={checkedIds}
           onCheck={bulkAllowed ? onCheck : undefined}
           onCheckAll={bulkAllowed ? onCheckAll : undefined}
+          overdueAfter={stats.data?.overdue_after_minutes}
         />
         </div>
       )}

@@ -6,6 +6,7 @@ import { useDocumentVisible } from "@/lib/use-document-visible";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useNow } from "@/lib/use-now";
 import { BULK_MAX } from "../bulk/selection";
+import type { OverdueAfter } from "../overdue";
 import type { People } from "../people";
 import { markSeen, unseenOrders } from "../realtime/unseen-orders";
 import type { OrderListItem } from "../types";
@@ -29,6 +30,8 @@ interface Props {
   onCheck?(id: string, range: boolean): void;
   /** Selects the first rows of the view, up to the cap, or clears the selection. */
   onCheckAll?(all: boolean): void;
+  /** When a waiting order is overdue (from the stats): such rows are highlighted. */
+  overdueAfter: OverdueAfter | undefined;
 }
 
 /** How far down counts as "away from the top" (less than a row: a nudge is not leaving). */
@@ -37,7 +40,7 @@ const AWAY_PX = 8;
 const SEEN_AFTER_MS = 2_000;
 
 /** Only the visible rows are in the DOM, so ten thousand loaded orders scroll smoothly. */
-export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen, onScrolledAway, scrollToTop, checked, onCheck, onCheckAll }: Props) {
+export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen, onScrolledAway, scrollToTop, checked, onCheck, onCheckAll, overdueAfter }: Props) {
   const { t } = useI18n();
   // Ages under a minute count seconds: tick every second (only the visible rows re-render).
   const now = useNow(1_000);
@@ -137,6 +140,7 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
                 onOpen={onOpen}
                 checked={checked.has(order.id)}
                 onCheck={onCheck}
+                overdueAfter={overdueAfter}
               />
             );
           })}
