@@ -170,7 +170,7 @@ export interface paths {
         /**
          * The KPIs: orders per minute over the last 60 minutes, orders by status, time from PENDING to
          *     CONFIRMED and to SHIPPED for orders that got there today (median, p90), open orders by age
-         *     and per assignee, all from one snapshot. For everyone who reads orders; an agent's figures
+         *     (with how many are overdue) and per assignee, all from one snapshot. For everyone who reads orders; an agent's figures
          *     count its own orders only.
          */
         get: operations["order_metrics"];
@@ -430,6 +430,11 @@ export interface components {
             from_minutes: number;
             /** Format: int64 */
             orders: number;
+            /**
+             * Format: int64
+             * @description How many of them are overdue (PENDING or CONFIRMED longer than `overdue_after_minutes`).
+             */
+            overdue: number;
             /** Format: int64 */
             to_minutes?: number | null;
         };
@@ -866,6 +871,8 @@ export interface components {
             generated_at: string;
             lead_times: components["schemas"]["LeadTimes"];
             orders_per_minute: components["schemas"]["OrdersPerMinute"];
+            /** @description The thresholds `ageing`'s overdue counts use (as `/orders/stats` says them). */
+            overdue_after_minutes: components["schemas"]["OverdueMinutes"];
             /**
              * Format: date-time
              * @description Midnight of today at `utc_offset`.

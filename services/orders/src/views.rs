@@ -249,6 +249,15 @@ pub struct OverdueMinutes {
     pub normal: u64,
 }
 
+impl From<OverdueAfter> for OverdueMinutes {
+    fn from(after: OverdueAfter) -> Self {
+        Self {
+            high: after.high.as_secs() / 60,
+            normal: after.normal.as_secs() / 60,
+        }
+    }
+}
+
 impl OrderStats {
     /// Every status is present, zeros included.
     pub fn new(counts: Vec<StatusCount>, overdue_after: OverdueAfter) -> Self {
@@ -260,10 +269,7 @@ impl OrderStats {
             total: 0,
             created_last_hour: 0,
             overdue: 0,
-            overdue_after_minutes: OverdueMinutes {
-                high: overdue_after.high.as_secs() / 60,
-                normal: overdue_after.normal.as_secs() / 60,
-            },
+            overdue_after_minutes: OverdueMinutes::from(overdue_after),
         };
         for count in counts {
             stats.total += count.orders;
@@ -310,6 +316,8 @@ pub struct OrderMetrics {
     pub lead_times: LeadTimes,
     /// Open orders (neither delivered nor cancelled) by age since creation, youngest band first.
     pub ageing: Vec<AgeBand>,
+    /// The thresholds `ageing`'s overdue counts use (as `/orders/stats` says them).
+    pub overdue_after_minutes: OverdueMinutes,
     /// Open orders per assignee: the unassigned first (`assignee_id` null, present even when
     /// zero for those who read every order), then the most loaded. Agents get only their own.
     pub by_assignee: Vec<AssigneeLoad>,
@@ -347,6 +355,8 @@ pub struct AgeBand {
     pub from_minutes: i64,
     pub to_minutes: Option<i64>,
     pub orders: i64,
+    /// How many of them are overdue (PENDING or CONFIRMED longer than `overdue_after_minutes`).
+    pub overdue: i64,
 }
 
 /// One person's open orders; `assignee_id` null is the unassigned ones.
@@ -358,7 +368,12 @@ pub struct AssigneeLoad {
 
 impl OrderMetrics {
     /// The view of `rows`; `unassigned` says whether the unassigned orders are in scope.
-    pub fn new(rows: MetricsRows, utc_offset: FixedOffset, unassigned: bool) -> Self {
+    pub fn new(
+        rows: MetricsRows,
+        utc_offset: FixedOffset,
+        unassigned: bool,
+        overdue_after: OverdueAfter,
+    ) -> Self {
         let from = metrics::window_start(&rows.clock);
         let mut counts = vec![0; metrics::WINDOW_MINUTES as usize];
         for minute in rows.per_minute {
@@ -397,15 +412,17 @@ impl OrderMetrics {
         let ageing = bounds
             .iter()
             .enumerate()
-            .map(|(band, from)| AgeBand {
-                from_minutes: *from,
-                to_minutes: bounds.get(band + 1).copied(),
-                orders: rows
+            .map(|(band, from)| {
+                let counted = rows
                     .ageing
                     .iter()
-                    .filter(|row| usize::try_from(row.band).ok() == Some(band))
-                    .map(|row| row.orders)
-                    .sum(),
+                    .find(|row| usize::try_from(row.band).ok() == Some(band));
+                AgeBand {
+                    from_minutes: *from,
+                    to_minutes: bounds.get(band + 1).copied(),
+                    orders: counted.map_or(0, |row| row.orders),
+                    overdue: counted.map_or(0, |row| row.overdue),
+                }
             })
             .collect();
         let mut by_assignee: Vec<AssigneeLoad> = rows
@@ -436,6 +453,7 @@ impl OrderMetrics {
                 to_shipped: lead_time(OrderStatus::Shipped),
             },
             ageing,
+            overdue_after_minutes: OverdueMinutes::from(overdue_after),
             by_assignee,
         }
     }

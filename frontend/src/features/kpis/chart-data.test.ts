@@ -23,13 +23,14 @@ function metrics(overrides: Partial<OrderMetrics> = {}): OrderMetrics {
       to_shipped: { orders: 0, median_seconds: null, p90_seconds: null },
     },
     ageing: [
-      { from_minutes: 0, to_minutes: 15, orders: 2 },
-      { from_minutes: 15, to_minutes: 60, orders: 1 },
-      { from_minutes: 60, to_minutes: 240, orders: 0 },
-      { from_minutes: 240, to_minutes: 1440, orders: 0 },
-      { from_minutes: 1440, to_minutes: 4320, orders: 3 },
-      { from_minutes: 4320, to_minutes: null, orders: 0 },
+      { from_minutes: 0, to_minutes: 15, orders: 2, overdue: 0 },
+      { from_minutes: 15, to_minutes: 60, orders: 1, overdue: 1 },
+      { from_minutes: 60, to_minutes: 240, orders: 0, overdue: 0 },
+      { from_minutes: 240, to_minutes: 1440, orders: 0, overdue: 0 },
+      { from_minutes: 1440, to_minutes: 4320, orders: 3, overdue: 2 },
+      { from_minutes: 4320, to_minutes: null, orders: 0, overdue: 0 },
     ],
+    overdue_after_minutes: { high: 15, normal: 60 },
     by_assignee: [
       { assignee_id: null, open_orders: 2 },
       { assignee_id: BOB, open_orders: 1 },
@@ -65,17 +66,16 @@ describe("chart data", () => {
     ]);
   });
 
-  it("age bands labelled by their bounds, in the board's age colours", () => {
-    expect(ageBars(metrics(), 15, 60).map((b) => [b.label, b.value, b.tone])).toEqual([
+  it("age bands labelled by their bounds, red with the count where orders are overdue", () => {
+    expect(ageBars(metrics(), (n) => `${n} overdue`).map((b) => [b.label, b.value, b.tone])).toEqual([
       ["< 15 min", 2, "normal"],
-      ["15 min – 1 h", 1, "warn"],
-      ["1 h – 4 h", 0, "alert"],
-      ["4 h – 1 d", 0, "alert"],
-      ["1 d – 3 d", 3, "alert"],
-      ["≥ 3 d", 0, "alert"],
+      ["15 min – 1 h · 1 overdue", 1, "alert"],
+      ["1 h – 4 h", 0, "normal"],
+      ["4 h – 1 d", 0, "normal"],
+      ["1 d – 3 d · 2 overdue", 3, "alert"],
+      ["≥ 3 d", 0, "normal"],
     ]);
-    expect(ageBars(metrics(), 60, 240).map((b) => b.tone)).toEqual(["normal", "normal", "warn", "alert", "alert", "alert"]);
-    expect(bandLabel({ from_minutes: 90, to_minutes: 150, orders: 0 })).toBe("90 min – 150 min");
+    expect(bandLabel({ from_minutes: 90, to_minutes: 150, orders: 0, overdue: 0 })).toBe("90 min – 150 min");
   });
 
   it("the unassigned first, then the most loaded, names from the directory", () => {

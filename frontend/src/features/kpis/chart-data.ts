@@ -3,14 +3,14 @@
  * its label, and a sentence that says what the chart shows for those who cannot see it.
  */
 import { ORDER_STATUSES, type OrderStatus } from "@/features/orders/types";
-import { ageLevel, formatAge, type AgeLevel } from "@/lib/format";
+import { formatAge, type AgeLevel } from "@/lib/format";
 import type { AgeBand, OrderMetrics } from "./types";
 
 export interface Bar {
   key: string;
   label: string;
   value: number;
-  /** Drawn amber or red: the unassigned orders, and open orders as old as the board marks. */
+  /** Drawn amber or red: the unassigned orders (amber), age bands holding overdue orders (red). */
   tone?: AgeLevel;
 }
 
@@ -43,16 +43,15 @@ export function bandLabel(band: AgeBand): string {
 }
 
 /**
- * One bar per age band, youngest first, in the board's age colours: a band whose youngest order
- * is as old as the board's amber (`warnMinutes`) or red (`alertMinutes`) age takes that colour.
- * (Per-priority overdue thresholds, issue #16, are to replace these two when they exist.)
+ * One bar per age band, youngest first; a band holding overdue orders (PENDING or CONFIRMED
+ * longer than their priority's threshold) is red and says how many in its label.
  */
-export function ageBars(metrics: OrderMetrics, warnMinutes: number, alertMinutes: number): Bar[] {
+export function ageBars(metrics: OrderMetrics, overdueLabel: (count: number) => string): Bar[] {
   return metrics.ageing.map((band) => ({
     key: String(band.from_minutes),
-    label: bandLabel(band),
+    label: band.overdue > 0 ? `${bandLabel(band)} · ${overdueLabel(band.overdue)}` : bandLabel(band),
     value: band.orders,
-    tone: ageLevel(band.from_minutes * 60_000, warnMinutes, alertMinutes),
+    tone: band.overdue > 0 ? "alert" : "normal",
   }));
 }
 

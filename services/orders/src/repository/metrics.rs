@@ -9,6 +9,8 @@ use lom_contracts::OrderStatus;
 use sqlx::{PgConnection, Postgres, QueryBuilder, postgres::PgRow};
 use uuid::Uuid;
 
+use crate::domain::OverdueAfter;
+
 /// Whose orders the figures count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetricsScope {
@@ -69,11 +71,13 @@ pub struct LeadTimeRow {
     pub p90_seconds: Option<f64>,
 }
 
-/// Open orders whose age falls in band `band` (an index into the band bounds).
+/// Open orders whose age falls in band `band` (an index into the band bounds), and how many
+/// of them are overdue.
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct AgeCount {
     pub band: i32,
     pub orders: i64,
+    pub overdue: i64,
 }
 
 /// Open orders one person holds; `None` is the unassigned ones.
@@ -138,7 +142,13 @@ impl Statement {
     }
 
     /// Appends this statement, with its binds, to `query` (empty, or an `EXPLAIN …` prefix).
-    pub fn push(self, query: &mut QueryBuilder<Postgres>, clock: &Clock, scope: MetricsScope) {
+    pub fn push(
+        self,
+        query: &mut QueryBuilder<Postgres>,
+        clock: &Clock,
+        scope: MetricsScope,
+        overdue: OverdueAfter,
+    ) {
         match self {
             Self::PerMinute => {
                 query
@@ -221,10 +231,10 @@ impl Statement {
                     .push_bind(clock.now)
                     .push(" - o.created_at)::float8, ")
                     .push_bind(AGE_BAND_STARTS.to_vec())
-                    .push(concat!(
-                        "::float8[]) AS band, count(*) AS orders FROM orders o WHERE ",
-                        open_orders!()
-                    ));
+                    .push("::float8[]) AS band, count(*) AS orders, count(*) FILTER (WHERE ");
+                // now() is the snapshot's, the clock's `now`.
+                super::read::push_overdue(query, overdue);
+                query.push(concat!(") AS overdue FROM orders o WHERE ", open_orders!()));
                 push_scope(query, scope);
                 query.push(" GROUP BY 1");
             }
@@ -264,18 +274,21 @@ pub async fn snapshot(conn: &mut PgConnection, utc_offset: FixedOffset) -> sqlx:
     Ok(Clock::at(now, utc_offset))
 }
 
-/// Every figure for `scope` at `clock`, inside the transaction [`snapshot`] started.
+/// Every figure for `scope` at `clock`, inside the transaction [`snapshot`] started; orders
+/// waiting longer than `overdue` are counted as overdue in their age band.
 pub async fn read(
     conn: &mut PgConnection,
     clock: Clock,
     scope: MetricsScope,
+    overdue: OverdueAfter,
 ) -> sqlx::Result<MetricsRows> {
+    let read = (&clock, scope, overdue);
     Ok(MetricsRows {
-        per_minute: rows(conn, Statement::PerMinute, &clock, scope).await?,
-        by_status: rows(conn, Statement::ByStatus, &clock, scope).await?,
-        lead_times: rows(conn, Statement::LeadTimes, &clock, scope).await?,
-        ageing: rows(conn, Statement::Ageing, &clock, scope).await?,
-        by_assignee: rows(conn, Statement::ByAssignee, &clock, scope).await?,
+        per_minute: rows(conn, Statement::PerMinute, read).await?,
+        by_status: rows(conn, Statement::ByStatus, read).await?,
+        lead_times: rows(conn, Statement::LeadTimes, read).await?,
+        ageing: rows(conn, Statement::Ageing, read).await?,
+        by_assignee: rows(conn, Statement::ByAssignee, read).await?,
         clock,
     })
 }
@@ -283,14 +296,13 @@ pub async fn read(
 async fn rows<T>(
     conn: &mut PgConnection,
     statement: Statement,
-    clock: &Clock,
-    scope: MetricsScope,
+    (clock, scope, overdue): (&Clock, MetricsScope, OverdueAfter),
 ) -> sqlx::Result<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
 {
     let mut query = QueryBuilder::new("");
-    statement.push(&mut query, clock, scope);
+    statement.push(&mut query, clock, scope, overdue);
     query.build_query_as().fetch_all(conn).await
 }
 

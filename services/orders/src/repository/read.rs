@@ -113,7 +113,7 @@ impl Cursor {
 }
 
 /// `o` is PENDING or CONFIRMED for longer than its priority's threshold (PostgreSQL's clock).
-fn push_overdue(query: &mut QueryBuilder<Postgres>, after: OverdueAfter) {
+pub(super) fn push_overdue(query: &mut QueryBuilder<Postgres>, after: OverdueAfter) {
     query
         .push("(o.status IN ('PENDING', 'CONFIRMED') AND o.created_at < now() - CASE o.priority WHEN 'high' THEN ")
         .push_bind(after.high.as_secs_f64())

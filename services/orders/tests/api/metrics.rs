@@ -6,7 +6,10 @@
 use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
 use futures_util::future::join_all;
 use lom_testing::assert_problem;
-use orders_service::repository::metrics::{self, MetricsScope, Statement};
+use orders_service::{
+    domain::OverdueAfter,
+    repository::metrics::{self, MetricsScope, Statement},
+};
 use serde_json::{Value, json};
 use sqlx::{PgPool, QueryBuilder};
 use uuid::Uuid;
@@ -93,11 +96,11 @@ fn statuses(counts: [i64; 6]) -> Value {
     })
 }
 
-fn bands(orders: [i64; 6]) -> Value {
+fn bands(orders: [i64; 6], overdue: [i64; 6]) -> Value {
     let bounds = [0, 15, 60, 240, 1440, 4320];
     Value::Array(
         (0..6)
-            .map(|i| json!({"from_minutes": bounds[i], "to_minutes": bounds.get(i + 1), "orders": orders[i]}))
+            .map(|i| json!({"from_minutes": bounds[i], "to_minutes": bounds.get(i + 1), "orders": orders[i], "overdue": overdue[i]}))
             .collect(),
     )
 }
@@ -232,7 +235,13 @@ async fn every_figure_matches_a_floor_with_known_times_and_an_agent_counts_only_
     // 600, 1200 and 3600 s; 7200 and 106 200 s (percentile_cont interpolates).
     assert_lead(&all["lead_times"]["to_confirmed"], 3, 1200.0, 3120.0);
     assert_lead(&all["lead_times"]["to_shipped"], 2, 56_700.0, 96_300.0);
-    assert_eq!(all["ageing"], bands([1, 0, 3, 0, 1, 0]));
+    // Waiting longer than the thresholds (high 15 min, normal 60 min): o1 and o3, CONFIRMED for
+    // hours; o5 is five minutes old; shipped orders wait for nobody.
+    assert_eq!(all["ageing"], bands([1, 0, 3, 0, 1, 0], [0, 0, 2, 0, 0, 0]));
+    assert_eq!(
+        all["overdue_after_minutes"],
+        json!({"high": 15, "normal": 60})
+    );
     assert_eq!(
         all["by_assignee"],
         json!([
@@ -262,7 +271,10 @@ async fn every_figure_matches_a_floor_with_known_times_and_an_agent_counts_only_
     assert_eq!(mine["by_status"], statuses([0, 1, 0, 1, 0, 0]));
     assert_lead(&mine["lead_times"]["to_confirmed"], 1, 600.0, 600.0);
     assert_lead(&mine["lead_times"]["to_shipped"], 1, 106_200.0, 106_200.0);
-    assert_eq!(mine["ageing"], bands([0, 0, 1, 0, 1, 0]));
+    assert_eq!(
+        mine["ageing"],
+        bands([0, 0, 1, 0, 1, 0], [0, 0, 1, 0, 0, 0])
+    );
     assert_eq!(
         mine["by_assignee"],
         json!([{"assignee_id": ann.id, "open_orders": 2}])
@@ -276,7 +288,7 @@ async fn an_empty_floor_has_zeros_and_nulls_and_the_unassigned_first() {
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let body = metrics_of(&app, &dispatcher, 0).await;
     assert_eq!(body["by_status"], statuses([0; 6]));
-    assert_eq!(body["ageing"], bands([0; 6]));
+    assert_eq!(body["ageing"], bands([0; 6], [0; 6]));
     assert_eq!(
         body["by_assignee"],
         json!([{"assignee_id": null, "open_orders": 0}])
@@ -423,6 +435,10 @@ async fn a_million_orders_explained() {
         e => e,
     };
     let late = FixedOffset::east_opt(east * 3600).unwrap();
+    let overdue = OverdueAfter {
+        high: std::time::Duration::from_secs(15 * 60),
+        normal: std::time::Duration::from_secs(60 * 60),
+    };
     println!(
         "\"today\" at UTC{east:+}: from {}",
         metrics::Clock::at(now, late).day_start
@@ -449,7 +465,7 @@ async fn a_million_orders_explained() {
             let clock = metrics::Clock::at(now, late);
             for statement in Statement::ALL {
                 let mut query = QueryBuilder::new("EXPLAIN (ANALYZE, BUFFERS) ");
-                statement.push(&mut query, &clock, scope);
+                statement.push(&mut query, &clock, scope, overdue);
                 let plan: Vec<String> = query
                     .build_query_scalar()
                     .fetch_all(&mut *conn)
@@ -462,7 +478,7 @@ async fn a_million_orders_explained() {
                 let started = std::time::Instant::now();
                 let mut tx = app.db.begin().await.unwrap();
                 let clock = metrics::snapshot(&mut tx, late).await.unwrap();
-                metrics::read(&mut tx, clock, scope).await.unwrap();
+                metrics::read(&mut tx, clock, scope, overdue).await.unwrap();
                 tx.rollback().await.unwrap();
                 runs.push(started.elapsed());
             }

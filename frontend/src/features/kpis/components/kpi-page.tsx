@@ -7,7 +7,6 @@
  */
 import type { ReactNode } from "react";
 import { ErrorMessage } from "@/components/ui/error-message";
-import { env } from "@/config/public-env";
 import { usePeople, usePersonLabel } from "@/features/orders/people";
 import { canReadOrders, seesWholeStream } from "@/features/orders/permissions";
 import { useI18n } from "@/lib/i18n/i18n-provider";
@@ -74,7 +73,7 @@ function KpiContent({ actor }: { actor: KpiActor }) {
   const busiest = peak(minutes);
   const lastHour = total(minutes);
   const statuses = statusBars(metrics, (status) => t(`status.${status}`));
-  const ages = ageBars(metrics, env.NEXT_PUBLIC_AGE_WARN_MINUTES, env.NEXT_PUBLIC_AGE_ALERT_MINUTES);
+  const ages = ageBars(metrics, (count) => t("kpis.overdueCount", { count }));
   const loads = assigneeBars(metrics, nameOf, t("kpis.unassigned"));
   const updated = new Intl.DateTimeFormat(intl, { timeStyle: "medium" }).format(dataUpdatedAt);
 
@@ -112,7 +111,7 @@ function KpiContent({ actor }: { actor: KpiActor }) {
         <Card>
           <BarList title={t("kpis.ageing")} summary={summaryOf(t("kpis.ageing"), ages)} bars={ages} labelHeader={t("kpis.age")} />
           <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-            {t("kpis.ageing.note", { warn: env.NEXT_PUBLIC_AGE_WARN_MINUTES, alert: env.NEXT_PUBLIC_AGE_ALERT_MINUTES })}
+            {t("kpis.ageing.note", metrics.overdue_after_minutes)}
           </p>
         </Card>
         <Card>

@@ -41,7 +41,7 @@ impl MetricsQuery {
 
 /// The KPIs: orders per minute over the last 60 minutes, orders by status, time from PENDING to
 /// CONFIRMED and to SHIPPED for orders that got there today (median, p90), open orders by age
-/// and per assignee, all from one snapshot. For everyone who reads orders; an agent's figures
+/// (with how many are overdue) and per assignee, all from one snapshot. For everyone who reads orders; an agent's figures
 /// count its own orders only.
 #[utoipa::path(
     get,
@@ -66,11 +66,13 @@ pub async fn order_metrics(
     let utc_offset = query.utc_offset()?;
     let mut tx = state.db.begin().await?;
     let clock = metrics::snapshot(&mut tx, utc_offset).await?;
-    let rows = metrics::read(&mut tx, clock, scope).await?;
+    let overdue_after = state.settings.overdue_after;
+    let rows = metrics::read(&mut tx, clock, scope, overdue_after).await?;
     tx.rollback().await?;
     Ok(Json(OrderMetrics::new(
         rows,
         utc_offset,
         scope == MetricsScope::Everyone,
+        overdue_after,
     )))
 }
