@@ -12,6 +12,7 @@ const FEATURE_DEPENDENCIES = {
   users: [],
   orders: ["users"],
   kpis: ["orders", "users"],
+  notifications: ["orders"],
 };
 const SHARED = ["./src/components", "./src/config", "./src/lib", "./src/test"];
 

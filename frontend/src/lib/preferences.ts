@@ -1,4 +1,7 @@
-/** User preferences remembered in localStorage (language, theme, sound), readable without React. */
+/**
+ * User preferences remembered in localStorage (language, theme, and which live changes alert
+ * them and how: sound, desktop notifications), readable without React.
+ */
 import { createStore } from "./create-store";
 import { LOCALES, type Locale } from "./i18n/messages";
 
@@ -7,10 +10,30 @@ export type ThemePreference = "system" | "light" | "dark";
 export interface Preferences {
   locale: Locale;
   theme: ThemePreference;
+  /** Alert with a tone. */
   sound: boolean;
+  /** Alert with a desktop notification (only while the tab is not focused). */
+  desktopNotifications: boolean;
+  /** Alert about new unassigned orders. */
+  alertUnassigned: boolean;
+  /** Alert about new high-priority orders. */
+  alertHighPriority: boolean;
+  /** Alert about orders assigned to me (by someone, or by a rule). */
+  alertAssigned: boolean;
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { locale: "en", theme: "system", sound: false };
+/** Silent by default; once sound is on, new unassigned orders ring as they always did. */
+export const DEFAULT_PREFERENCES: Preferences = {
+  locale: "en",
+  theme: "system",
+  sound: false,
+  desktopNotifications: false,
+  alertUnassigned: true,
+  alertHighPriority: false,
+  alertAssigned: false,
+};
+
+const flag = (value: unknown, fallback: boolean) => (typeof value === "boolean" ? value : fallback);
 export const PREFERENCES_STORAGE_KEY = "lom.preferences";
 
 export function parsePreferences(raw: string | null): Preferences {
@@ -21,6 +44,10 @@ export function parsePreferences(raw: string | null): Preferences {
       locale: LOCALES.includes(value.locale as Locale) ? (value.locale as Locale) : DEFAULT_PREFERENCES.locale,
       theme: value.theme === "light" || value.theme === "dark" || value.theme === "system" ? value.theme : "system",
       sound: value.sound === true,
+      desktopNotifications: value.desktopNotifications === true,
+      alertUnassigned: flag(value.alertUnassigned, DEFAULT_PREFERENCES.alertUnassigned),
+      alertHighPriority: flag(value.alertHighPriority, DEFAULT_PREFERENCES.alertHighPriority),
+      alertAssigned: flag(value.alertAssigned, DEFAULT_PREFERENCES.alertAssigned),
     };
   } catch {
     return DEFAULT_PREFERENCES;

@@ -8,6 +8,8 @@ import { ErrorMessage } from "@/components/ui/error-message";
 import { OfflineNoticeBanner } from "@/components/ui/offline-notice";
 import { PreferencesMenu } from "@/components/ui/preferences-menu";
 import { useAuth, useCurrentUser } from "@/features/auth/components/auth-provider";
+import { AlertsMenu } from "@/features/notifications/alerts-menu";
+import { useOrderAlerts } from "@/features/notifications/order-alerts";
 import { ConnectionBadge } from "@/features/orders/components/connection-badge";
 import { UndoToast } from "@/features/orders/components/undo-toast";
 import { useOrderEvents } from "@/features/orders/hooks/use-order-events";
@@ -27,10 +29,11 @@ const stayWhenOffline = (event: MouseEvent) => {
   if (refuseWhenOffline("offline.navigate")) event.preventDefault();
 };
 
-/** Owns the live connection for everything under the dashboard. */
+/** Owns the live connection for everything under the dashboard, and the alerts it raises. */
 function LiveOrders() {
   const user = useCurrentUser();
-  useOrderEvents({ user, onUnauthorized });
+  const onApplied = useOrderAlerts(user.id);
+  useOrderEvents({ user, onUnauthorized, onApplied });
   return null;
 }
 
@@ -75,7 +78,8 @@ function Shell({ children }: { children: ReactNode }) {
           <ConnectionBadge />
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          <PreferencesMenu showSound />
+          <PreferencesMenu />
+          {canReadOrders(user) ? <AlertsMenu /> : null}
           <span className="text-sm text-slate-600 dark:text-slate-300" title={user.email}>
             {user.display_name}
           </span>

@@ -9,8 +9,8 @@ const selectClass =
   "rounded-md border border-slate-300 bg-white px-1.5 py-1 text-xs dark:border-slate-600 dark:bg-slate-800 dark:text-slate-100";
 const LOCALE_NAMES: Record<Locale, string> = { en: "English", th: "ไทย" };
 
-/** Language, theme and (optionally) sound, remembered in this browser. */
-export function PreferencesMenu({ showSound = false }: { showSound?: boolean }) {
+/** Language and theme, remembered in this browser (alerts have their own menu). */
+export function PreferencesMenu() {
   const { t, locale, setLocale } = useI18n();
   const prefs = usePreferences();
   return (
@@ -32,12 +32,6 @@ export function PreferencesMenu({ showSound = false }: { showSound?: boolean }) 
         <option value="light">{t("prefs.theme.light")}</option>
         <option value="dark">{t("prefs.theme.dark")}</option>
       </select>
-      {showSound ? (
-        <label className="flex items-center gap-1 text-xs" title={t("prefs.sound")}>
-          <input type="checkbox" checked={prefs.sound} onChange={(e) => updatePreferences({ sound: e.target.checked })} />
-          {t("prefs.soundShort")}
-        </label>
-      ) : null}
     </div>
   );
 }

@@ -25,7 +25,8 @@ export interface EventWriterOptions {
   queryClient: QueryClient;
   sync: OrderSync;
   batchMs?: number;
-  onApplied?(type: SnapshotChange["type"], order: OrderListItem): void;
+  /** `previous`: the order as this viewer knew it before the burst, if it did. */
+  onApplied?(type: SnapshotChange["type"], order: OrderListItem, previous: OrderListItem | undefined): void;
 }
 
 /** Whether a payload is `{seq, order: {id, version}}` (an order event or `order.left`). */
@@ -54,8 +55,9 @@ export function createEventWriter(options: EventWriterOptions): EventWriter {
     if (pending.length === 0 || closed) return;
     const batch = pending;
     pending = [];
+    const before = new Map(batch.map((change) => [change.order.id, sync.ledger.get(change.order.id)]));
     for (const change of applySnapshots(queryClient, sync.ledger, batch, sync.viewer)) {
-      options.onApplied?.(change.type, change.order);
+      options.onApplied?.(change.type, change.order, before.get(change.order.id));
     }
   };
 

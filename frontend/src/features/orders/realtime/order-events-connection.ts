@@ -46,7 +46,7 @@ export interface OrderEventsOptions {
   /** What `subscribe` asks for; default `{}` (every order the user may read). */
   subscription?: { statuses?: OrderStatus[]; assignee?: "me" };
   /** Called for each event that changed the caches (for highlights and alerts). */
-  onApplied?(type: SnapshotChange["type"], order: OrderListItem): void;
+  onApplied?(type: SnapshotChange["type"], order: OrderListItem, previous: OrderListItem | undefined): void;
   onResync?(reason: string | undefined): void;
   ackTimeoutMs?: number;
   /**
