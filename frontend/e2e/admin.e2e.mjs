@@ -1,11 +1,11 @@
-// Browser end-to-end tests of the administration features against the real stack (see
-// harness.mjs): the CSV export of the board's view. Run with the other e2e files
+// Browser end-to-end tests of the administration and field features against the real stack
+// (see harness.mjs): the CSV export of the board's view, and the board on a phone. Run with the other e2e files
 // (`npm run test:e2e`) or alone: `node --test e2e/admin.e2e.mjs`.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { createOrder, uniqueCustomer } from "./api.mjs";
-import { TEST_TIMEOUT, gatewayApi, openBoard, setUpDashboardStack, stack, tokens, users, withPages } from "./harness.mjs";
+import { TEST_TIMEOUT, browser, gatewayApi, openBoard, screenshot, setUpDashboardStack, stack, tokens, users, withPages } from "./harness.mjs";
 
 setUpDashboardStack();
 
@@ -40,4 +40,42 @@ describe("administration against the real stack", () => {
       await openBoard(viewerPage, users.viewer.email);
       assert.equal(await viewerPage.getByRole("button", { name: "Export" }).count(), 0);
     }));
+
+  test("on a phone (390×844) the board is cards; an order opens over the board with its actions in a bar at the bottom, and the live badge stays in view (#17)", { timeout: TEST_TIMEOUT }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "en-US", timezoneId: "Asia/Bangkok" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Phone"));
+      await openBoard(page, users.dispatcher.email);
+      const card = page.locator(`[role="row"][data-order-id="${order.id}"]`);
+      await card.waitFor();
+      assert.equal(await card.getAttribute("data-layout"), "card");
+      assert.equal(await page.getByRole("columnheader").first().isVisible(), false, "no grid header on a phone");
+      const live = page.locator('[role="status"][data-state="live"]');
+      const inView = async (locator) => {
+        const box = await locator.boundingBox();
+        return box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844;
+      };
+      assert.ok(await inView(live), "the live badge on screen");
+      await screenshot(page, "phone");
+
+      await card.tap();
+      const drawer = page.getByRole("dialog");
+      await drawer.getByRole("heading", { name: new RegExp(order.number) }).waitFor();
+      const drawerBox = await drawer.boundingBox();
+      assert.ok(drawerBox.width >= 380, `the drawer covers the board: ${drawerBox.width}px`);
+      const bar = drawer.getByTestId("order-actions");
+      const barBox = await bar.boundingBox();
+      const customerBox = await drawer.getByText("Customer", { exact: true }).boundingBox();
+      assert.ok(barBox.y > customerBox.y, "the actions come after the details, at the bottom");
+      assert.ok(await inView(bar), "the action bar on screen");
+      await screenshot(page, "phone-drawer");
+      await bar.getByRole("button", { name: "Confirm" }).tap();
+      await drawer.getByRole("button", { name: "Start processing" }).waitFor();
+      assert.ok(await inView(live), "the live badge still on screen");
+    } finally {
+      await context.close();
+    }
+  });
 });

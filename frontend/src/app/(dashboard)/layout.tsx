@@ -54,7 +54,7 @@ function Shell({ children }: { children: ReactNode }) {
       {canReadOrders(user) ? <UndoOffers /> : null}
       <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-2 dark:border-slate-700 dark:bg-slate-900">
         <div className="flex items-center gap-4">
-          <span className="font-semibold">{t("app.title")}</span>
+          <span className="font-semibold phone:hidden">{t("app.title")}</span>
           <nav aria-label="Main">
             <Link href="/orders" onClick={stayWhenOffline} className="text-sm font-medium text-blue-700 hover:underline dark:text-blue-300">
               {t("nav.orders")}
@@ -80,7 +80,7 @@ function Shell({ children }: { children: ReactNode }) {
         <div className="flex flex-wrap items-center gap-3">
           <PreferencesMenu />
           {canReadOrders(user) ? <AlertsMenu /> : null}
-          <span className="text-sm text-slate-600 dark:text-slate-300" title={user.email}>
+          <span className="text-sm text-slate-600 phone:hidden dark:text-slate-300" title={user.email}>
             {user.display_name}
           </span>
           <Button variant="ghost" onClick={() => refuseWhenOffline("offline.signOut") || void signOut()}>

@@ -92,7 +92,7 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
   const name = usePersonLabel(people);
   const address = order.shipping_address;
   return (
-    <div className="space-y-6">
+    <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-center gap-3">
         <StatusBadge status={order.status} />
         <PriorityField order={order} actor={actor} />
@@ -100,7 +100,13 @@ function Details({ order, actor, people }: { order: OrderDetail; actor: Props["a
           {order.assignee_id ? name(order.assignee_id) : t("orders.unassigned")}
         </span>
       </div>
-      <OrderActions order={order} actor={actor} people={people} />
+      {/* On a phone the actions are a bar along the bottom of the screen, in reach of a thumb. */}
+      <div
+        data-testid="order-actions"
+        className="phone:sticky phone:bottom-0 phone:order-last phone:-mx-4 phone:-mb-4 phone:border-t phone:border-slate-200 phone:bg-white phone:p-3 phone:shadow-[0_-4px_12px_rgb(0_0_0/0.08)] dark:phone:border-slate-700 dark:phone:bg-slate-900"
+      >
+        <OrderActions order={order} actor={actor} people={people} />
+      </div>
       <section>
         <h3 className="text-xs font-semibold uppercase text-slate-500">{t("drawer.customer")}</h3>
         <p className="text-sm font-medium">{order.customer.name}</p>

@@ -22,7 +22,7 @@ const AGE_CLASS = {
   alert: "font-semibold text-red-600 dark:text-red-400",
 } as const;
 
-interface Props {
+export interface RowProps {
   order: OrderListItem;
   index: number;
   selected: boolean;
@@ -38,7 +38,7 @@ interface Props {
   onCheck?(id: string, range: boolean): void;
 }
 
-export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen, checked, onCheck, overdueAfter }: Props) {
+export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen, checked, onCheck, overdueAfter }: RowProps) {
   const { t, money } = useI18n();
   const label = usePersonLabel(people);
   const recent = useSyncExternalStore(recentChanges.subscribe, () => recentChanges.get().get(order.id), () => undefined);

@@ -3,6 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import { useDocumentVisible } from "@/lib/use-document-visible";
+import { usePhone } from "@/lib/use-phone";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { useNow } from "@/lib/use-now";
 import { BULK_MAX } from "../bulk/selection";
@@ -10,6 +11,7 @@ import type { OverdueAfter } from "../overdue";
 import type { People } from "../people";
 import { markSeen, unseenOrders } from "../realtime/unseen-orders";
 import type { OrderListItem } from "../types";
+import { CARD_HEIGHT, OrderCard } from "./order-card";
 import { GRID_COLUMNS, OrderRow, ROW_HEIGHT } from "./order-row";
 
 interface Props {
@@ -39,7 +41,10 @@ const AWAY_PX = 8;
 /** A "new" row counts as seen once it has been on screen this long in a visible tab. */
 const SEEN_AFTER_MS = 2_000;
 
-/** Only the visible rows are in the DOM, so ten thousand loaded orders scroll smoothly. */
+/**
+ * Only the visible rows are in the DOM, so ten thousand loaded orders scroll smoothly. On a
+ * phone (≤ 420 px) each order is a card instead of a grid line, with no column headers.
+ */
 export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextPage, selectedIndex, people, onOpen, onScrolledAway, scrollToTop, checked, onCheck, onCheckAll, overdueAfter }: Props) {
   const { t } = useI18n();
   // Ages under a minute count seconds: tick every second (only the visible rows re-render).
@@ -47,16 +52,21 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
   const visible = useDocumentVisible();
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = orders.length + 1; // the last row says "loading more" or "end of list"
+  const phone = usePhone();
+  const Line = phone ? OrderCard : OrderRow;
+  const lineHeight = phone ? CARD_HEIGHT : ROW_HEIGHT;
   // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual returns functions on purpose
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => lineHeight,
     overscan: 12,
     getItemKey: (index) => orders[index]?.id ?? "__footer",
   });
   const items = virtualizer.getVirtualItems();
   const lastVisible = items[items.length - 1]?.index ?? 0;
+
+  useEffect(() => virtualizer.measure(), [lineHeight, virtualizer]);
 
   useEffect(() => {
     if (lastVisible >= orders.length - 20 && hasNextPage && !isFetchingNextPage) fetchNextPage();
@@ -92,7 +102,7 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
 
   return (
     <div role="grid" aria-rowcount={hasNextPage ? -1 : orders.length + 1} aria-label={t("orders.title")} className="flex min-h-0 flex-1 flex-col rounded-lg border border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-900">
-      <div role="row" aria-rowindex={1} className={`${GRID_COLUMNS} border-b border-slate-200 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:border-slate-700 dark:text-slate-400`}>
+      <div role="row" aria-rowindex={1} className={`${GRID_COLUMNS} phone:hidden border-b border-slate-200 py-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:border-slate-700 dark:text-slate-400`}>
         <span role="columnheader" className="flex items-center gap-2">
           {onCheckAll && orders.length > 0 ? (
             <input
@@ -129,7 +139,7 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
               );
             }
             return (
-              <OrderRow
+              <Line
                 key={item.key}
                 order={order}
                 index={item.index}
