@@ -1,26 +1,17 @@
 "use client";
 
-import { memo, useSyncExternalStore, type CSSProperties } from "react";
-import { env } from "@/config/public-env";
-import { ageLevel, formatAge } from "@/lib/format";
+import { memo, type CSSProperties } from "react";
+import { formatAge } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
-import { recentChanges } from "../realtime/recent-changes";
-import { useIsUnseen } from "../realtime/unseen-orders";
 import { isOverdue, type OverdueAfter } from "../overdue";
-import { isTerminal } from "../status-machine";
 import { usePersonLabel, type People } from "../people";
 import type { OrderListItem } from "../types";
 import { PresenceBadges } from "./presence-badges";
+import { useRowLook } from "./row-look";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
 export const ROW_HEIGHT = 44;
 export const GRID_COLUMNS = "grid grid-cols-[8.5rem_minmax(8rem,1fr)_4rem_8rem_7.5rem_5.5rem_9rem_5rem] items-center gap-3 px-3";
-
-const AGE_CLASS = {
-  normal: "text-slate-600 dark:text-slate-400",
-  warn: "font-semibold text-amber-600 dark:text-amber-400",
-  alert: "font-semibold text-red-600 dark:text-red-400",
-} as const;
 
 export interface RowProps {
   order: OrderListItem;
@@ -41,13 +32,7 @@ export interface RowProps {
 export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen, checked, onCheck, overdueAfter }: RowProps) {
   const { t, money } = useI18n();
   const label = usePersonLabel(people);
-  const recent = useSyncExternalStore(recentChanges.subscribe, () => recentChanges.get().get(order.id), () => undefined);
-  const ageMs = now - Date.parse(order.created_at);
-  const level = isTerminal(order.status)
-    ? "normal"
-    : ageLevel(ageMs, env.NEXT_PUBLIC_AGE_WARN_MINUTES, env.NEXT_PUBLIC_AGE_ALERT_MINUTES);
-  const unseen = useIsUnseen(order.id);
-  const highlight = recent === "created" ? "row-new" : recent === "updated" ? "row-flash" : "";
+  const { ageMs, ageClass, highlight, unseen } = useRowLook(order, now);
   const overdue = isOverdue(order, overdueAfter, now);
 
   return (
@@ -108,7 +93,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
           <span className="italic text-slate-400">{t("orders.unassigned")}</span>
         )}
       </span>
-      <span role="gridcell" className={`text-right tabular-nums ${AGE_CLASS[level]}`}>
+      <span role="gridcell" className={`text-right tabular-nums ${ageClass}`}>
         <time dateTime={order.created_at}>{formatAge(ageMs)}</time>
       </span>
     </div>
