@@ -508,7 +508,7 @@ export interface components {
             reason: {
                 /** @enum {string} */
                 code: "customer_request" | "out_of_stock" | "payment_failed" | "duplicate" | "suspected_fraud";
-                text?: string;
+                text?: string | null;
             } | {
                 /** @enum {string} */
                 code: "other";
@@ -579,7 +579,7 @@ export interface components {
             reason: {
                 /** @enum {string} */
                 code: "customer_request" | "out_of_stock" | "payment_failed" | "duplicate" | "suspected_fraud";
-                text?: string;
+                text?: string | null;
             } | {
                 /** @enum {string} */
                 code: "other";

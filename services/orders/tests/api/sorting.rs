@@ -241,6 +241,7 @@ async fn malformed_sorts_and_filters_are_400s_naming_the_parameter() {
         ("priority=urgent", "priority"),
         ("created_from=yesterday", "created_from"),
         ("created_to=2026-12-01", "created_to"),
+        ("created_to=", "created_to"),
         ("overdue=maybe", "overdue"),
         (
             "sort=priority&cursor=12_0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b_7",

@@ -94,7 +94,6 @@ where
 
 fn time(name: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>, Problem> {
     value
-        .filter(|text| !text.is_empty())
         .map(|text| {
             DateTime::parse_from_rfc3339(text)
                 .map(|at| at.with_timezone(&Utc))

@@ -116,7 +116,7 @@ pub fn cancel_reason() -> RefOr<Schema> {
                     .enum_values(Some(codes)),
             )
             .required("code")
-            .property("text", line(REASON_TEXT_MAX, false))
+            .property("text", line(REASON_TEXT_MAX, !text_required))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         if text_required {
             object = object.required("text");
