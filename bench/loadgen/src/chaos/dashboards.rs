@@ -477,17 +477,24 @@ fn on_packet(dashboard: &Arc<Dashboard>, snapshots: &Arc<Snapshots>, name: &str,
     if !name.starts_with("order.") {
         return;
     }
-    // `42["name",{...}]`
-    let Some(payload) = text
-        .get(2..)
-        .and_then(|array| serde_json::from_str::<(&str, Event)>(array).ok())
-    else {
+    let Some(event) = parse_event(text) else {
         tracing::warn!(name, "unreadable order event");
         return;
     };
-    dashboard
-        .board()
-        .apply_event(name, &payload.1, clock::now_ns());
+    dashboard.board().apply_event(name, &event, clock::now_ns());
+}
+
+/// The event in `text`: a whole packet `42["name",{...}]`, or one event of an `orders.batch`
+/// as [`sio::batched_events`] cuts it (its object, then what separates it from the next).
+fn parse_event(text: &str) -> Option<Event> {
+    if text.starts_with('{') {
+        return serde_json::Deserializer::from_str(text)
+            .into_iter::<Event>()
+            .next()?
+            .ok();
+    }
+    let (_, event) = serde_json::from_str::<(&str, Event)>(text.get(2..)?).ok()?;
+    Some(event)
 }
 
 /// Starts a refetch of the dashboard's scope (or asks the running one to run once more).
@@ -531,6 +538,23 @@ fn resync(dashboard: &Arc<Dashboard>, snapshots: &Arc<Snapshots>, reason: &str) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_event_of_a_batch_is_read_like_a_single_one() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let single = format!(
+            r#"42["order.updated",{{"seq":7,"type":"order.updated","order":{{"id":"{a}","version":2,"status":"CONFIRMED"}}}}]"#
+        );
+        let batch = format!(
+            r#"42["orders.batch",{{"events":[{{"seq":8,"type":"order.updated","order":{{"id":"{a}","version":3,"status":"PROCESSING"}}}},{{"seq":9,"type":"order.created","order":{{"id":"{b}","version":1,"status":"PENDING"}}}}]}}]"#
+        );
+        let read: Vec<(u64, Uuid, i64)> = std::iter::once(single.as_str())
+            .chain(sio::batched_events(&batch))
+            .map(|text| parse_event(text).expect("an event"))
+            .map(|event| (event.seq, event.order.id, event.order.version))
+            .collect();
+        assert_eq!(read, vec![(7, a, 2), (8, a, 3), (9, b, 1)]);
+    }
 
     fn event(seq: u64, id: Uuid, version: i64, status: Option<OrderStatus>) -> Event {
         Event {
