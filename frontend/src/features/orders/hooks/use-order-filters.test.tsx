@@ -29,9 +29,9 @@ afterEach(() => {
 
 describe("useOrderFilters", () => {
   it("reads filters and the open order from the URL", () => {
-    currentSearch = "status=PENDING&assignee=me&q=abc&order=o1";
+    currentSearch = "status=PENDING&assignee=me&q=abc&sort=oldest&overdue=true&order=o1";
     const { result } = renderHook(() => useOrderFilters());
-    expect(result.current.filters).toEqual({ statuses: ["PENDING"], assignee: "me", q: "abc" });
+    expect(result.current.filters).toEqual({ statuses: ["PENDING"], assignee: "me", q: "abc", sort: "oldest", overdue: true });
     expect(result.current.openOrderId).toBe("o1");
   });
 
