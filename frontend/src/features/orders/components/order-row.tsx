@@ -6,8 +6,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import { isOverdue, type OverdueAfter } from "../overdue";
 import { usePersonLabel, type People } from "../people";
 import type { OrderListItem } from "../types";
-import { PresenceBadges } from "./presence-badges";
-import { useRowLook } from "./row-look";
+import { OrderNumberCell, useRowLook } from "./row-look";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
 export const ROW_HEIGHT = 44;
@@ -48,8 +47,12 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
         selected ? "bg-blue-50 ring-2 ring-inset ring-blue-500 dark:bg-blue-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"
       } ${checked ? "bg-blue-50/70 dark:bg-blue-950/30" : overdue ? "bg-red-50/70 dark:bg-red-950/30" : ""}`}
     >
-      <span role="gridcell" className="flex items-center gap-1 font-mono text-xs font-semibold">
-        {onCheck ? (
+      <OrderNumberCell
+        order={order}
+        unseen={unseen}
+        people={people}
+        className="text-xs"
+        leading={onCheck ? (
           <input
             type="checkbox"
             checked={checked}
@@ -63,14 +66,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
             className="mr-1 h-4 w-4 shrink-0 accent-blue-600"
           />
         ) : null}
-        {order.number}
-        {unseen ? (
-          <span data-testid="unseen-mark" className="rounded bg-blue-600 px-1 font-sans text-[10px] font-semibold leading-4 text-white dark:bg-blue-400 dark:text-slate-950">
-            {t("orders.new")}
-          </span>
-        ) : null}
-        <PresenceBadges orderId={order.id} people={people} />
-      </span>
+      />
       <span role="gridcell" className="truncate" title={order.customer_email}>
         {order.customer_name}
       </span>

@@ -2,7 +2,7 @@
  * How an order's line on the board looks, the same in the desktop grid and on a phone card: its
  * age and colour, its highlight, and its number cell (with "new" and who else has it open).
  */
-import { useSyncExternalStore } from "react";
+import { type ReactNode, useSyncExternalStore } from "react";
 import { env } from "@/config/public-env";
 import { ageLevel } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
@@ -34,11 +34,25 @@ export function useRowLook(order: OrderListItem, now: number) {
   };
 }
 
-/** The order number, marked "new" while unseen, with colleagues' initials. */
-export function OrderNumberCell({ order, unseen, people, className }: { order: OrderListItem; unseen: boolean; people: People; className: string }) {
+/** The order number, marked "new" while unseen, with colleagues' initials; `leading` (the
+ * desktop row's checkbox) goes before the number. */
+export function OrderNumberCell({
+  order,
+  unseen,
+  people,
+  className,
+  leading,
+}: {
+  order: OrderListItem;
+  unseen: boolean;
+  people: People;
+  className: string;
+  leading?: ReactNode;
+}) {
   const { t } = useI18n();
   return (
     <span role="gridcell" className={`flex items-center gap-1 font-mono font-semibold ${className}`}>
+      {leading}
       {order.number}
       {unseen ? (
         <span data-testid="unseen-mark" className="rounded bg-blue-600 px-1 font-sans text-[10px] font-semibold leading-4 text-white dark:bg-blue-400 dark:text-slate-950">
