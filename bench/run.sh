@@ -11,7 +11,7 @@
 # redis-server on a free port, and free ports for every service (never 3000-3002/8080/6379).
 # It stops exactly the processes it started and drops its databases on exit.
 #
-# Knobs: BENCH_PHASES (subset of "memory intake e2e fanout"; partial runs write no report),
+# Knobs: BENCH_PHASES (subset of "memory intake mixed e2e fanout"; partial runs write no report),
 # BENCH_KEEP=1 (keep the work folder), BENCH_RUST_LOG (services' log filter, default info),
 # BENCH_PERF=1 (perf profiles of the gateway and orders-service during intake, and of the
 # gateway during its fan-out), BENCH_SERVICE_ENV (extra
@@ -21,11 +21,12 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 MODE=${1:-full}
 case "$MODE" in full | smoke) ;; *) echo "usage: $0 full|smoke" >&2; exit 2 ;; esac
-PHASES=${BENCH_PHASES:-memory intake e2e fanout}
+ALL_PHASES="memory intake mixed e2e fanout"
+PHASES=${BENCH_PHASES:-$ALL_PHASES}
 for name in $PHASES; do
   case "$name" in
-    memory | intake | e2e | fanout) ;;
-    *) echo "BENCH_PHASES: unknown phase '$name' (space-separated, any of: memory intake e2e fanout)" >&2; exit 2 ;;
+    memory | intake | mixed | e2e | fanout) ;;
+    *) echo "BENCH_PHASES: unknown phase '$name' (space-separated, any of: $ALL_PHASES)" >&2; exit 2 ;;
   esac
 done
 phase() { [[ " $PHASES " == *" $1 "* ]]; }
@@ -106,6 +107,52 @@ LOADGEN=$BIN/lom-loadgen
   npm ci --no-audit --no-fund >&2; fi)
 
 # ---------------------------------------------------------------------------------------
+# Sizes
+
+if [ "$MODE" = full ]; then
+  INTAKE_RATES=50,100,200,300,400,500,600,800,1000,1250,1500,2000,3000,5000
+  INTAKE_SECONDS=5
+  MIXED_RATES=250,500,1000,2000,3000
+  MIXED_SECONDS=5
+  PGBENCH_CLIENTS="8 32"
+  PGBENCH_SECONDS=10
+  E2E_SOCKETS=1,100,1000
+  E2E_RATES=100,500,1000
+  E2E_SECONDS=5
+  FANOUT_SOCKETS=1000
+  FANOUT_RATES=10,25,50,100,200,300,500,750,1000,1500,2000
+  FANOUT_SECONDS=4
+  FANOUT_P99_MS=100
+  MEMORY_SOCKETS=1000,5000
+  SETTLE=3
+  STRICT=()
+else
+  INTAKE_RATES=4
+  INTAKE_SECONDS=5
+  MIXED_RATES=10
+  MIXED_SECONDS=3
+  PGBENCH_CLIENTS="2"
+  PGBENCH_SECONDS=2
+  E2E_SOCKETS=5
+  E2E_RATES=10
+  E2E_SECONDS=2
+  FANOUT_SOCKETS=5
+  FANOUT_RATES=20
+  FANOUT_SECONDS=1
+  FANOUT_P99_MS=1000
+  MEMORY_SOCKETS=5
+  SETTLE=0.5
+  STRICT=(--strict)
+fi
+
+# The event history must hold every event of a step until its check has read them (the check
+# fails rather than guess if the cap trimmed into a step): twice the largest step, plus room.
+largest_step() { # rates (comma-separated), seconds
+  tr ',' '\n' <<<"$1" | awk -v s="$2" '{ n = $1 * s; if (n > m) m = n } END { printf "%d", m }'
+}
+HISTORY_CAP=$(( 2 * $(largest_step "$INTAKE_RATES,$MIXED_RATES" "$(( INTAKE_SECONDS > MIXED_SECONDS ? INTAKE_SECONDS : MIXED_SECONDS ))") + 10000 ))
+
+# ---------------------------------------------------------------------------------------
 # The private stack
 
 read -r P_REDIS P_USERS P_ORDERS P_GATEWAY P_NODE < <("$LOADGEN" free-ports --count 5 | xargs)
@@ -165,8 +212,9 @@ USERS_URL=$USERS_URL LOM_ADMIN_EMAIL=admin@example.com LOM_ADMIN_PASSWORD="$PASS
   LOM_DEMO_PASSWORD="$PASSWORD" "$BIN/demo-storefront" seed-users >"$WORK/seed.log" 2>&1 ||
   die "seeding the demo users failed; see $WORK/seed.log"
 
-start_env orders ORDERS_BIND=127.0.0.1:$P_ORDERS ORDERS_DATABASE_URL="$(database_url "${DB_PREFIX}_orders")" \
-  REDIS_URL="$REDIS_URL" USERS_URL="$USERS_URL" "$BIN/orders-service"
+ORDERS_DATABASE_URL=$(database_url "${DB_PREFIX}_orders")
+start_env orders ORDERS_BIND=127.0.0.1:$P_ORDERS ORDERS_DATABASE_URL="$ORDERS_DATABASE_URL" \
+  REDIS_URL="$REDIS_URL" USERS_URL="$USERS_URL" ORDERS_EVENT_HISTORY="$HISTORY_CAP" "$BIN/orders-service"
 ORDERS_PID=$STARTED_PID
 wait_ready orders "$ORDERS_URL/readyz" "$ORDERS_PID"
 
@@ -225,51 +273,27 @@ cpu_end() { # phase name, loadgen cpu seconds
     echo "loadgen $2"
   } >"$RESULTS/cpu-$name.txt"
 }
-# Runs the load generator, timing its own CPU: `loadgen <phase> args...`
+# Runs the load generator, timing its own CPU: `loadgen <phase> args...`. In the real run a
+# phase that fails is recorded (results/failed-<phase>.txt, which the report shows) and the run
+# goes on to the next phase and the report, then fails; the smoke run stops at once.
+declare -a FAILED=()
 loadgen() {
   local name=$1 status=0
   shift
   cpu_begin
   local TIMEFORMAT='%U %S'
-  { time "$LOADGEN" "$@" 2>&3; } 3>&2 2>"$WORK/time-$name.txt" || status=$?
+  { time "$LOADGEN" "$@" 2> >(tee "$WORK/loadgen-$name.log" >&3); } 3>&2 2>"$WORK/time-$name.txt" || status=$?
   cpu_end "$name" "$(awk 'END { print $1 + $2 }' "$WORK/time-$name.txt")"
+  if [ "$status" != 0 ] && [ "$MODE" = full ]; then
+    sleep 0.5 # tee's last lines
+    { echo "exit status $status:"; sed -n '/^Error/,$p' "$WORK/loadgen-$name.log" | head -8; } |
+      tr -s '\n ' '  ' >"$RESULTS/failed-$name.txt"
+    log "phase $name failed (status $status); going on, the report will say so"
+    FAILED+=("$name")
+    return 0
+  fi
   return "$status"
 }
-
-# ---------------------------------------------------------------------------------------
-# Sizes
-
-if [ "$MODE" = full ]; then
-  INTAKE_RATES=50,100,200,300,400,500,600,800,1000,1250,1500,2000,3000,5000
-  INTAKE_SECONDS=5
-  PGBENCH_CLIENTS="8 32"
-  PGBENCH_SECONDS=10
-  E2E_SOCKETS=1,100,1000
-  E2E_RATES=100,500,1000
-  E2E_SECONDS=5
-  FANOUT_SOCKETS=1000
-  FANOUT_RATES=10,25,50,100,200,300,500,750,1000,1500,2000
-  FANOUT_SECONDS=4
-  FANOUT_P99_MS=100
-  MEMORY_SOCKETS=1000,5000
-  SETTLE=3
-  STRICT=()
-else
-  INTAKE_RATES=4
-  INTAKE_SECONDS=5
-  PGBENCH_CLIENTS="2"
-  PGBENCH_SECONDS=2
-  E2E_SOCKETS=5
-  E2E_RATES=10
-  E2E_SECONDS=2
-  FANOUT_SOCKETS=5
-  FANOUT_RATES=20
-  FANOUT_SECONDS=1
-  FANOUT_P99_MS=1000
-  MEMORY_SOCKETS=5
-  SETTLE=0.5
-  STRICT=(--strict)
-fi
 
 # ---------------------------------------------------------------------------------------
 # 1. Memory per idle socket, on the fresh hubs (before any load has grown their heaps)
@@ -296,7 +320,8 @@ if phase intake; then
       PERF_PIDS+=($!)
     done
   fi
-  loadgen intake intake --gateway "$GATEWAY_URL" --rates "$INTAKE_RATES" --duration "$INTAKE_SECONDS" \
+  loadgen intake intake --gateway "$GATEWAY_URL" --orders-database-url "$ORDERS_DATABASE_URL" \
+    --redis "$REDIS_URL" --rates "$INTAKE_RATES" --duration "$INTAKE_SECONDS" \
     "${STRICT[@]}" --out "$RESULTS/intake.json"
   for pid in "${PERF_PIDS[@]}"; do kill -INT "$pid"; wait "$pid" || true; done
 
@@ -314,6 +339,17 @@ if phase intake; then
     }
     grep -E '^(tps|latency average|number of failed)' "$RESULTS/pgbench-c$clients.txt" >&2 || true
   done
+fi
+
+# ---------------------------------------------------------------------------------------
+# 2b. Mixed traffic: creates, status changes, assignments
+
+if phase mixed; then
+  log "mixed traffic: creates, status changes, assignments at $MIXED_RATES operations/s, ${MIXED_SECONDS}s each"
+  loadgen mixed mixed --gateway "$GATEWAY_URL" --orders-database-url "$ORDERS_DATABASE_URL" \
+    --redis "$REDIS_URL" --pid "gateway=$GATEWAY_PID" --pid "orders-service=$ORDERS_PID" \
+    --pid "users-service=$USERS_PID" --pid "redis=$REDIS_PID" --rates "$MIXED_RATES" \
+    --duration "$MIXED_SECONDS" "${STRICT[@]}" --out "$RESULTS/mixed.json"
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -363,15 +399,17 @@ sleep "$SETTLE"
   echo "socket_io=$(node -p "require('./bench/node-hub/node_modules/socket.io/package.json').version")"
 } >"$RESULTS/meta.txt"
 
-if [ "$PHASES" != "memory intake e2e fanout" ]; then
+if [ "$PHASES" != "$ALL_PHASES" ]; then
   log "partial run ($PHASES): no report; results in $RESULTS"
   BENCH_KEEP=1
+  [ "${#FAILED[@]}" = 0 ] || die "phases failed: ${FAILED[*]} (see $RESULTS/failed-*.txt)"
 elif [ "$MODE" = full ]; then
   log "report: docs/benchmarks.md and docs/benchmarks/*.png"
   "$LOADGEN" report --results "$RESULTS" --out docs/benchmarks.md --charts docs/benchmarks
   mkdir -p "$TARGET_DIR/bench"
   rm -rf "$TARGET_DIR/bench/latest"
   cp -r "$RESULTS" "$TARGET_DIR/bench/latest"
+  [ "${#FAILED[@]}" = 0 ] || die "phases failed: ${FAILED[*]} (the report says so; raw results in $TARGET_DIR/bench/latest)"
   log "done; raw results in $TARGET_DIR/bench/latest"
 else
   "$LOADGEN" report --results "$RESULTS" --out "$WORK/benchmarks.md" --charts "$WORK/charts"

@@ -33,7 +33,7 @@ pub async fn run_step(
 ) -> anyhow::Result<E2eStep> {
     let before = seq_reader.current_seq().await?;
     let delivered_before = fleet.delivered();
-    let step = intake::run_step(target, rate, duration, 8_192, first_index).await;
+    let (step, _) = intake::run_step(target, rate, duration, 8_192, first_index).await;
     // Wait until the relay has published every created order.
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut after = seq_reader.current_seq().await?;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use crate::{
+    check::{Acked, Check, Checker},
     clock, gateway,
     stats::{self, Latency},
 };
@@ -33,12 +34,19 @@ pub struct Step {
     /// Orders created per second over the send window.
     pub achieved_per_s: f64,
     pub latency: Latency,
+    /// The correctness check of the step's 201s (absent where the phase does not check).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<Check>,
 }
 
 impl Step {
-    /// Sustained: no error, p99 within `p99_limit_ms`, and the rate was really offered.
+    /// Sustained: no error, p99 within `p99_limit_ms`, the rate was really offered, and the
+    /// check (if any) found every order once with its event.
     pub fn sustained(&self, p99_limit_ms: f64) -> bool {
-        self.errors == 0 && self.latency.p99_ms <= p99_limit_ms && self.created == self.sent
+        self.errors == 0
+            && self.latency.p99_ms <= p99_limit_ms
+            && self.created == self.sent
+            && self.check.as_ref().is_none_or(Check::passed)
     }
 }
 
@@ -55,7 +63,7 @@ pub struct IntakeResult {
 #[derive(Default)]
 struct Outcomes {
     latency_us: Vec<u64>,
-    created: u64,
+    acked: Vec<Acked>,
     errors: BTreeMap<String, u64>,
 }
 
@@ -68,14 +76,15 @@ pub struct Target {
 }
 
 /// Sends `rate` orders/s for `duration`, then waits for the stragglers (bounded by the
-/// client timeout). `first_index` numbers the orders (for their content).
+/// client timeout). `first_index` numbers the orders (for their content). Returns the step and
+/// the orders its 201s acknowledged.
 pub async fn run_step(
     target: &Target,
     rate: f64,
     duration: Duration,
     max_in_flight: usize,
     first_index: u64,
-) -> Step {
+) -> (Step, Vec<Acked>) {
     let count = (rate * duration.as_secs_f64()).round().max(1.0) as u64;
     let outcomes = Arc::new(Mutex::new(Outcomes::default()));
     let slots = Arc::new(Semaphore::new(max_in_flight.max(1)));
@@ -96,8 +105,8 @@ pub async fn run_step(
             let done_ns = clock::now_ns();
             let mut outcomes = outcomes.lock().unwrap_or_else(PoisonError::into_inner);
             match result {
-                Ok(()) => {
-                    outcomes.created += 1;
+                Ok(order) => {
+                    outcomes.acked.push(order);
                     outcomes
                         .latency_us
                         .push(clock::micros_between(due_ns, done_ns));
@@ -117,15 +126,17 @@ pub async fn run_step(
             .insert("client in-flight cap reached".into(), overloaded);
     }
     let errors = outcomes.errors.values().sum();
+    let created = outcomes.acked.len() as u64;
     let step = Step {
         rate,
         duration_s: duration.as_secs_f64(),
         sent: count,
-        created: outcomes.created,
+        created,
         errors,
         error_kinds: outcomes.errors,
-        achieved_per_s: outcomes.created as f64 / send_window.as_secs_f64().max(1e-9),
+        achieved_per_s: created as f64 / send_window.as_secs_f64().max(1e-9),
         latency: stats::summarize(&mut outcomes.latency_us),
+        check: None,
     };
     tracing::info!(
         rate,
@@ -136,10 +147,10 @@ pub async fn run_step(
         p999_ms = step.latency.p999_ms,
         "intake step"
     );
-    step
+    (step, outcomes.acked)
 }
 
-async fn post_order(target: &Target, index: u64, due_ns: u64) -> Result<(), String> {
+async fn post_order(target: &Target, index: u64, due_ns: u64) -> Result<Acked, String> {
     let response = target
         .http
         .post(format!("{}/api/v1/orders", target.gateway))
@@ -159,28 +170,31 @@ async fn post_order(target: &Target, index: u64, due_ns: u64) -> Result<(), Stri
         })?;
     let status = response.status();
     // Read the whole body so the connection goes back to the pool.
-    let _ = response.bytes().await;
-    if status == StatusCode::CREATED {
-        Ok(())
-    } else {
-        Err(format!("status {}", status.as_u16()))
+    let body = response.bytes().await;
+    if status != StatusCode::CREATED {
+        return Err(format!("status {}", status.as_u16()));
     }
+    let body = body.map_err(|_| "201 with a truncated body".to_owned())?;
+    serde_json::from_slice(&body).map_err(|_| "201 without an order id and number".to_owned())
 }
 
 /// Rising rates until two steps in a row are not sustained (one can be noise from a shared
-/// machine; the report counts only sustained steps).
+/// machine; the report counts only sustained steps), each step's 201s checked by `checker`.
 pub async fn ramp(
     target: &Target,
+    checker: &Checker,
     rates: &[f64],
     duration: Duration,
     max_in_flight: usize,
     p99_limit_ms: f64,
-) -> Vec<Step> {
+) -> anyhow::Result<Vec<Step>> {
     let mut steps = Vec::new();
     let mut index = 0;
     let mut misses = 0;
     for &rate in rates {
-        let step = run_step(target, rate, duration, max_in_flight, index).await;
+        let from_seq = checker.current_seq().await?;
+        let (mut step, acked) = run_step(target, rate, duration, max_in_flight, index).await;
+        step.check = Some(checker.verify(&acked, from_seq).await?);
         index += step.sent;
         misses = if step.sustained(p99_limit_ms) {
             0
@@ -194,5 +208,5 @@ pub async fn ramp(
         // Let the relay and the database settle between steps.
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    steps
+    Ok(steps)
 }

@@ -5,13 +5,16 @@
 
 mod chaos;
 mod chart;
+mod check;
 mod clock;
+mod cpu;
 mod e2e;
 mod fanout;
 mod fleet;
 mod gateway;
 mod intake;
 mod memory;
+mod mixed;
 mod phases;
 mod publish;
 mod report;
@@ -36,8 +39,10 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         count: usize,
     },
-    /// Open-model order intake at rising rates.
+    /// Open-model order intake at rising rates, each step's 201s checked.
     Intake(phases::intake::IntakeArgs),
+    /// Open-model mixed traffic (creates, status changes, assignments) at rising rates.
+    Mixed(phases::mixed::MixedArgs),
     /// Dashboards on the gateway while orders flow: latency and exactly-once per socket.
     E2e(phases::e2e::E2eArgs),
     /// Fan-out of events published into Redis to a fleet on a hub.
@@ -66,6 +71,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::FreePorts { count } => free_ports(count),
         Command::Intake(args) => phases::intake::run(args).await,
+        Command::Mixed(args) => phases::mixed::run(args).await,
         Command::E2e(args) => phases::e2e::run(args).await,
         Command::Fanout(args) => phases::fanout::run(args).await,
         Command::Memory(args) => phases::memory::run(args).await,

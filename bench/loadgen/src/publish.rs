@@ -3,9 +3,12 @@
 //! bounded history, PUBLISH), so the gateway's fan-out can be driven without the database.
 //! Each event's customer name carries its intended publish time.
 
-use std::sync::{
-    Arc, Mutex, PoisonError,
-    atomic::{AtomicU64, Ordering},
+use std::{
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
 };
 
 use anyhow::Context;
@@ -20,6 +23,8 @@ use uuid::Uuid;
 use crate::fleet::STAMP_PREFIX;
 
 const HISTORY_CAP: usize = 10_000;
+/// Reads of `seq` before [`Publisher::current_seq`] gives up (pauses 0.1, 0.2 … 1.6 s).
+const SEQ_READ_ATTEMPTS: u32 = 6;
 
 /// The Redis names of one event stream.
 #[derive(Debug, Clone)]
@@ -78,14 +83,33 @@ impl Publisher {
         })
     }
 
-    /// The stream's current `seq` (0 before the first event).
+    /// The stream's current `seq` (0 before the first event). A read that is not measured:
+    /// a Redis busy with a heavy step (its default 500 ms answer timeout) is asked again, up
+    /// to [`SEQ_READ_ATTEMPTS`] times over about 6 s, rather than ending the run.
     pub async fn current_seq(&self) -> anyhow::Result<u64> {
-        let mut connection = self.connection.clone();
-        let seq: Option<u64> = redis::cmd("GET")
-            .arg(&self.stream.seq_key)
-            .query_async(&mut connection)
-            .await?;
-        Ok(seq.unwrap_or(0))
+        let mut pause = Duration::from_millis(100);
+        let mut attempt = 1;
+        loop {
+            let mut connection = self.connection.clone();
+            let read: redis::RedisResult<Option<u64>> = redis::cmd("GET")
+                .arg(&self.stream.seq_key)
+                .query_async(&mut connection)
+                .await;
+            match read {
+                Ok(seq) => return Ok(seq.unwrap_or(0)),
+                Err(err) if attempt < SEQ_READ_ATTEMPTS => {
+                    tracing::warn!(attempt, error = %err, "reading the event seq failed; retrying");
+                }
+                Err(err) => {
+                    return Err(err).with_context(|| {
+                        format!("reading {} failed {attempt} times", self.stream.seq_key)
+                    });
+                }
+            }
+            tokio::time::sleep(pause).await;
+            pause *= 2;
+            attempt += 1;
+        }
     }
 
     /// Publishes one `order.created` event stamped with `stamp_ns`.

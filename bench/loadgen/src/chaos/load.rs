@@ -405,12 +405,7 @@ fn next_status(status: OrderStatus) -> OrderStatus {
     if cancellable && fastrand::f64() < 0.05 {
         return OrderStatus::Cancelled;
     }
-    match status {
-        OrderStatus::Pending => OrderStatus::Confirmed,
-        OrderStatus::Confirmed => OrderStatus::Processing,
-        OrderStatus::Processing => OrderStatus::Shipped,
-        _ => OrderStatus::Delivered,
-    }
+    crate::mixed::next_status(status)
 }
 
 #[cfg(test)]

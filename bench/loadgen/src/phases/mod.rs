@@ -5,6 +5,7 @@ pub mod e2e;
 pub mod fanout;
 pub mod intake;
 pub mod memory;
+pub mod mixed;
 pub mod rss;
 
 use std::path::PathBuf;
@@ -26,6 +27,34 @@ pub struct Login {
     /// Password of the demo accounts.
     #[arg(long, env = "LOM_DEMO_PASSWORD", hide_env_values = true)]
     pub password: String,
+}
+
+/// The shared arguments of a checked ramp (intake, mixed): what the check after each step
+/// reads, the steps, and where the results go.
+#[derive(Args)]
+pub struct Ramp {
+    /// The orders database, read by the check after each step.
+    #[arg(long)]
+    pub orders_database_url: String,
+    /// The Redis holding the event history, read by the check after each step.
+    #[arg(long)]
+    pub redis: String,
+    /// Requests per second of each step, in order.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub rates: Vec<f64>,
+    /// Seconds per step.
+    #[arg(long, default_value_t = 5.0)]
+    pub duration: f64,
+    /// A step with a higher p99 (ms) is not sustained; two such steps in a row end the ramp.
+    #[arg(long, default_value_t = 100.0)]
+    pub p99_limit_ms: f64,
+    #[arg(long, default_value_t = 8_192)]
+    pub max_in_flight: usize,
+    /// Fail unless every request of every step was sent and succeeded.
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 pub fn save(path: &PathBuf, value: &impl Serialize) -> anyhow::Result<()> {

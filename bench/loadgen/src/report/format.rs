@@ -1,5 +1,7 @@
 //! How the page writes numbers (milliseconds to three significant digits, thousands grouped
-//! with a narrow no-break space), verdicts, and the machine it ran on.
+//! with a narrow no-break space), verdicts, correctness checks, and the machine it ran on.
+
+use crate::check::Check;
 
 pub fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
@@ -45,6 +47,24 @@ pub fn thousands(v: f64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A step's correctness check, as one table cell.
+pub fn check(check: Option<&Check>) -> String {
+    check.map_or_else(
+        || "not checked".to_owned(),
+        |c| {
+            format!(
+                "{}{} acked, {} missing, {} duplicated, {}/{} events missing/duplicated",
+                if c.passed() { "" } else { "**failed**: " },
+                c.acked,
+                c.missing,
+                c.duplicated,
+                c.events_missing,
+                c.events_duplicated
+            )
+        },
+    )
 }
 
 pub fn verdict(met: bool) -> &'static str {

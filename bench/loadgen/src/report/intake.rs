@@ -4,7 +4,7 @@ use std::fmt::{self, Write as _};
 
 use super::{
     Results,
-    format::{ms, thousands},
+    format::{check, ms, thousands},
 };
 use crate::chart;
 
@@ -19,14 +19,18 @@ pub fn write(md: &mut String, r: &Results, charts: &str, range: &chart::Range) -
          constant rate and sent when due whatever the earlier ones are doing; latency runs from \
          the due time to the full response (coordinated omission avoided). {} s per step at rising \
          rates; a step is sustained when every order was created and p99 ≤ {} ms, and the ramp \
-         stops after two unsustained steps in a row.\n",
+         stops after two unsustained steps in a row. After each step the load generator checks \
+         every 201 it got against PostgreSQL (exactly one row with the answered id and number) \
+         and the Redis event history (exactly one `order.created` for it, read from the `seq` \
+         the step began at; the bench sizes `ORDERS_EVENT_HISTORY` above the largest step and \
+         the check fails if the history was trimmed into the step); any mismatch fails the run.\n",
         r.intake.duration_s, r.intake.p99_limit_ms
     )?;
     writeln!(
         md,
-        "| orders/s offered | sent | created | errors | created/s | p50 ms | p99 ms | p99.9 ms | max ms | sustained |"
+        "| orders/s offered | sent | created | errors | created/s | p50 ms | p99 ms | p99.9 ms | max ms | sustained | checked |"
     )?;
-    writeln!(md, "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|")?;
+    writeln!(md, "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|")?;
     for s in &r.intake.steps {
         let errors = if s.errors == 0 {
             "0".to_owned()
@@ -41,7 +45,7 @@ pub fn write(md: &mut String, r: &Results, charts: &str, range: &chart::Range) -
         };
         writeln!(
             md,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             thousands(s.rate),
             s.sent,
             s.created,
@@ -55,7 +59,8 @@ pub fn write(md: &mut String, r: &Results, charts: &str, range: &chart::Range) -
                 "yes"
             } else {
                 "no"
-            }
+            },
+            check(s.check.as_ref())
         )?;
     }
     writeln!(

@@ -1,7 +1,7 @@
 //! The report: reads a results folder ([`results`]) and writes the measured part of the
 //! benchmarks page between its markers, one section per module (the run, the SPEC §11 budget
-//! with a verdict per line, intake, end to end, fan-out, memory, CPU), plus the charts. Text
-//! outside the markers (analysis, plans) is kept as it is.
+//! with a verdict per line, intake, mixed traffic, end to end, fan-out, memory, CPU), plus the
+//! charts. Text outside the markers (analysis, plans) is kept as it is.
 
 mod budget;
 mod charts;
@@ -11,6 +11,7 @@ mod fanout;
 mod format;
 mod intake;
 mod memory;
+mod mixed;
 mod results;
 mod run;
 #[cfg(test)]
@@ -92,6 +93,7 @@ fn render(
     run::write(&mut md, r, machine)?;
     budget::write(&mut md, r)?;
     intake::write(&mut md, r, charts, &intake_range)?;
+    mixed::write(&mut md, r)?;
     e2e::write(&mut md, r)?;
     fanout::write(&mut md, r, charts, &fanout_range)?;
     memory::write(&mut md, r)?;

@@ -1,5 +1,6 @@
 //! What one run measured, read from its results folder: the JSON of each benchmark,
-//! pgbench's output, the CPU accounting per phase and the run's metadata.
+//! pgbench's output, the CPU accounting per phase, the phases that failed and the run's
+//! metadata.
 
 use std::path::Path;
 
@@ -11,6 +12,7 @@ use crate::{
     fanout::FanoutResult,
     intake::IntakeResult,
     memory::{ServiceRss, SocketMemory},
+    mixed::MixedResult,
 };
 
 /// Everything one run measured.
@@ -18,12 +20,16 @@ pub struct Results {
     pub meta: Vec<(String, String)>,
     pub intake: IntakeResult,
     pub pgbench: Vec<PgBench>,
+    pub mixed: MixedResult,
     pub e2e: Vec<E2eStep>,
     pub fanout: Vec<FanoutResult>,
     pub memory: Vec<SocketMemory>,
     pub rss: Vec<ServiceRss>,
     /// Per phase: `(key, value)` lines of `cpu-<phase>.txt`.
     pub cpu: Vec<(String, Vec<(String, String)>)>,
+    /// Phases whose load generator failed (`failed-<phase>.txt`), with why; a failed phase
+    /// without results reads as empty.
+    pub failed: Vec<(String, String)>,
 }
 
 pub struct PgBench {
@@ -31,6 +37,19 @@ pub struct PgBench {
     pub tps: f64,
     pub latency_ms: f64,
     pub failed: String,
+}
+
+/// `<phase>.json`, or empty when the phase failed before writing it.
+fn load_phase<T: DeserializeOwned + Default>(
+    dir: &Path,
+    phase: &str,
+    failed: &[(String, String)],
+) -> anyhow::Result<T> {
+    let name = format!("{phase}.json");
+    if !dir.join(&name).exists() && failed.iter().any(|(p, _)| p == phase) {
+        return Ok(T::default());
+    }
+    load(dir, &name)
 }
 
 fn load<T: DeserializeOwned>(dir: &Path, name: &str) -> anyhow::Result<T> {
@@ -49,6 +68,7 @@ pub fn read(dir: &Path) -> anyhow::Result<Results> {
         .collect();
     let mut pgbench = Vec::new();
     let mut cpu = Vec::new();
+    let mut failed = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path
@@ -66,6 +86,13 @@ pub fn read(dir: &Path) -> anyhow::Result<Results> {
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect();
             cpu.push((phase.to_owned(), lines));
+        }
+        if let Some(phase) = name
+            .strip_prefix("failed-")
+            .and_then(|n| n.strip_suffix(".txt"))
+        {
+            let why = std::fs::read_to_string(&path)?.trim().to_owned();
+            failed.push((phase.to_owned(), why));
         }
         if let Some(clients) = name
             .strip_prefix("pgbench-c")
@@ -97,6 +124,7 @@ pub fn read(dir: &Path) -> anyhow::Result<Results> {
         "memory-gateway",
         "memory-node",
         "intake",
+        "mixed",
         "e2e",
         "fanout-gateway",
         "fanout-node",
@@ -104,21 +132,25 @@ pub fn read(dir: &Path) -> anyhow::Result<Results> {
     cpu.sort_by_key(|(phase, _)| order.iter().position(|o| o == phase).unwrap_or(order.len()));
     let mut rss: Vec<ServiceRss> = load(dir, "rss-start.json")?;
     rss.extend(load::<Vec<ServiceRss>>(dir, "rss-end.json")?);
+    failed.sort();
+    let f = &failed;
     Ok(Results {
         meta,
-        intake: load(dir, "intake.json")?,
+        intake: load_phase(dir, "intake", f)?,
         pgbench,
-        e2e: load(dir, "e2e.json")?,
+        mixed: load_phase(dir, "mixed", f)?,
+        e2e: load_phase(dir, "e2e", f)?,
         fanout: vec![
-            load(dir, "fanout-gateway.json")?,
-            load(dir, "fanout-node.json")?,
+            load_phase(dir, "fanout-gateway", f)?,
+            load_phase(dir, "fanout-node", f)?,
         ],
         memory: vec![
-            load(dir, "memory-gateway.json")?,
-            load(dir, "memory-node.json")?,
+            load_phase(dir, "memory-gateway", f)?,
+            load_phase(dir, "memory-node", f)?,
         ],
         rss,
         cpu,
+        failed,
     })
 }
 
@@ -126,5 +158,22 @@ impl Results {
     /// The highest pgbench throughput of the run (0 without pgbench).
     pub fn best_pgbench_tps(&self) -> f64 {
         self.pgbench.iter().map(|p| p.tps).fold(0.0, f64::max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mixed::MixedResult;
+
+    #[test]
+    fn a_failed_phase_without_results_reads_as_empty_and_a_missing_one_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("lom-results-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let failed = vec![("mixed".to_owned(), "exit status 1".to_owned())];
+        let mixed: MixedResult = load_phase(&dir, "mixed", &failed).unwrap();
+        assert!(mixed.steps.is_empty());
+        assert!(load_phase::<IntakeResult>(&dir, "intake", &failed).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

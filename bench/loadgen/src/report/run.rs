@@ -33,7 +33,14 @@ pub fn write(md: &mut String, r: &Results, machine: &str) -> fmt::Result {
     )?;
     writeln!(
         md,
-        "- the load generator (`bench/loadgen`) runs on the same 2 cores as everything it measures\n"
+        "- the load generator (`bench/loadgen`) runs on the same 2 cores as everything it measures"
     )?;
+    for (phase, why) in &r.failed {
+        writeln!(
+            md,
+            "- **phase `{phase}` failed** ({why}); its numbers below are partial or empty"
+        )?;
+    }
+    writeln!(md)?;
     Ok(())
 }

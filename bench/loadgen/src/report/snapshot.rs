@@ -8,11 +8,13 @@ use super::{
     results::{PgBench, Results},
 };
 use crate::{
+    check::Check,
     e2e::E2eStep,
     fanout::{FanoutResult, FanoutStep},
     fleet::Delivery,
     intake::{IntakeResult, Step},
     memory::{ServiceRss, SocketMemory, SocketPoint},
+    mixed::{Kind, KindStep, MixedResult, MixedStep},
     stats::Latency,
 };
 
@@ -65,6 +67,69 @@ fn fanout(target: &str, max: f64) -> FanoutResult {
     }
 }
 
+fn mixed() -> MixedResult {
+    let kind = |kind, sent: u64, conflicts: u64, errors: u64, p50_ms: f64| KindStep {
+        kind,
+        sent,
+        ok: sent - conflicts - errors,
+        conflicts,
+        errors,
+        error_kinds: if errors == 0 {
+            Default::default()
+        } else {
+            [("status 503".to_owned(), errors)].into()
+        },
+        no_free_order: u64::from(kind == Kind::Status && conflicts > 0),
+        achieved_per_s: (sent - conflicts - errors) as f64 / 5.0,
+        latency: latency(p50_ms),
+    };
+    let step = |rate: f64, conflicts: u64, errors: u64, check: Check| MixedStep {
+        rate,
+        duration_s: 5.0,
+        kinds: vec![
+            kind(Kind::Create, (rate * 2.5) as u64, 0, errors, 3.0),
+            kind(Kind::Status, (rate * 1.5) as u64, conflicts, 0, 2.0),
+            kind(Kind::Assign, rate as u64, 0, 0, 2.5),
+        ],
+        cpu_s: [
+            ("gateway", 0.9),
+            ("orders-service", 1.8),
+            ("postgres", 4.5),
+            ("redis", 0.3),
+            ("loadgen", 0.6),
+        ]
+        .map(|(k, v)| (k.to_owned(), v * rate / 1000.0))
+        .into(),
+        check: Some(check),
+    };
+    MixedResult {
+        duration_s: 5.0,
+        p99_limit_ms: 50.0,
+        max_sustained_per_s: 1000.0,
+        steps: vec![
+            step(
+                1000.0,
+                0,
+                0,
+                Check {
+                    acked: 2500,
+                    ..Check::default()
+                },
+            ),
+            step(
+                2000.0,
+                3,
+                2,
+                Check {
+                    acked: 4998,
+                    duplicated: 1,
+                    ..Check::default()
+                },
+            ),
+        ],
+    }
+}
+
 /// A run with every section populated: sustained and unsustained steps, errors, losses.
 fn fixture() -> Results {
     let step = |rate: f64, errors: u64, p50_ms: f64| Step {
@@ -80,6 +145,11 @@ fn fixture() -> Results {
         },
         achieved_per_s: rate - errors as f64 / 10.0,
         latency: latency(p50_ms),
+        check: Some(Check {
+            acked: (rate * 10.0) as u64 - errors,
+            events_missing: errors / 40,
+            ..Check::default()
+        }),
     };
     let rss = |service: &str, label: &str, rss_kib| ServiceRss {
         service: service.to_owned(),
@@ -126,6 +196,7 @@ fn fixture() -> Results {
                 step(8000.0, 40, 150.0),
             ],
         },
+        mixed: mixed(),
         pgbench: vec![
             PgBench {
                 clients: 8,
@@ -178,6 +249,10 @@ fn fixture() -> Results {
             ),
             ("e2e".to_owned(), Vec::new()),
         ],
+        failed: vec![(
+            "fanout-node".to_owned(),
+            "exit status 1: Error: connecting 1000 sockets".to_owned(),
+        )],
     }
 }
 
