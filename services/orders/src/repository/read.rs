@@ -163,13 +163,13 @@ pub(super) fn push_filters(query: &mut QueryBuilder<Postgres>, filter: &OrderFil
     if let Some(q) = &filter.q {
         let pattern = format!("%{}%", escape_like(q));
         query
-            .push(" AND (o.number ILIKE ")
+            .push(" AND (lower(o.number) LIKE lower(")
             .push_bind(pattern.clone())
-            .push(" OR c.name ILIKE ")
+            .push(") OR lower(c.name) LIKE lower(")
             .push_bind(pattern.clone())
-            .push(" OR c.email ILIKE ")
+            .push(") OR lower(c.email) LIKE lower(")
             .push_bind(pattern)
-            .push(")");
+            .push("))");
     }
 }
 

@@ -105,6 +105,31 @@ async fn search_matches_number_customer_name_and_email_case_insensitively() {
     );
 }
 
+/// A GIN trigram index on a plain column also answers `column = value`, and the planner chose
+/// `customers_email_trgm` for the intake's lookup of each order's customer by email, reading
+/// the index's whole pending list every time (≈ 40 ms per order once it filled): the search's
+/// trigram indexes are on `lower(column)`, which no equality on the column can use.
+#[tokio::test]
+async fn no_trigram_index_can_answer_an_equality_on_a_column() {
+    let app = spawn_app().await;
+    let on_plain_columns: Vec<String> = sqlx::query_scalar(
+        "SELECT i.relname::text FROM pg_index x
+         JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_am am ON am.oid = i.relam
+         WHERE am.amname = 'gin' AND 0 <> ANY (x.indkey::int2[])",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("indexes");
+    assert!(on_plain_columns.is_empty(), "{on_plain_columns:?}");
+    let trigram: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%gin_trgm_ops%'")
+            .fetch_one(&app.db)
+            .await
+            .expect("count");
+    assert_eq!(trigram, 3, "the search's three trigram indexes");
+}
+
 #[tokio::test]
 async fn sql_and_like_metacharacters_in_filters_are_treated_as_data() {
     let app = spawn_app().await;
