@@ -1495,8 +1495,8 @@ export interface operations {
                  *     threshold (`overdue_after_minutes` in the stats).
                  */
                 overdue?: boolean;
-                /** @description `newest` (default), `oldest` or `priority`. */
-                sort?: "newest" | "oldest" | "priority";
+                /** @description `newest` (default), `oldest`, `priority` or `due`. */
+                sort?: "newest" | "oldest" | "priority" | "due";
                 cursor?: string;
                 /** @description Page size, 1–200 (default 50). */
                 limit?: number;
@@ -1767,8 +1767,8 @@ export interface operations {
                  *     threshold (`overdue_after_minutes` in the stats).
                  */
                 overdue?: boolean;
-                /** @description `newest` (default), `oldest` or `priority`. */
-                sort?: "newest" | "oldest" | "priority";
+                /** @description `newest` (default), `oldest`, `priority` or `due`. */
+                sort?: "newest" | "oldest" | "priority" | "due";
             };
             header?: never;
             path?: never;
@@ -3253,8 +3253,8 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditGetParametersQueryActionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit"]["get"]["parameters"]["query"]["action"]> = ["user.created", "user.updated", "user.admin_seeded", "session.refresh_reuse_detected"];
-export const pathsApiV1OrdersGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority"];
-export const pathsApiV1OrdersExportGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/export"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority"];
+export const pathsApiV1OrdersGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority", "due"];
+export const pathsApiV1OrdersExportGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/export"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority", "due"];
 export const bulkActionOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
     type: unknown;
 }>["type"]> = ["assign"];

@@ -1,5 +1,5 @@
-//! Reads: a filtered, keyset-paginated list in one of three orders (newest first, oldest
-//! first, priority then age; the cursor carries the sort key), the counts per status under the
+//! Reads: a filtered, keyset-paginated list in one of four orders (newest first, oldest
+//! first, priority then age, due first; the cursor carries the sort key), the counts per status under the
 //! same filters (with how many are overdue), the open orders per assignee, and one full order
 //! with items and history.
 
@@ -37,8 +37,9 @@ pub struct OrderFilter {
     pub overdue: Option<OverdueAfter>,
 }
 
-/// The order of a list. Each has an index (`orders_live_created_idx` read either way,
-/// `orders_live_priority_idx`), and `id` breaks ties, so a keyset page never skips or repeats.
+/// The order of a list. Each reads an index in order (`orders_live_created_idx` either way,
+/// `orders_live_priority_idx`, `orders_open_due_idx`), and `id` breaks ties, so a keyset page
+/// never skips or repeats.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
     /// `created_at` descending.
@@ -48,7 +49,13 @@ pub enum Sort {
     Oldest,
     /// High priority first, then the oldest first.
     Priority,
+    /// Open orders (PENDING, CONFIRMED) by when they are due, `created_at` plus their
+    /// priority's threshold, the most overdue first; then the closed ones, oldest first.
+    Due(OverdueAfter),
 }
+
+/// An open order: one the due sort lists first, the statuses overdue applies to.
+const OPEN: &str = "o.status IN ('PENDING', 'CONFIRMED')";
 
 /// The rank `Sort::Priority` orders by, word for word the expression `orders_live_priority_idx`
 /// indexes (so the planner matches them).
@@ -66,8 +73,10 @@ fn priority_rank(priority: Priority) -> i32 {
 /// order by sending it with the sort it was made under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
-    /// The priority rank (0 high, 1 normal); read only by `Sort::Priority`.
+    /// The priority rank (0 high, 1 normal); read by `Sort::Priority` and `Sort::Due`.
     pub rank: i32,
+    /// PENDING or CONFIRMED when the page was read; read only by `Sort::Due`.
+    pub open: bool,
     pub created_at: DateTime<Utc>,
     pub id: Uuid,
 }
@@ -76,40 +85,70 @@ impl Cursor {
     pub fn after(row: &OrderRow) -> Self {
         Self {
             rank: priority_rank(row.priority),
+            open: matches!(row.status, OrderStatus::Pending | OrderStatus::Confirmed),
             created_at: row.created_at,
             id: row.id,
         }
     }
 
-    /// `<microseconds since the epoch>_<id>`, and `_<rank>` under `Sort::Priority`:
-    /// documented, so a client can tell a cursor it was given from a mistyped one before asking.
+    /// `<microseconds since the epoch>_<id>`, then `_<rank>` under `Sort::Priority` and
+    /// `_<rank>_<o (open) or c (closed)>` under `Sort::Due`: documented, so a client can tell a
+    /// cursor it was given from a mistyped one before asking.
     pub fn encode(&self, sort: Sort) -> String {
         let key = format!("{}_{}", self.created_at.timestamp_micros(), self.id);
         match sort {
             Sort::Priority => format!("{key}_{}", self.rank),
+            Sort::Due(_) => format!("{key}_{}_{}", self.rank, if self.open { 'o' } else { 'c' }),
             Sort::Newest | Sort::Oldest => key,
         }
     }
 
-    /// Without a rank, the rank is 0 (high).
+    /// Without a rank, the rank is 0 (high); without the open mark, open.
     pub fn decode(text: &str) -> Option<Self> {
-        let (micros, rest) = text.split_once('_')?;
+        let mut parts = text.split('_');
+        let micros = parts.next()?;
         // Up to 17 digits: at most year 5138, inside PostgreSQL's timestamp range.
         if !(1..=17).contains(&micros.len()) || !micros.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let (id, rank) = match rest.split_once('_') {
-            None => (rest, 0),
-            Some((id, "0")) => (id, 0),
-            Some((id, "1")) => (id, 1),
+        let id = parse_hyphenated(parts.next()?)?;
+        let rank = match parts.next() {
+            None | Some("0") => 0,
+            Some("1") => 1,
             Some(_) => return None,
         };
+        let open = match parts.next() {
+            None | Some("o") => true,
+            Some("c") => false,
+            Some(_) => return None,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
         Some(Self {
             rank,
+            open,
             created_at: DateTime::from_timestamp_micros(micros.parse().ok()?)?,
-            id: parse_hyphenated(id)?,
+            id,
         })
     }
+
+    /// Where this position falls in `Sort::Due`: open first, then the due time (`created_at`
+    /// plus the threshold of an open order's priority), then the id.
+    fn due_key(&self, after: OverdueAfter) -> (bool, DateTime<Utc>, Uuid) {
+        let due = if self.open {
+            self.created_at + threshold(after, self.rank)
+        } else {
+            self.created_at
+        };
+        (!self.open, due, self.id)
+    }
+}
+
+/// The overdue threshold of the priority ranked `rank`, as the microseconds the due sort adds.
+fn threshold(after: OverdueAfter, rank: i32) -> chrono::TimeDelta {
+    let threshold = if rank == 0 { after.high } else { after.normal };
+    chrono::TimeDelta::microseconds(i64::try_from(threshold.as_micros()).unwrap_or(i64::MAX / 2))
 }
 
 /// `o` is PENDING or CONFIRMED for longer than its priority's threshold (PostgreSQL's clock).
@@ -185,17 +224,25 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
-/// One page of at most `limit` rows in `sort` order after `cursor` (made for that sort), and
-/// whether more follow.
-/// `ORDER BY` for `sort` (each uses an index).
+/// `ORDER BY` for `sort` over every row (the export's; the list pages `Sort::Due` by its parts).
 pub(super) fn push_order_by(query: &mut QueryBuilder<Postgres>, sort: Sort) {
     match sort {
         Sort::Newest => query.push(" ORDER BY o.created_at DESC, o.id DESC"),
         Sort::Oldest => query.push(" ORDER BY o.created_at, o.id"),
         Sort::Priority => query.push(format!(" ORDER BY {PRIORITY_RANK}, o.created_at, o.id")),
+        Sort::Due(after) => {
+            query.push(" ORDER BY ");
+            push_due_order(query, after, "o.")
+        }
     };
 }
 
+fn micros(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_micros()).unwrap_or(i64::MAX / 2)
+}
+
+/// One page of at most `limit` rows in `sort` order after `cursor` (made for that sort), and
+/// whether more follow.
 pub async fn list(
     pool: &PgPool,
     filter: &OrderFilter,
@@ -203,12 +250,31 @@ pub async fn list(
     cursor: Option<Cursor>,
     limit: i64,
 ) -> sqlx::Result<(Vec<OrderRow>, bool)> {
-    let mut query = QueryBuilder::new(ROW_SELECT);
-    push_filters(&mut query, filter);
+    let mut query = QueryBuilder::new("");
+    match sort {
+        Sort::Due(after) => push_due_page(&mut query, filter, after, cursor, limit),
+        _ => push_page(&mut query, filter, sort, cursor, limit),
+    }
+    let mut rows: Vec<OrderRow> = query.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((rows, more))
+}
+
+/// A page under one of the sorts that is a single index order.
+fn push_page(
+    query: &mut QueryBuilder<Postgres>,
+    filter: &OrderFilter,
+    sort: Sort,
+    cursor: Option<Cursor>,
+    limit: i64,
+) {
+    query.push(ROW_SELECT);
+    push_filters(query, filter);
     if let Some(cursor) = cursor {
         match sort {
             Sort::Newest => query.push(" AND (o.created_at, o.id) < ("),
-            Sort::Oldest => query.push(" AND (o.created_at, o.id) > ("),
+            Sort::Oldest | Sort::Due(_) => query.push(" AND (o.created_at, o.id) > ("),
             Sort::Priority => query
                 .push(format!(" AND ({PRIORITY_RANK}, o.created_at, o.id) > ("))
                 .push_bind(cursor.rank)
@@ -220,12 +286,86 @@ pub async fn list(
             .push_bind(cursor.id)
             .push(")");
     }
-    push_order_by(&mut query, sort);
+    push_order_by(query, sort);
     query.push(" LIMIT ").push_bind(limit + 1);
-    let mut rows: Vec<OrderRow> = query.build_query_as().fetch_all(pool).await?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok((rows, more))
+}
+
+/// A page of `Sort::Due`, which is no single column order (the thresholds are settings): within
+/// one priority an open order's due time grows with `created_at`, so the page merges three
+/// index-ordered runs of at most `limit + 1` rows each (open high and open normal from an index
+/// of open orders, `orders_open_due_idx`, the rest from `orders_live_created_idx`), each starting after the
+/// cursor's due time translated into its own `created_at`, and keeps the first `limit + 1`.
+fn push_due_page(
+    query: &mut QueryBuilder<Postgres>,
+    filter: &OrderFilter,
+    after: OverdueAfter,
+    cursor: Option<Cursor>,
+    limit: i64,
+) {
+    let position = cursor.map(|cursor| cursor.due_key(after));
+    query.push("SELECT * FROM (");
+    for (run, rank) in [(0, Some(0)), (1, Some(1)), (2, None)] {
+        if run > 0 {
+            query.push(" UNION ALL ");
+        }
+        query.push("(").push(ROW_SELECT);
+        push_filters(query, filter);
+        let due_at = match rank {
+            Some(rank) => {
+                let priority = if rank == 0 { "high" } else { "normal" };
+                query.push(format!(" AND {OPEN} AND o.priority = '{priority}'"));
+                threshold(after, rank)
+            }
+            None => {
+                query.push(format!(" AND NOT {OPEN}"));
+                chrono::TimeDelta::zero()
+            }
+        };
+        match position {
+            // The cursor is among the closed orders: no open order follows it.
+            Some((true, _, _)) if rank.is_some() => {
+                query.push(" AND false");
+            }
+            // Every closed order follows an open cursor.
+            Some((false, _, _)) if rank.is_none() => {}
+            Some((_, due, id)) => {
+                query
+                    .push(" AND (o.created_at, o.id) > (")
+                    .push_bind(due - due_at)
+                    .push(", ")
+                    .push_bind(id)
+                    .push(")");
+            }
+            None => {}
+        }
+        query
+            .push(" ORDER BY o.created_at, o.id LIMIT ")
+            .push_bind(limit + 1)
+            .push(")");
+    }
+    query.push(") AS page ORDER BY ");
+    push_due_order(query, after, "");
+    query.push(" LIMIT ").push_bind(limit + 1);
+}
+
+/// `Sort::Due`'s keys over columns named with `table` (`o.` or none): open first, the due
+/// time, the id.
+fn push_due_order<'q>(
+    query: &'q mut QueryBuilder<Postgres>,
+    after: OverdueAfter,
+    table: &str,
+) -> &'q mut QueryBuilder<Postgres> {
+    let open = format!("{table}status IN ('PENDING', 'CONFIRMED')");
+    query
+        .push(format!(
+            "NOT {open}, CASE WHEN {open} THEN {table}created_at + CASE {table}priority WHEN 'high' THEN "
+        ))
+        .push_bind(micros(after.high))
+        .push(" ELSE ")
+        .push_bind(micros(after.normal))
+        .push(format!(
+            " END * interval '1 microsecond' ELSE {table}created_at END, {table}id"
+        ))
 }
 
 /// Counts per status under `filter` (only the statuses some order has), each with how many
@@ -325,17 +465,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cursor_round_trips_and_carries_the_rank_under_the_priority_sort() {
+    fn a_cursor_round_trips_and_carries_the_rank_by_priority_and_the_rank_and_openness_due_first() {
         let at = DateTime::from_timestamp_micros(1_764_000_000_123_456).unwrap();
         let cursor = Cursor {
             rank: 1,
+            open: false,
             created_at: at,
             id: Uuid::now_v7(),
         };
-        assert_eq!(Cursor::decode(&cursor.encode(Sort::Priority)), Some(cursor));
+        let due = Sort::Due(OverdueAfter {
+            high: std::time::Duration::from_secs(900),
+            normal: std::time::Duration::from_secs(3600),
+        });
+        assert!(cursor.encode(due).ends_with("_1_c"));
+        assert_eq!(Cursor::decode(&cursor.encode(due)), Some(cursor));
+        let open = Cursor::decode(&cursor.encode(Sort::Priority));
+        assert_eq!(
+            open,
+            Some(Cursor {
+                open: true,
+                ..cursor
+            })
+        );
         let plain = cursor.encode(Sort::Oldest);
         assert_eq!(plain, cursor.encode(Sort::Newest));
-        assert_eq!(Cursor::decode(&plain), Some(Cursor { rank: 0, ..cursor }));
+        assert_eq!(
+            Cursor::decode(&plain),
+            Some(Cursor {
+                rank: 0,
+                open: true,
+                ..cursor
+            })
+        );
     }
 
     #[test]
@@ -352,6 +513,9 @@ mod tests {
             format!("12:{id}"),
             format!("12_{id}_2"),
             format!("12_{id}_"),
+            format!("12_{id}_0_x"),
+            format!("12_{id}_0_o_"),
+            format!("12_{id}_0_o_c"),
         ] {
             assert_eq!(Cursor::decode(&bad), None, "{bad}");
         }

@@ -72,7 +72,7 @@ pub async fn export_orders(
     let scope = principal.require(Permission::OrdersRead)?;
     principal.require(Permission::OrdersExport)?;
     let filter = filter.parse(&principal, scope, state.settings.overdue_after)?;
-    let sort = sort.sort();
+    let sort = sort.sort(state.settings.overdue_after);
     let names = state.users.names(&forwarded).await?;
     let cap = state.settings.export_max_rows;
     let mut snapshot = export::snapshot(&state.db).await?;

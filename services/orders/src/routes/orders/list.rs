@@ -1,4 +1,4 @@
-//! `GET /v1/orders` (filtered, sorted newest first, oldest first or by priority then age, in
+//! `GET /v1/orders` (filtered, sorted newest first, oldest first, by priority then age or due first, in
 //! keyset pages) and `GET /v1/orders/stats` (counts per status under the same filters, how many
 //! are overdue, and when an order becomes overdue). Agents only ever see orders assigned to them.
 
@@ -35,7 +35,7 @@ pub async fn list_orders(
 ) -> ApiResult<Json<OrderPage>> {
     let scope = principal.require(Permission::OrdersRead)?;
     let filter = filter.parse(&principal, scope, state.settings.overdue_after)?;
-    let sort = sort.sort();
+    let sort = sort.sort(state.settings.overdue_after);
     let (cursor, limit) = page.parse()?;
     let (items, more) = repository::list(&state.db, &filter, sort, cursor, limit).await?;
     let next_cursor = more

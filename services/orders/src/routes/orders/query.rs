@@ -57,12 +57,15 @@ pub enum SortParam {
     Oldest,
     /// High priority first, then the oldest first.
     Priority,
+    /// Due first: open orders (PENDING, CONFIRMED) by when they become overdue (`created_at`
+    /// plus their priority's threshold), the most overdue first; then the others, oldest first.
+    Due,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SortQuery {
-    /// `newest` (default), `oldest` or `priority`.
+    /// `newest` (default), `oldest`, `priority` or `due`.
     #[param(inline)]
     sort: Option<SortParam>,
 }
@@ -151,11 +154,13 @@ impl FilterQuery {
 }
 
 impl SortQuery {
-    pub fn sort(&self) -> Sort {
+    /// The sort; `overdue_after` says when an order is due.
+    pub fn sort(&self, overdue_after: OverdueAfter) -> Sort {
         match self.sort.unwrap_or_default() {
             SortParam::Newest => Sort::Newest,
             SortParam::Oldest => Sort::Oldest,
             SortParam::Priority => Sort::Priority,
+            SortParam::Due => Sort::Due(overdue_after),
         }
     }
 }

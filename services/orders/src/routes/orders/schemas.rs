@@ -92,14 +92,15 @@ pub fn assignee_filter() -> Object {
 }
 
 /// `next_cursor` of the previous page: microseconds since 1970 (up to 17 digits, within
-/// PostgreSQL's timestamps), the last order's id and, under `sort=priority`, its priority rank
-/// (`_0` high, `_1` normal).
+/// PostgreSQL's timestamps), the last order's id and, under `sort=priority` and `sort=due`, its
+/// priority rank (`_0` high, `_1` normal), then under `sort=due` whether it was open (`_o`) or
+/// not (`_c`).
 pub fn cursor() -> Object {
     text(
-        "^(|[0-9]{1,17}_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(_[01])?)$"
+        "^(|[0-9]{1,17}_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(_[01](_[oc])?)?)$"
             .to_owned(),
         None,
-        56,
+        58,
         false,
     )
 }
