@@ -103,6 +103,46 @@ describe("FilterBar", () => {
     expect(screen.getByRole("option", { name: "Somchai Jaidee <b.somchai@example.com> · 3 open" })).toHaveAttribute("title", "b.somchai@example.com");
   });
 
+  it("filters by priority and by when orders were created: today, the last 24 hours or a range of days", async () => {
+    const user = userEvent.setup();
+    const { onChange, rerender } = setup(DEFAULT_FILTERS, agent);
+    const priority = screen.getByRole("combobox", { name: "Priority" });
+    expect(within(priority).getAllByRole("option").map((o) => o.textContent)).toEqual(["All priorities", "High", "Normal"]);
+    await user.selectOptions(priority, "High");
+    expect(onChange).toHaveBeenLastCalledWith({ priority: "high" });
+    const created = screen.getByRole("combobox", { name: "Created" });
+    expect(within(created).getAllByRole("option").map((o) => o.textContent)).toEqual(["Any time", "Today", "Last 24 hours", "Custom range"]);
+    await user.selectOptions(created, "Today");
+    expect(onChange).toHaveBeenLastCalledWith({ created: "today", createdFrom: "", createdTo: "" });
+    await user.selectOptions(created, "Last 24 hours");
+    expect(onChange).toHaveBeenLastCalledWith({ created: "24h", createdFrom: "", createdTo: "" });
+    // No day fields until a custom range is chosen; choosing it changes nothing until a day is typed.
+    expect(screen.queryByLabelText("From day")).toBeNull();
+    onChange.mockClear();
+    await user.selectOptions(created, "Custom range");
+    expect(onChange).not.toHaveBeenCalled();
+    await user.type(screen.getByLabelText("From day"), "2026-12-01");
+    expect(onChange).toHaveBeenLastCalledWith({ created: "custom", createdFrom: "2026-12-01", createdTo: "" });
+    // The URL's range is the one shown, each end bounding the other.
+    rerender(
+      <FilterBar
+        filters={{ ...DEFAULT_FILTERS, created: "custom", createdFrom: "2026-12-01", createdTo: "2026-12-03" }}
+        actor={agent}
+        onChange={onChange}
+        searchRef={createRef()}
+        people={everyone}
+      />,
+    );
+    expect(screen.getByRole("combobox", { name: "Created" })).toHaveDisplayValue("Custom range");
+    expect(screen.getByLabelText("From day")).toHaveValue("2026-12-01");
+    expect(screen.getByLabelText("From day")).toHaveAttribute("max", "2026-12-03");
+    expect(screen.getByLabelText("To day")).toHaveAttribute("min", "2026-12-01");
+    // Cleared from outside: the day fields go.
+    rerender(<FilterBar filters={DEFAULT_FILTERS} actor={agent} onChange={onChange} searchRef={createRef()} people={everyone} />);
+    expect(screen.getByRole("combobox", { name: "Created" })).toHaveDisplayValue("Any time");
+    expect(screen.queryByLabelText("From day")).toBeNull();
+  });
+
   it("has no assignee filter for an agent (they only ever see their own orders)", () => {
     setup(DEFAULT_FILTERS, agent);
     expect(screen.queryByRole("combobox", { name: "Assignee" })).toBeNull();
@@ -112,9 +152,18 @@ describe("FilterBar", () => {
   it("offers to clear filters only when some are set", async () => {
     setup(DEFAULT_FILTERS);
     expect(screen.queryByRole("button", { name: "Clear filters" })).toBeNull();
-    const { onChange } = setup({ statuses: ["PENDING"], assignee: "me", q: "", sort: "newest", overdue: false });
+    const { onChange, unmount: unmountSet } = setup({ ...DEFAULT_FILTERS, statuses: ["PENDING"], assignee: "me" });
     await userEvent.setup().click(screen.getByRole("button", { name: "Clear filters" }));
-    expect(onChange).toHaveBeenCalledWith({ statuses: [], assignee: "all", q: "" });
+    const cleared = { statuses: [], assignee: "all", q: "", priority: "all", created: "any", createdFrom: "", createdTo: "" };
+    expect(onChange).toHaveBeenCalledWith(cleared);
+    unmountSet();
+    // A priority or created-at filter alone is one to clear too.
+    for (const set of [{ priority: "high" as const }, { created: "today" as const }]) {
+      const { onChange: change, unmount } = setup({ ...DEFAULT_FILTERS, ...set });
+      await userEvent.setup().click(screen.getByRole("button", { name: "Clear filters" }));
+      expect(change).toHaveBeenCalledWith(cleared);
+      unmount();
+    }
   });
 
   it("names the assignee a link selects, and shows a short id only while the name is unknown", () => {

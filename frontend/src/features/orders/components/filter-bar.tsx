@@ -7,7 +7,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import { hasPermission, PERMISSIONS, type Actor } from "@/lib/permissions";
 import { useWorkload } from "../api/get-workload";
 import { choiceLabel, filterChoices } from "../assignees";
-import { ORDER_SORTS, type OrderFilters } from "../filters";
+import { CREATED_RANGES, ORDER_SORTS, PRIORITY_FILTERS, type OrderFilters } from "../filters";
 import { usePersonLabel, type People } from "../people";
 import { assigneeFilterChoices } from "../shortcuts";
 
@@ -55,7 +55,8 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
     return () => window.clearTimeout(timer);
   }, [text, filters.q, onChange]);
 
-  const isDefault = filters.statuses.length === 0 && filters.assignee === "all" && !filters.q;
+  const isDefault =
+    filters.statuses.length === 0 && filters.assignee === "all" && !filters.q && filters.priority === "all" && filters.created === "any";
 
   return (
     <div className="flex flex-wrap items-end gap-3">
@@ -73,6 +74,21 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
           ))}
         </select>
       </label>
+      <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+        {t("orders.filters.priority")}
+        <select
+          className={`${fieldClass} mt-1`}
+          value={filters.priority}
+          onChange={(e) => onChange({ priority: PRIORITY_FILTERS.find((priority) => priority === e.target.value) ?? "all" })}
+        >
+          {PRIORITY_FILTERS.map((priority) => (
+            <option key={priority} value={priority}>
+              {t(priority === "all" ? "orders.filters.priority.all" : `priority.${priority}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <CreatedRangeField filters={filters} onChange={onChange} />
       {!assigneeChoices.show ? null : (
         <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
           {t("orders.filters.assignee")}
@@ -108,10 +124,76 @@ export function FilterBar({ filters, actor, onChange, searchRef, people }: Props
         />
       </label>
       {!isDefault ? (
-        <Button variant="ghost" onClick={() => onChange({ statuses: [], assignee: "all", q: "" })}>
+        <Button
+          variant="ghost"
+          onClick={() => onChange({ statuses: [], assignee: "all", q: "", priority: "all", created: "any", createdFrom: "", createdTo: "" })}
+        >
           {t("orders.filters.clear")}
         </Button>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * When the orders were created: any time, today, the last 24 hours, or a custom range of days
+ * (two date fields, shown once "Custom range" is chosen; the range starts empty on both ends).
+ */
+function CreatedRangeField({ filters, onChange }: Pick<Props, "filters" | "onChange">) {
+  const { t } = useI18n();
+  // "Custom range" chosen but no day typed yet: not a filter (the URL has nothing to say) until a day is.
+  const [choosingDays, setChoosingDays] = useState(false);
+  const [seenCreated, setSeenCreated] = useState(filters.created);
+  if (filters.created !== seenCreated) {
+    // Changed in the URL (a day typed, "Clear filters", back): the URL's range is the one shown.
+    setSeenCreated(filters.created);
+    setChoosingDays(false);
+  }
+  const custom = filters.created === "custom" || choosingDays;
+  return (
+    <>
+      <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+        {t("orders.filters.created")}
+        <select
+          className={`${fieldClass} mt-1`}
+          value={custom ? "custom" : filters.created}
+          onChange={(e) => {
+            const created = CREATED_RANGES.find((range) => range === e.target.value) ?? "any";
+            setChoosingDays(created === "custom");
+            if (created !== "custom") onChange({ created, createdFrom: "", createdTo: "" });
+          }}
+        >
+          {CREATED_RANGES.map((range) => (
+            <option key={range} value={range}>
+              {t(`orders.filters.created.${range}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {custom ? (
+        <>
+          <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+            {t("orders.filters.created.from")}
+            <input
+              type="date"
+              className={`${fieldClass} mt-1`}
+              value={filters.createdFrom}
+              max={filters.createdTo || undefined}
+              onChange={(e) => onChange({ created: "custom", createdFrom: e.target.value, createdTo: filters.createdTo })}
+            />
+          </label>
+          <label className="flex flex-col text-xs font-medium text-slate-600 dark:text-slate-300">
+            {t("orders.filters.created.to")}
+            <input
+              type="date"
+              className={`${fieldClass} mt-1`}
+              value={filters.createdTo}
+              min={filters.createdFrom || undefined}
+              onChange={(e) => onChange({ created: "custom", createdFrom: filters.createdFrom, createdTo: e.target.value })}
+            />
+          </label>
+        </>
+      ) : null}
+    </>
   );
 }

@@ -29,9 +29,19 @@ afterEach(() => {
 
 describe("useOrderFilters", () => {
   it("reads filters and the open order from the URL", () => {
-    currentSearch = "status=PENDING&assignee=me&q=abc&sort=oldest&overdue=true&order=o1";
+    currentSearch = "status=PENDING&assignee=me&q=abc&sort=due&overdue=true&priority=high&created_from=2026-12-01&order=o1";
     const { result } = renderHook(() => useOrderFilters());
-    expect(result.current.filters).toEqual({ statuses: ["PENDING"], assignee: "me", q: "abc", sort: "oldest", overdue: true });
+    expect(result.current.filters).toEqual({
+      statuses: ["PENDING"],
+      assignee: "me",
+      q: "abc",
+      sort: "due",
+      overdue: true,
+      priority: "high",
+      created: "custom",
+      createdFrom: "2026-12-01",
+      createdTo: "",
+    });
     expect(result.current.openOrderId).toBe("o1");
   });
 
@@ -40,6 +50,8 @@ describe("useOrderFilters", () => {
     const { result } = renderHook(() => useOrderFilters());
     act(() => result.current.setFilters({ statuses: ["SHIPPED"] }));
     expect(replace.mock.lastCall?.[2]).toBe("/orders?order=o1&status=SHIPPED");
+    act(() => result.current.setFilters({ priority: "normal", created: "24h" }));
+    expect(replace.mock.lastCall?.[2]).toBe("/orders?order=o1&status=SHIPPED&priority=normal&created=24h");
   });
 
   it("chains quick changes made before the URL re-renders", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_FILTERS, type OrderFilters } from "../filters";
+import { rememberOverdueAfter } from "../overdue";
 import { ids, listData, makeDetail, makeOrder, viewerFor } from "../test/fixtures";
 import type { OrderDetail, OrderStats } from "../types";
 import { applyBatchToList, applyToDetail, applyToList, applyToStats, compareNewestFirst, reconcileList } from "./cache-reducer";
@@ -168,7 +169,7 @@ describe("applyToStats", () => {
 
   it("ignores the status filter (tabs show every status) but respects the assignee filter", () => {
     const prev = makeOrder({ version: 1 });
-    const mine: OrderFilters = { statuses: ["PENDING"], assignee: "me", q: "", sort: "newest", overdue: false };
+    const mine: OrderFilters = { ...DEFAULT_FILTERS, statuses: ["PENDING"], assignee: "me" };
     const assigned = { ...prev, version: 2, assignee_id: ME };
     expect(applyToStats(stats, mine, prev, { type: "order.updated", order: assigned }, asMe)).toEqual({
       counts: { PENDING: 6, CONFIRMED: 2 },
@@ -298,5 +299,27 @@ describe("live orders under every sort", () => {
     const raised = { type: "order.updated" as const, order: { ...newer, priority: "high" as const, version: 2 } };
     expect(ids(applyToList(data, filters("priority"), raised, asMe))).toEqual(["MID", "NEW", "OLD"]);
     expect(ids(applyBatchToList(data, filters("priority"), [raised, created(urgent)], asMe))).toEqual(["MID", "NEW", "ARRIVED", "OLD"]);
+  });
+
+  it("due first: open orders by created_at plus their priority's threshold, the server's thresholds, the rest after them", () => {
+    // Due at 10:17 (high, 15 min), 11:01 and 11:03 (normal, 60 min); shipped at 10:00 is not open.
+    const shipped = makeOrder({ number: "SHIPPED", created_at: at(0), status: "SHIPPED" });
+    const data = listData({ items: [middle, older, newer, shipped] });
+    const urgent = makeOrder({ number: "URGENT", created_at: at(40), priority: "high" }); // due 10:55
+    expect(ids(applyToList(data, filters("due"), created(urgent), asMe))).toEqual(["MID", "URGENT", "OLD", "NEW", "SHIPPED"]);
+    // Past CONFIRMED: among the rest, by created_at.
+    const moved = { type: "order.updated" as const, order: { ...newer, status: "PROCESSING" as const, version: 2 } };
+    expect(ids(applyToList(data, filters("due"), moved, asMe))).toEqual(["MID", "OLD", "SHIPPED", "NEW"]);
+    expect(ids(applyBatchToList(data, filters("due"), [moved, created(urgent)], asMe))).toEqual(["MID", "URGENT", "OLD", "SHIPPED", "NEW"]);
+    // A priority change moves the row: OLD as high is due 10:16.
+    const raised = { type: "order.updated" as const, order: { ...older, priority: "high" as const, version: 2 } };
+    expect(ids(applyToList(data, filters("due"), raised, asMe))).toEqual(["OLD", "MID", "NEW", "SHIPPED"]);
+    // With the thresholds the server reports (high 60 min), URGENT is due 11:40: after NEW (11:03).
+    rememberOverdueAfter({ high: 60, normal: 60 });
+    try {
+      expect(ids(applyToList(data, filters("due"), created(urgent), asMe))).toEqual(["MID", "OLD", "NEW", "URGENT", "SHIPPED"]);
+    } finally {
+      rememberOverdueAfter({ high: 15, normal: 60 });
+    }
   });
 });

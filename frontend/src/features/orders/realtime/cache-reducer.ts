@@ -5,6 +5,7 @@
 import type { InfiniteData } from "@tanstack/react-query";
 import { compareForSort, orderMatchesFilters, type OrderFilters, type OrderSort, type OrderViewer } from "../filters";
 import type { OrderDetail, OrderEventType, OrderListItem, OrderPage, OrderStats } from "../types";
+import { isOpen } from "../overdue";
 import type { OrderLedger } from "./ledger";
 
 export type OrderListData = InfiniteData<OrderPage, string | null>;
@@ -96,7 +97,7 @@ export function applyToList(
       : change.order.version > existing.version;
     if (!newer || !at) return data;
     if (!orderMatchesFilters(change.order, filters, viewer)) return removeAt(data, at);
-    // By priority, a priority change moves the row.
+    // By priority (or due first), a priority (or open-ness) change moves the row.
     if (movesUnder(filters.sort, existing, change.order)) return insertSorted(removeAt(data, at), change.order, filters.sort);
     const items = data.pages[at.page]?.items.slice() ?? [];
     items[at.index] = change.order;
@@ -108,9 +109,14 @@ export function applyToList(
   return insertSorted(data, change.order, filters.sort);
 }
 
-/** Whether a change of `before` into `after` changes its place under `sort` (only priority can). */
+/**
+ * Whether a change of `before` into `after` changes its place under `sort`: by priority a new
+ * priority; due first a new priority or a move past CONFIRMED (to the end, among the rest).
+ */
 function movesUnder(sort: OrderSort, before: OrderListItem, after: OrderListItem): boolean {
-  return sort === "priority" && before.priority !== after.priority;
+  if (sort === "priority") return before.priority !== after.priority;
+  if (sort === "due") return before.priority !== after.priority || isOpen(before) !== isOpen(after);
+  return false;
 }
 
 /** Replaces rows the ledger knows a newer state of (fetch raced with events), drops deleted ones. */
