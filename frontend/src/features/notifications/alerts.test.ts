@@ -1,9 +1,11 @@
+import { act, renderHook } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { makeOrder } from "@/features/orders/test/fixtures";
-import { DEFAULT_PREFERENCES, type Preferences } from "@/lib/preferences";
+import { DEFAULT_PREFERENCES, updatePreferences, type Preferences } from "@/lib/preferences";
 import { alertKindOf, createAlertThrottle, emptyGroup, type AlertChoice, type AlertGroup } from "./alerts";
 import { deliverAlert, type AlertOutlets } from "./deliver";
 import { describeGroup } from "./describe";
+import { useNewOrderAlerts } from "./order-alerts";
 import { translate } from "@/lib/i18n/messages";
 
 const ME = "0195b6a4-1c2d-7e3f-8a9b-0c1d2e3f4a5b";
@@ -28,6 +30,24 @@ describe("which changes alert", () => {
     const nothing: AlertChoice = { alertUnassigned: false, alertHighPriority: false, alertAssigned: false };
     expect(alertKindOf("order.created", makeOrder({ priority: "high", assignee_id: null }), undefined, ME, nothing)).toBeNull();
     expect(alertKindOf("order.updated", mine, { ...mine, assignee_id: null }, ME, nothing)).toBeNull();
+  });
+});
+
+describe("the new orders the tab title counts", () => {
+  it("are those the Alerts menu alerts about, following the menu as it changes", () => {
+    const high = makeOrder({ priority: "high", assignee_id: "someone-else" });
+    const unassigned = makeOrder({ assignee_id: null });
+    const { result } = renderHook(() => useNewOrderAlerts(ME));
+    try {
+      act(() => updatePreferences({ alertUnassigned: true, alertHighPriority: false, alertAssigned: false }));
+      expect([result.current(high), result.current(unassigned)]).toEqual([false, true]);
+      act(() => updatePreferences({ alertUnassigned: false, alertHighPriority: true }));
+      expect([result.current(high), result.current(unassigned)]).toEqual([true, false]);
+      act(() => updatePreferences({ alertHighPriority: false }));
+      expect([result.current(high), result.current(unassigned)]).toEqual([false, false]);
+    } finally {
+      act(() => updatePreferences(DEFAULT_PREFERENCES));
+    }
   });
 });
 

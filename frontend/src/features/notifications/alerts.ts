@@ -36,6 +36,11 @@ export function alertKindOf(
   return null;
 }
 
+/** Whether a new order is one `choice` alerts `me` about: what the tab title counts. */
+export function alertsAboutNewOrder(order: OrderListItem, me: string, choice: AlertChoice): boolean {
+  return alertKindOf("order.created", order, undefined, me, choice) !== null;
+}
+
 /** Alerts gathered into one notification: the order numbers of each kind, in arrival order. */
 export type AlertGroup = Record<AlertKind, string[]>;
 

@@ -1,12 +1,14 @@
 /**
  * The live board's alerts for one signed-in user: `useOrderAlerts` gives the listener the order
  * stream calls with each applied change; each is checked against the user's choice (read at
- * that moment from their preferences) and paced by the throttle.
+ * that moment from their preferences) and paced by the throttle. `useNewOrderAlerts` says which
+ * new orders the same choice alerts about, for the tab title's count.
  */
 import { useCallback, useEffect, useRef } from "react";
+import { usePreferences } from "@/lib/theme";
 import type { OrderListItem } from "@/features/orders/types";
 import { preferencesStore } from "@/lib/preferences";
-import { alertKindOf, createAlertThrottle, type AlertThrottle } from "./alerts";
+import { alertKindOf, alertsAboutNewOrder, createAlertThrottle, type AlertThrottle } from "./alerts";
 import { browserOutlets } from "./browser-outlets";
 import { deliverAlert } from "./deliver";
 
@@ -38,4 +40,10 @@ export function useOrderAlerts(me: string) {
     },
     [me],
   );
+}
+
+/** Whether a new order is one the user's Alerts choice alerts `me` about; follows the menu as it changes. */
+export function useNewOrderAlerts(me: string) {
+  const prefs = usePreferences();
+  return useCallback((order: OrderListItem) => alertsAboutNewOrder(order, me, prefs), [me, prefs]);
 }

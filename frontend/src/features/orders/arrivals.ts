@@ -1,13 +1,15 @@
 /**
  * A list that holds still: while the user is away from the top of the board (scrolled down, or a
- * row selected), orders newer than the row that was on top then ("the anchor") wait behind a
- * "N new orders — show" pill instead of pushing every row down.
+ * row selected), orders the list's sort places above the row that was on top then ("the anchor")
+ * wait behind a "N new orders — show" pill instead of pushing every row down. Newest first that
+ * is every new order; by priority or due first, those that outrank the top row; oldest first
+ * none (a new order joins the end and moves nothing).
  */
+import { compareForSort, type OrderSort } from "./filters";
 import type { OrderListItem } from "./types";
-import { compareNewestFirst } from "./realtime/cache-reducer";
 
-/** Where the list held still: the sort key of the row that was on top. */
-export type Anchor = Pick<OrderListItem, "id" | "created_at">;
+/** Where the list held still: the sort keys of the row that was on top. */
+export type Anchor = Pick<OrderListItem, "id" | "created_at" | "priority" | "status">;
 
 export interface Arrivals {
   /** What the list shows: the anchor and everything older, in order. */
@@ -16,11 +18,11 @@ export interface Arrivals {
   held: OrderListItem[];
 }
 
-/** Splits rows (newest first) at the anchor; no anchor shows everything. */
-export function splitArrivals(rows: OrderListItem[], anchor: Anchor | null): Arrivals {
+/** Splits rows (in `sort`'s order) at the anchor; no anchor shows everything. */
+export function splitArrivals(rows: OrderListItem[], anchor: Anchor | null, sort: OrderSort): Arrivals {
   if (anchor === null) return { shown: rows, held: [] };
   const key = anchor as OrderListItem;
-  const firstShown = rows.findIndex((row) => compareNewestFirst(row, key) >= 0);
+  const firstShown = rows.findIndex((row) => compareForSort(sort, row, key) >= 0);
   if (firstShown === 0) return { shown: rows, held: [] };
   if (firstShown < 0) return { shown: [], held: rows };
   return { shown: rows.slice(firstShown), held: rows.slice(0, firstShown) };
@@ -34,14 +36,25 @@ export function nextAnchor(current: Anchor | null, holding: boolean, rows: reado
   if (!holding) return null;
   if (current !== null) return current;
   const top = rows[0];
-  return top ? { id: top.id, created_at: top.created_at } : null;
+  return top ? { id: top.id, created_at: top.created_at, priority: top.priority, status: top.status } : null;
 }
 
-/** How many orders the user has not seen: those behind the pill, and those that came while the tab was hidden, once each. */
-export function unseenCount(held: readonly OrderListItem[], arrivedUnseen: ReadonlySet<string>, listed: ReadonlySet<string>): number {
-  let count = held.length;
+/**
+ * How many orders the user has not seen and would be alerted about (`alerts`: the Alerts menu's
+ * choice): those behind the pill, and those that came while the tab was hidden, once each.
+ */
+export function unseenCount(
+  held: readonly OrderListItem[],
+  arrivedUnseen: ReadonlySet<string>,
+  listed: ReadonlyMap<string, OrderListItem>,
+  alerts: (order: OrderListItem) => boolean,
+): number {
+  let count = held.filter(alerts).length;
   const heldIds = new Set(held.map((row) => row.id));
-  for (const id of arrivedUnseen) if (listed.has(id) && !heldIds.has(id)) count += 1;
+  for (const id of arrivedUnseen) {
+    const order = listed.get(id);
+    if (order && !heldIds.has(id) && alerts(order)) count += 1;
+  }
   return count;
 }
 

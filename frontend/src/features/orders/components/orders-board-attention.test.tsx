@@ -76,6 +76,23 @@ describe("orders that arrived while the tab was hidden", () => {
     await waitFor(() => expect(within(rowOf(arrived)).queryByText("New")).toBeNull(), { timeout: 4_000 });
     expect(document.title).toBe("Live Order Monitor");
   }, 15_000);
+
+  it("count in the title only when the user is alerted about them (the Alerts menu's choice)", async () => {
+    vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
+    const urgent = makeOrder({ priority: "high" });
+    const plain = makeOrder();
+    rows = [urgent, plain];
+    noteArrival(urgent.id);
+    noteArrival(plain.id);
+    const onlyHigh = (order: OrderListItem) => order.priority === "high";
+    const { rerender } = renderWithProviders(<OrdersBoard actor={dispatcher} alertsAbout={onlyHigh} />);
+    await screen.findByText(plain.number);
+    // Both are new on the board; only the high one is counted.
+    expect(within(rowOf(plain)).getByText("New")).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("(1) Live Order Monitor"));
+    rerender(<OrdersBoard actor={dispatcher} alertsAbout={() => false} />);
+    await waitFor(() => expect(document.title).toBe("Live Order Monitor"));
+  });
 });
 
 describe("the shortcut help", () => {

@@ -31,7 +31,15 @@ import { ShortcutHelp, ShortcutKeys } from "./shortcut-help";
 import { StatusTabs } from "./status-tabs";
 import { TakeOverDialog } from "./take-over-dialog";
 
-export function OrdersBoard({ actor }: { actor: Actor & { display_name: string } }) {
+const EVERY_ORDER = () => true;
+
+interface Props {
+  actor: Actor & { display_name: string };
+  /** Whether a new order is one the user asked to be alerted about (the Alerts menu): what the tab title counts. Every order without it. */
+  alertsAbout?: (order: OrderListItem) => boolean;
+}
+
+export function OrdersBoard({ actor, alertsAbout = EVERY_ORDER }: Props) {
   const { t } = useI18n();
   const { filters, setFilters, openOrderId, setOpenOrder } = useOrderFilters();
   const orders = useOrders(filters);
@@ -62,13 +70,14 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   const holding = scrolledAway || selectedId !== null || selection.ids.length > 0;
   const anchor = nextAnchor(hold.key === filtersKey ? hold.anchor : null, holding, allRows);
   if (hold.key !== filtersKey || hold.anchor !== anchor) setHold({ key: filtersKey, anchor });
-  const { shown: rows, held } = useMemo(() => splitArrivals(allRows, anchor), [allRows, anchor]);
+  const { shown: rows, held } = useMemo(() => splitArrivals(allRows, anchor, filters.sort), [allRows, anchor, filters.sort]);
   const showHeld = () => {
     setHold({ key: filtersKey, anchor: null });
     setScrollToTop((n) => n + 1);
   };
 
-  // The tab title counts what the user has not seen: held orders and those that came while hidden.
+  // The tab title counts what the user has not seen and asked to be alerted about (the Alerts
+  // menu): held orders and those that came while hidden.
   const arrivedUnseen = useUnseenOrders();
   const leftNotices = useLeftNotices();
   /** To whom an order went, by name when the dashboard knows it; "someone else" otherwise. */
@@ -78,8 +87,8 @@ export function OrdersBoard({ actor }: { actor: Actor & { display_name: string }
   };
   // Only while some arrived unseen: at 200 orders/s the list changes many times a second.
   const anyArrivedUnseen = arrivedUnseen.size > 0;
-  const listed = useMemo(() => new Set(anyArrivedUnseen ? allRows.map((row) => row.id) : []), [allRows, anyArrivedUnseen]);
-  const unseen = unseenCount(held, arrivedUnseen, listed);
+  const listed = useMemo(() => new Map(anyArrivedUnseen ? allRows.map((row) => [row.id, row]) : []), [allRows, anyArrivedUnseen]);
+  const unseen = unseenCount(held, arrivedUnseen, listed, alertsAbout);
   useEffect(() => {
     document.title = titleWithCount(document.title, unseen);
   }, [unseen]);
