@@ -73,7 +73,8 @@ export function BulkBar({ actor, rows, onDone, onClear }: Props) {
       role="toolbar"
       aria-label={t("bulk.selected", { count: rows.length })}
       data-testid="bulk-bar"
-      className="flex flex-wrap items-center gap-2 rounded-lg border border-blue-200 bg-blue-50 px-3 py-2 text-sm dark:border-blue-900 dark:bg-blue-950/40"
+      // On a phone the bar sits along the bottom of the screen, in reach of the thumb that ticked the cards.
+      className="flex flex-wrap items-center gap-2 rounded-lg border border-blue-200 bg-blue-50 px-3 py-2 text-sm dark:border-blue-900 dark:bg-blue-950/40 phone:fixed phone:inset-x-0 phone:bottom-0 phone:z-30 phone:rounded-none phone:border-x-0 phone:border-b-0 phone:pb-[max(0.5rem,env(safe-area-inset-bottom))] phone:shadow-[0_-4px_12px_rgba(0,0,0,0.15)] dark:phone:bg-blue-950"
     >
       {rows.length > 0 ? (
         <>

@@ -6,7 +6,7 @@ import { useI18n } from "@/lib/i18n/i18n-provider";
 import { isOverdue, type OverdueAfter } from "../overdue";
 import { usePersonLabel, type People } from "../people";
 import type { OrderListItem } from "../types";
-import { OrderNumberCell, useRowLook } from "./row-look";
+import { BulkCheckbox, OrderNumberCell, useRowLook } from "./row-look";
 import { PriorityLabel, StatusBadge } from "./status-badge";
 
 export const ROW_HEIGHT = 44;
@@ -52,20 +52,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
         unseen={unseen}
         people={people}
         className="text-xs"
-        leading={onCheck ? (
-          <input
-            type="checkbox"
-            checked={checked}
-            aria-label={t("bulk.select", { number: order.number })}
-            // onClick, not onChange: only the click knows whether shift was held; it does not open the row.
-            onClick={(event) => {
-              event.stopPropagation();
-              onCheck(order.id, event.shiftKey);
-            }}
-            onChange={() => undefined}
-            className="mr-1 h-4 w-4 shrink-0 accent-blue-600"
-          />
-        ) : null}
+        leading={onCheck ? <BulkCheckbox order={order} checked={checked} onCheck={onCheck} className="mr-1 h-4 w-4" /> : null}
       />
       <span role="gridcell" className="truncate" title={order.customer_email}>
         {order.customer_name}

@@ -34,8 +34,40 @@ export function useRowLook(order: OrderListItem, now: number) {
   };
 }
 
+/**
+ * The box that selects an order for a bulk action (`range`: shift held, from the last toggled
+ * one). Its click neither opens the order nor is lost to the line's own click.
+ */
+export function BulkCheckbox({
+  order,
+  checked,
+  onCheck,
+  className,
+}: {
+  order: OrderListItem;
+  checked: boolean;
+  onCheck(id: string, range: boolean): void;
+  className: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <input
+      type="checkbox"
+      checked={checked}
+      aria-label={t("bulk.select", { number: order.number })}
+      // onClick, not onChange: only the click knows whether shift was held; it does not open the line.
+      onClick={(event) => {
+        event.stopPropagation();
+        onCheck(order.id, event.shiftKey);
+      }}
+      onChange={() => undefined}
+      className={`shrink-0 accent-blue-600 ${className}`}
+    />
+  );
+}
+
 /** The order number, marked "new" while unseen, with colleagues' initials; `leading` (the
- * desktop row's checkbox) goes before the number. */
+ * bulk checkbox) goes before the number. */
 export function OrderNumberCell({
   order,
   unseen,
