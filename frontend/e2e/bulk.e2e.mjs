@@ -1,10 +1,11 @@
 // Browser end-to-end tests of bulk actions (issue #16) against the real stack (see harness.mjs):
 // rows selected with a click and a shift-click, one status change for all of them, and the
-// per-item outcome when one of the orders was changed by someone else meanwhile.
+// per-item outcome when one of the orders was changed by someone else meanwhile; on a phone,
+// cards ticked with a thumb and the bar along the bottom of the screen.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createOrder, uniqueCustomer, updateOrder } from "./api.mjs";
-import { TEST_TIMEOUT, cell, gatewayApi, openBoard, row, screenshot, setUpDashboardStack, tokens, users, withPages } from "./harness.mjs";
+import { TEST_TIMEOUT, browser, cell, gatewayApi, openBoard, row, screenshot, setUpDashboardStack, tokens, users, withPages } from "./harness.mjs";
 
 setUpDashboardStack();
 
@@ -44,4 +45,44 @@ describe("bulk actions against the real stack", () => {
       await screenshot(page, "bulk");
     }),
   );
+
+  test("on a phone (390×844) two cards ticked with a thumb are confirmed from the bar at the bottom of the screen", { timeout: TEST_TIMEOUT }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "en-US", timezoneId: "Asia/Bangkok" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    try {
+      const tag = uniqueCustomer("Phone bulk");
+      const orders = [];
+      for (const name of ["one", "two", "three"]) orders.push(await createOrder(gatewayApi, tokens.storefront, `${tag} ${name}`));
+      const [untouched, first, second] = orders;
+      await openBoard(page, users.dispatcher.email, `/orders?q=${encodeURIComponent(tag)}`);
+      for (const order of orders) await row(page, order).waitFor();
+      assert.equal(await row(page, first).getAttribute("data-layout"), "card");
+
+      for (const order of [first, second]) {
+        const box = row(page, order).getByRole("checkbox");
+        const size = await box.boundingBox();
+        assert.ok(size && size.width >= 24 && size.height >= 24, `a thumb-sized box: ${JSON.stringify(size)}`);
+        await box.tap();
+      }
+      const bar = page.getByTestId("bulk-bar");
+      await bar.getByText("2 selected").waitFor();
+      // Ticking a card did not open it.
+      assert.equal(new URL(page.url()).searchParams.has("order"), false);
+      // The bar lies along the bottom of the screen, whole, where the thumb is.
+      const place = await bar.boundingBox();
+      assert.ok(place && place.y + place.height <= 844 + 1 && place.y + place.height >= 844 - 2 && place.x <= 1 && place.width >= 388, `at the bottom: ${JSON.stringify(place)}`);
+      await screenshot(page, "phone-bulk");
+
+      await bar.getByLabel("Change status…").selectOption("CONFIRMED");
+      await page.getByTestId("bulk-outcome").getByText("2 confirmed").waitFor();
+      for (const order of [first, second]) await row(page, order).getByText("Confirmed").waitFor();
+      assert.equal(await row(page, untouched).getByText("Pending").count(), 1);
+    } catch (error) {
+      await page.screenshot({ path: new URL("./artifacts/phone-bulk.png", import.meta.url).pathname }).catch(() => {});
+      throw error;
+    } finally {
+      await context.close().catch(() => {});
+    }
+  });
 });
