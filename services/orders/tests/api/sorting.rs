@@ -69,6 +69,16 @@ async fn walk(app: &TestApp, user: &TestUser, sort: &str, arriving: &mut usize) 
     }
 }
 
+/// The ids of a page's items, in order.
+fn item_ids(body: &Value) -> Vec<&str> {
+    body["items"]
+        .as_array()
+        .expect("as the test set it up")
+        .iter()
+        .map(id_of)
+        .collect()
+}
+
 /// `(created_at, id)` as the server compares them (timestamps parsed: their text varies in length).
 fn key(row: &Value) -> (chrono::DateTime<chrono::Utc>, Uuid) {
     (
@@ -319,12 +329,7 @@ async fn due_first_lists_the_most_overdue_open_orders_first_then_the_rest_and_pa
     }
     // With the overdue filter, the overdue ones in the same order.
     let overdue = page(&app, &admin, "sort=due&overdue=true").await;
-    let ids: Vec<&str> = overdue["items"]
-        .as_array()
-        .expect("as the test set it up")
-        .iter()
-        .map(id_of)
-        .collect();
+    let ids = item_ids(&overdue);
     assert_eq!(ids, expected[..5]);
     // The export of the same view streams it in the same order.
     let response = app.get("/v1/orders/export?sort=due", &admin).await;
@@ -408,12 +413,7 @@ async fn the_overdue_thresholds_come_from_the_settings() {
     created_ago(&app, &normal_order, 20).await;
 
     let overdue = page(&app, &admin, "overdue=true").await;
-    let ids: Vec<&str> = overdue["items"]
-        .as_array()
-        .expect("as the test set it up")
-        .iter()
-        .map(id_of)
-        .collect();
+    let ids = item_ids(&overdue);
     assert_eq!(ids, [id_of(&normal_order)]);
     assert_eq!(
         stats(&app, &admin, "").await["overdue_after_minutes"],
