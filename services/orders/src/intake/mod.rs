@@ -2,8 +2,8 @@
 //! it; a few writer tasks each take whatever is queued at that moment (at least one, at most
 //! [`BATCH_CAP`]; never waiting on a timer for company, so an idle service pays nothing) and
 //! write it as one transaction of set-based statements (`repository::intake`): claim the
-//! batch's idempotency keys, write all orders, write all `order.created` events and stored
-//! responses, COMMIT. Each caller gets its answer only after the COMMIT of the transaction
+//! batch's idempotency keys (each for the id its order will have), write all orders, write
+//! all `order.created` events, COMMIT. Each caller gets its answer only after the COMMIT of the transaction
 //! that holds its order. Then the writer publishes the batch's events to Redis itself (one
 //! pipelined round trip, the relay's atomic step) and stamps them published, without waking
 //! the relay; the relay delivers whatever a failed publish or a crash left behind.
@@ -11,7 +11,7 @@
 //! - **Duplicates in one batch.** Two creates with the same customer email, or the same
 //!   caller's same `Idempotency-Key`, never share a transaction: the later one goes to the
 //!   next transaction of the same writer, after the first committed — so the second of two
-//!   same-key requests finds the key taken and replays the first answer, as two concurrent
+//!   same-key requests finds the key taken and answers the order the first created, as two concurrent
 //!   requests always did.
 //! - **One order the database refuses.** If the batch's transaction fails for any reason
 //!   other than an unavailable database or a lost COMMIT answer, nothing of it was written;

@@ -8,12 +8,13 @@ use lom_contracts::{EventType, OrderEvent};
 use lom_platform::{Problem, db};
 use sqlx::{Connection, PgConnection, PgPool};
 use tokio::sync::{Mutex, mpsc};
+use uuid::Uuid;
 
 use super::{BATCH_CAP, Create, Created, Queued};
 use crate::{
     error::{ApiError, database_problem},
     events::{Publisher, relay::record_delays},
-    repository::{self, KeyClaim, OrderToWrite, StoredResponse},
+    repository::{self, KeyClaim, OrderToWrite},
     views::OrderDetail,
 };
 
@@ -220,14 +221,18 @@ async fn write(
     conn: &mut PgConnection,
     creates: &[&Create],
 ) -> Result<(Vec<Created>, Committed), BatchError> {
+    // Each order's id is chosen now, so its key is claimed for it once and never updated.
+    let ids: Vec<Uuid> = creates.iter().map(|_| Uuid::now_v7()).collect();
     let mut tx = conn.begin().await?;
     let claims: Vec<KeyClaim> = creates
         .iter()
-        .filter_map(|c| {
+        .zip(&ids)
+        .filter_map(|(c, &order_id)| {
             c.key.as_ref().map(|k| KeyClaim {
                 principal: c.actor,
                 key: &k.key,
                 request: &k.request,
+                order_id,
             })
         })
         .collect();
@@ -236,10 +241,10 @@ async fn write(
     } else {
         repository::claim_keys(&mut tx, &claims).await?
     };
-    let free: Vec<&Create> = creates
-        .iter()
-        .copied()
-        .filter(|c| {
+    let free: Vec<(Uuid, &Create)> = ids
+        .into_iter()
+        .zip(creates.iter().copied())
+        .filter(|(_, c)| {
             c.key
                 .as_ref()
                 .is_none_or(|k| claimed.contains(&(c.actor, k.key.clone())))
@@ -254,23 +259,26 @@ async fn write(
     let mut written = free.iter().zip(written).peekable();
     let created = creates
         .iter()
-        .map(|c| match written.next_if(|(f, _)| std::ptr::eq(**f, *c)) {
-            Some((_, detail)) => Created::New(Box::new(detail)),
-            None => Created::KeyTaken,
-        })
+        .map(
+            |c| match written.next_if(|((_, f), _)| std::ptr::eq(*f, *c)) {
+                Some((_, detail)) => Created::New(Box::new(detail)),
+                None => Created::KeyTaken,
+            },
+        )
         .collect();
     Ok((created, committed))
 }
 
-/// Writes the orders of `creates` (whose keys, if any, are claimed), their events and stored
-/// responses; answers each order's 201 body, in order, and the events.
+/// Writes the orders of `creates` (each with its id; their keys, if any, are claimed) and
+/// their events; answers each order's 201 body, in order, and the events.
 async fn write_orders(
     tx: &mut PgConnection,
-    creates: &[&Create],
+    creates: &[(Uuid, &Create)],
 ) -> sqlx::Result<(Vec<OrderDetail>, Committed)> {
     let orders: Vec<OrderToWrite> = creates
         .iter()
-        .map(|c| OrderToWrite {
+        .map(|&(id, c)| OrderToWrite {
+            id,
             order: &c.order,
             actor: c.actor,
         })
@@ -279,21 +287,9 @@ async fn write_orders(
     let events: Vec<OrderEvent> = stored
         .iter()
         .zip(creates)
-        .map(|(s, c)| repository::new_event(EventType::OrderCreated, &s.order, c.actor))
+        .map(|(s, (_, c))| repository::new_event(EventType::OrderCreated, &s.order, c.actor))
         .collect();
     let written: Vec<OrderDetail> = stored.into_iter().map(OrderDetail::from).collect();
-    let responses: Vec<StoredResponse> = creates
-        .iter()
-        .zip(&written)
-        .filter_map(|(c, detail)| {
-            c.key.as_ref().map(|k| StoredResponse {
-                principal: c.actor,
-                key: &k.key,
-                order_id: detail.id,
-                body: serde_json::to_value(detail).unwrap_or_default(),
-            })
-        })
-        .collect();
-    let outbox_ids = repository::write_created(tx, &events, &responses).await?;
+    let outbox_ids = repository::write_created(tx, &events).await?;
     Ok((written, Committed { events, outbox_ids }))
 }

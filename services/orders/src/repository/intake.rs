@@ -1,7 +1,7 @@
 //! The set-based statements of a batch of creates (group commit, `crate::intake`), each one
-//! round trip whatever the batch's size: claim the batch's idempotency keys; write every
-//! customer, address, order, item and first history row; write every `order.created` event
-//! and stored response. A customer is written only when an order changes its name or phone.
+//! round trip whatever the batch's size: claim the batch's idempotency keys, each for the
+//! order it will create; write every customer, address, order, item and first history row;
+//! write every `order.created` event. A customer is written only when an order changes its name or phone.
 //! The batch's emails and keys are distinct (the intake defers
 //! duplicates to a later batch) and rows that others may also lock (keys, customers) are
 //! taken in one sorted order, so two batches never wait on each other in a cycle.
@@ -17,36 +17,44 @@ use uuid::Uuid;
 use super::rows::{AddressRow, ChangeRow, ItemRow, StoredOrder};
 use crate::domain::{NewOrder, Text};
 
-/// An order to write and who places it.
+/// An order to write, the id it will have, and who places it.
 #[derive(Debug)]
 pub struct OrderToWrite<'a> {
+    pub id: Uuid,
     pub order: &'a NewOrder,
     pub actor: Uuid,
 }
 
-/// An idempotency key to claim: its caller, the key and the request it came with.
+/// An idempotency key to claim: its caller, the key, the request it came with and the id of
+/// the order that request will create.
 #[derive(Debug)]
 pub struct KeyClaim<'a> {
     pub principal: Uuid,
     pub key: &'a str,
     pub request: &'a Value,
+    pub order_id: Uuid,
 }
 
-/// Claims the keys; answers which of them were free (the others belong to a committed
-/// request; a claim that a running transaction holds waits for it to end).
+/// Claims the keys, each for its order (the row is final: the order is written later in the
+/// same transaction, and the key is never updated); answers which of them were free (the
+/// others belong to a committed request; a claim that a running transaction holds waits for
+/// it to end). The request is kept as the SHA-256 of its canonical JSONB text.
 pub async fn claim_keys(
     conn: &mut PgConnection,
     claims: &[KeyClaim<'_>],
 ) -> sqlx::Result<HashSet<(Uuid, String)>> {
     let rows: Vec<(Uuid, String)> = sqlx::query_as(
-        "INSERT INTO idempotency_keys (principal_id, key, request) \
-         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[]) AS u(principal_id, key, request) \
+        "INSERT INTO idempotency_keys (principal_id, key, request_sha256, order_id) \
+         SELECT principal_id, key, sha256(convert_to(request::text, 'UTF8')), order_id \
+         FROM UNNEST($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[]) \
+             AS u(principal_id, key, request, order_id) \
          ORDER BY principal_id, key \
          ON CONFLICT DO NOTHING RETURNING principal_id, key",
     )
     .bind(claims.iter().map(|c| c.principal).collect::<Vec<_>>())
     .bind(claims.iter().map(|c| c.key).collect::<Vec<_>>())
     .bind(claims.iter().map(|c| c.request).collect::<Vec<_>>())
+    .bind(claims.iter().map(|c| c.order_id).collect::<Vec<_>>())
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().collect())
@@ -122,7 +130,7 @@ pub async fn insert_orders(
     conn: &mut PgConnection,
     orders: &[OrderToWrite<'_>],
 ) -> sqlx::Result<Vec<StoredOrder>> {
-    let ids: Vec<Uuid> = orders.iter().map(|_| Uuid::now_v7()).collect();
+    let ids: Vec<Uuid> = orders.iter().map(|o| o.id).collect();
     let mut written: HashMap<Uuid, Inserted> = HashMap::with_capacity(orders.len());
     for _attempt in 0..2 {
         let (missing_ids, missing): (Vec<Uuid>, Vec<&OrderToWrite>) = ids
@@ -304,22 +312,12 @@ impl Inserted {
     }
 }
 
-/// The response stored for a claimed key.
-#[derive(Debug)]
-pub struct StoredResponse<'a> {
-    pub principal: Uuid,
-    pub key: &'a str,
-    pub order_id: Uuid,
-    pub body: Value,
-}
-
-/// Writes the batch's `order.created` events and the 201 bodies of its claimed keys in one
-/// round trip; answers each event's outbox id, in the order given. No `NOTIFY`: the intake
-/// publishes the events itself once they committed, and the relay only picks up what it left.
+/// Writes the batch's `order.created` events in one round trip; answers each event's outbox
+/// id, in the order given. No `NOTIFY`: the intake publishes the events itself once they
+/// committed, and the relay only picks up what it left.
 pub async fn write_created(
     conn: &mut PgConnection,
     events: &[OrderEvent],
-    responses: &[StoredResponse<'_>],
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "WITH e AS (
@@ -329,13 +327,6 @@ pub async fn write_created(
                  WITH ORDINALITY AS u(event_id, event_type, order_id, payload, n)
              ORDER BY n
              RETURNING id, event_id
-         ), k AS (
-             UPDATE idempotency_keys SET order_id = u.order_id, response_status = 201,
-                                         response_body = u.body
-             FROM UNNEST($5::uuid[], $6::text[], $7::uuid[], $8::jsonb[])
-                 AS u(principal_id, key, order_id, body)
-             WHERE idempotency_keys.principal_id = u.principal_id
-               AND idempotency_keys.key = u.key
          )
          SELECT e.id FROM UNNEST($1::uuid[]) WITH ORDINALITY AS u(event_id, n)
              JOIN e USING (event_id)
@@ -345,10 +336,6 @@ pub async fn write_created(
     .bind(events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.order.id).collect::<Vec<_>>())
     .bind(events.iter().map(Json).collect::<Vec<_>>())
-    .bind(responses.iter().map(|r| r.principal).collect::<Vec<_>>())
-    .bind(responses.iter().map(|r| r.key).collect::<Vec<_>>())
-    .bind(responses.iter().map(|r| r.order_id).collect::<Vec<_>>())
-    .bind(responses.iter().map(|r| &r.body).collect::<Vec<_>>())
     .fetch_all(conn)
     .await
 }

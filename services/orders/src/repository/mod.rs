@@ -16,9 +16,7 @@ mod write;
 
 pub use audit::{AuditAction, record_audit};
 pub use idempotency::find_key;
-pub use intake::{
-    KeyClaim, OrderToWrite, StoredResponse, claim_keys, insert_orders, write_created,
-};
+pub use intake::{KeyClaim, OrderToWrite, claim_keys, insert_orders, write_created};
 pub use notes::{NoteRow, insert_note};
 pub use outbox::{
     DIRECT_PUBLISH_GRACE_MS, OUTBOX_CHANNEL, Pending, RELAY_LOCK_KEY, mark_published, new_event,
@@ -26,8 +24,7 @@ pub use outbox::{
 };
 pub use read::{Assignee, Cursor, OrderFilter, Sort, detail, list, open_by_assignee, stats};
 pub use rows::{
-    AddressRow, ChangeRow, ItemRow, OpenOrders, StatusCount, StoredOrder, StoredRequest,
-    lock_current,
+    AddressRow, ChangeRow, ItemRow, KeyRecord, OpenOrders, StatusCount, StoredOrder, lock_current,
 };
 pub use undo::{LastChange, last_change, revert};
 pub use write::{FieldChanges, assign, soft_delete, update_fields};

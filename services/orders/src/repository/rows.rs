@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use lom_contracts::{CancelReasonCode, OrderRow, OrderStatus, Priority};
-use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -98,19 +97,12 @@ pub struct OpenOrders {
     pub orders: i64,
 }
 
-/// What the first request with an idempotency key sent and got.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct StoredRequest {
-    pub request: Value,
-    pub response_status: Option<i16>,
-    pub response_body: Option<Value>,
-}
-
-impl StoredRequest {
-    /// The stored status, when there is one and it is a status code's number.
-    pub fn status(&self) -> Option<u16> {
-        self.response_status.and_then(|s| u16::try_from(s).ok())
-    }
+/// What an idempotency key holds: the order its request created, and whether a new request
+/// with the key is the same request.
+#[derive(Debug, sqlx::FromRow)]
+pub struct KeyRecord {
+    pub order_id: Uuid,
+    pub same_request: bool,
 }
 
 /// Locks the live order `id` (`FOR UPDATE`), so concurrent changes queue and each sees the

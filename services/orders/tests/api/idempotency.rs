@@ -1,9 +1,9 @@
 //! `Idempotency-Key` on create: replays, misuse and races.
 
 use futures_util::future::join_all;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::helpers::{Role, TestApp, TestUser, order_body, spawn_app};
+use crate::helpers::{Role, TestApp, TestUser, id_of, order_body, spawn_app};
 
 async fn create_with_key(
     app: &TestApp,
@@ -116,4 +116,99 @@ async fn a_malformed_key_is_a_400() {
         assert_eq!(response.status(), 400, "{key}");
     }
     assert_eq!(order_count(&app).await, 0);
+}
+
+#[tokio::test]
+async fn a_retry_answers_the_order_the_key_created_as_it_is_now() {
+    let app = spawn_app().await;
+    let storefront = app.users.user(Role::Storefront).await;
+    let admin = app.users.user(Role::Admin).await;
+    let first: Value = create_with_key(&app, &storefront, "key-1", &order_body(1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/v1/orders/{}", id_of(&first));
+    let confirmed = app
+        .patch(&path, &admin, &json!({"status": "CONFIRMED", "version": 1}))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+
+    let again = create_with_key(&app, &storefront, "key-1", &order_body(1)).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(again["number"], first["number"]);
+    assert_eq!(again["status"], "CONFIRMED");
+    assert_eq!(again["version"], 2);
+    assert_eq!(
+        again,
+        app.get(&path, &admin).await.json::<Value>().await.unwrap()
+    );
+    assert_eq!(order_count(&app).await, 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_its_order_was_deleted_is_a_404_and_creates_nothing() {
+    let app = spawn_app().await;
+    let storefront = app.users.user(Role::Storefront).await;
+    let admin = app.users.user(Role::Admin).await;
+    let first: Value = create_with_key(&app, &storefront, "key-1", &order_body(1))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/v1/orders/{}", id_of(&first));
+    assert_eq!(app.delete(&path, &admin).await.status(), 204);
+
+    let again = create_with_key(&app, &storefront, "key-1", &order_body(1)).await;
+    lom_testing::assert_problem(again, 404, "not-found").await;
+    assert_eq!(order_count(&app).await, 1);
+}
+
+/// The key's row is written once, for the order its request creates, in the create's
+/// transaction: a database that refuses any update of a key still takes creates with keys and
+/// their retries. It keeps a digest of the request, not the request or the response.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_is_written_once_and_never_updated_and_keeps_no_copy_of_the_answer() {
+    let app = spawn_app().await;
+    sqlx::raw_sql(
+        "CREATE FUNCTION refuse_key_update() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION 'an idempotency key was updated'; END $$;
+         CREATE TRIGGER refuse_key_update BEFORE UPDATE ON idempotency_keys
+             FOR EACH ROW EXECUTE FUNCTION refuse_key_update();",
+    )
+    .execute(&app.db)
+    .await
+    .expect("trigger");
+    let storefront = app.users.user(Role::Storefront).await;
+    let created = join_all((0..6).map(|n| {
+        let storefront = &storefront;
+        let app = &app;
+        async move { create_with_key(app, storefront, &format!("k-{n}"), &order_body(n)).await }
+    }))
+    .await;
+    assert!(created.iter().all(|r| r.status() == 201));
+    let again = create_with_key(&app, &storefront, "k-3", &order_body(3)).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(order_count(&app).await, 6);
+
+    let digests: Vec<(i32, bool)> = sqlx::query_as(
+        "SELECT length(request_sha256), EXISTS (SELECT 1 FROM orders o WHERE o.id = k.order_id) \
+         FROM idempotency_keys k",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("keys");
+    assert_eq!(digests, vec![(32, true); 6]);
+    let copies: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM information_schema.columns \
+         WHERE table_name = 'idempotency_keys' AND column_name IN ('request', 'response_body')",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("columns");
+    assert_eq!(copies, 0);
 }

@@ -21,7 +21,7 @@ use super::schemas;
 
 use crate::{
     domain::{Currency, Email, Money, NewAddress, NewCustomer, NewItem, NewOrder, Quantity, Text},
-    error::{ApiResult, idempotency_in_progress, idempotency_key_reused},
+    error::{ApiResult, idempotency_in_progress, idempotency_key_reused, order_not_found},
     intake::{Create, Created, IdempotencyKey},
     repository,
     state::AppState,
@@ -250,9 +250,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Problem> {
     request_body = CreateOrderRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key of 1 to 255 visible ASCII characters: the same key and body return the first result", pattern = "^[!-~]{1,255}$")),
     responses(
-        (status = 201, description = "The new order (or the first response to this Idempotency-Key)", body = OrderDetail),
+        (status = 201, description = "The new order; for a retry with the same Idempotency-Key and body, the order that key created, as it is now (header `Idempotent-Replayed: true`)", body = OrderDetail),
         (status = 400, description = "Malformed JSON or Idempotency-Key", body = ProblemBody, content_type = "application/problem+json"),
         Problems<401, 403, 413, 415>,
+        (status = 404, description = "A retry whose Idempotency-Key created an order that has since been deleted", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "A request with the same Idempotency-Key is still running", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or the Idempotency-Key was used with another body", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -280,28 +282,23 @@ pub async fn create_order(
     }
 }
 
-/// The stored answer to an earlier request with this key, or 422 if the body differs.
-async fn replay(
-    state: &AppState,
-    actor: Uuid,
-    key: &str,
-    fingerprint: &Value,
-) -> ApiResult<Response> {
-    let stored = repository::find_key(&state.db, actor, key).await?;
-    let Some(stored) = stored else {
+/// The answer to a retry: the order the key created, as it is now, or 422 if the body differs.
+async fn replay(state: &AppState, actor: Uuid, key: &str, request: &Value) -> ApiResult<Response> {
+    let record = repository::find_key(&state.db, actor, key, request).await?;
+    let Some(record) = record else {
         return Err(idempotency_in_progress().into());
     };
-    if &stored.request != fingerprint {
+    if !record.same_request {
         return Err(idempotency_key_reused().into());
     }
-    let (Some(status), Some(body)) = (stored.status(), stored.response_body) else {
-        return Err(Problem::internal().into());
-    };
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
+    let mut conn = state.db.acquire().await?;
+    let order = repository::detail(&mut conn, record.order_id)
+        .await?
+        .ok_or_else(order_not_found)?;
     Ok((
-        status,
+        StatusCode::CREATED,
         [(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"))],
-        Json(body),
+        Json(OrderDetail::from(order)),
     )
         .into_response())
 }
