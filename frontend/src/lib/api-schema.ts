@@ -114,6 +114,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The order actions of the audit log: who did what to which order, when.
+         * @description Built from the orders' own history (creation, status changes, cancellations with their
+         *     reason, assignments, undo, priority and note changes, internal notes) and the audit of what
+         *     leaves no history row (a deletion, a CSV export). A bulk request appears as the change it
+         *     made to each order. Newest first; actions at the same instant (one change touching several
+         *     fields) list the status change before the others.
+         */
+        get: operations["order_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/bulk": {
         parameters: {
             query?: never;
@@ -789,6 +813,35 @@ export interface components {
             order_id: string;
             /** @description Plain text, exactly as written. */
             text: string;
+        };
+        /** @description One order action of the audit log: when, who, what, to which order (null for an export). */
+        OrderActionView: {
+            /** @example order.status_changed */
+            action: string;
+            /** Format: uuid */
+            actor_id: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description What changed, by action: `from`/`to` (statuses, assignee ids, priorities, notes), a
+             *     cancellation's `reason_code`/`reason_text`, an undo's `field`, a note's `note_id`/`text`,
+             *     an export's `query`/`rows`.
+             */
+            details: Record<string, never>;
+            /**
+             * @description Unique among order actions: the table it was read from and the row's id there.
+             * @example 3_42
+             */
+            id: string;
+            /** Format: uuid */
+            order_id?: string | null;
+            /** @example ORD-000042 */
+            order_number?: string | null;
+        };
+        /** @description One page of order actions; `next_cursor` is null on the last. */
+        OrderAuditPage: {
+            items: components["schemas"]["OrderActionView"][];
+            next_cursor?: string | null;
         };
         /** @description A full order. */
         OrderDetail: {
@@ -1644,6 +1697,73 @@ export interface operations {
             };
             /** @description The change reached a service that did not answer in time: it may or may not have been made (type outcome-unknown); read it back before retrying */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    order_audit: {
+        parameters: {
+            query?: {
+                /** @description Only what this account did. */
+                actor?: string;
+                /** @description Only this kind of action. */
+                action?: "order.created" | "order.status_changed" | "order.cancelled" | "order.undone" | "order.assigned" | "order.unassigned" | "order.priority_changed" | "order.note_changed" | "order.note_added" | "order.deleted" | "orders.exported";
+                /** @description From this instant on (inclusive), RFC 3339. A range ending before it starts is empty. */
+                from?: string;
+                /** @description Before this instant (exclusive), RFC 3339. */
+                to?: string;
+                cursor?: string;
+                /** @description Actions per page, 1–200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderAuditPage"];
+                };
+            };
+            /** @description Malformed request: path parameter, query or JSON syntax */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the permission this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service behind the gateway is unavailable; retry after Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3254,6 +3374,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1AuditGetParametersQueryActionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/audit"]["get"]["parameters"]["query"]["action"]> = ["user.created", "user.updated", "user.admin_seeded", "session.refresh_reuse_detected"];
 export const pathsApiV1OrdersGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority", "due"];
+export const pathsApiV1OrdersAuditGetParametersQueryActionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/audit"]["get"]["parameters"]["query"]["action"]> = ["order.created", "order.status_changed", "order.cancelled", "order.undone", "order.assigned", "order.unassigned", "order.priority_changed", "order.note_changed", "order.note_added", "order.deleted", "orders.exported"];
 export const pathsApiV1OrdersExportGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/export"]["get"]["parameters"]["query"]["sort"]> = ["newest", "oldest", "priority", "due"];
 export const bulkActionOneOf0TypeValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["BulkAction"], {
     type: unknown;

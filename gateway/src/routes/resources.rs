@@ -63,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/orders/workload", get(to!(Orders, Any(OrdersRead))))
         .route("/api/v1/orders/metrics", get(to!(Orders, Any(OrdersRead))))
         .route("/api/v1/orders/bulk", post(to!(Orders, Any(OrdersUpdate))))
+        .route("/api/v1/orders/audit", get(to!(Orders, Any(AuditRead))))
         .route(
             "/api/v1/orders/export",
             get(to!(Orders, Any(OrdersExport), streamed)),

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
 
 mod attacks;
+mod audit;
 mod contract;
 mod export;
 mod faults;

@@ -18,7 +18,10 @@ use crate::state::AppState;
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(ProblemBody, FieldError, lom_contracts::OrderEvent)),
-    tags((name = "orders", description = "Orders, their status and assignment"))
+    tags(
+        (name = "orders", description = "Orders, their status and assignment"),
+        (name = "order-audit", description = "The audit log of order actions"),
+    )
 )]
 struct ApiDoc;
 

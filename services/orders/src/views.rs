@@ -14,6 +14,7 @@ use crate::{
     domain::OverdueAfter,
     repository::{
         ChangeRow, ItemRow, NoteRow, OpenOrders, StatusCount, StoredOrder,
+        actions::ActionRow,
         metrics::{self, MetricsRows},
     },
 };
@@ -455,6 +456,40 @@ impl OrderMetrics {
             ageing,
             overdue_after_minutes: OverdueMinutes::from(overdue_after),
             by_assignee,
+        }
+    }
+}
+
+/// One order action of the audit log: when, who, what, to which order (null for an export).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderActionView {
+    /// Unique among order actions: the table it was read from and the row's id there.
+    #[schema(example = "3_42")]
+    pub id: String,
+    pub at: DateTime<Utc>,
+    #[schema(example = "order.status_changed")]
+    pub action: String,
+    pub actor_id: Uuid,
+    pub order_id: Option<Uuid>,
+    #[schema(example = "ORD-000042")]
+    pub order_number: Option<String>,
+    /// What changed, by action: `from`/`to` (statuses, assignee ids, priorities, notes), a
+    /// cancellation's `reason_code`/`reason_text`, an undo's `field`, a note's `note_id`/`text`,
+    /// an export's `query`/`rows`.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+impl From<ActionRow> for OrderActionView {
+    fn from(row: ActionRow) -> Self {
+        Self {
+            id: format!("{}_{}", row.source, row.id),
+            at: row.at,
+            action: row.action,
+            actor_id: row.actor_id,
+            order_id: row.order_id,
+            order_number: row.order_number,
+            details: row.details,
         }
     }
 }

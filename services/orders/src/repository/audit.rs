@@ -1,8 +1,8 @@
-//! The audit of order actions that leave no history row of their own (an export), in
-//! `order_audit`.
+//! The audit of order actions that leave no history row of their own (a deletion, an export),
+//! in `order_audit`.
 
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::PgExecutor;
 use uuid::Uuid;
 
 /// What an `order_audit` row records.
@@ -10,32 +10,40 @@ use uuid::Uuid;
 pub enum AuditAction {
     /// Orders were downloaded as CSV; `details` holds the filters and the row count.
     Exported,
+    /// One order was deleted (recorded in the deletion's transaction).
+    Deleted,
 }
 
 impl AuditAction {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Exported => "orders.exported",
+            Self::Deleted => "order.deleted",
         }
     }
 }
 
-/// Records that `actor` did `action` (committed at once, on its own).
-pub async fn record_audit(
-    pool: &PgPool,
-    actor: Uuid,
-    action: AuditAction,
-    details: Value,
-    request_id: Option<&str>,
-) -> sqlx::Result<()> {
+/// One `order_audit` row: `actor` did `action`, to `order` when it concerns one.
+pub struct AuditEntry<'a> {
+    pub actor: Uuid,
+    pub action: AuditAction,
+    pub order: Option<Uuid>,
+    pub details: Value,
+    pub request_id: Option<&'a str>,
+}
+
+/// Records `entry` (on its own, or in the transaction of the change it audits).
+pub async fn record_audit(db: impl PgExecutor<'_>, entry: AuditEntry<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO order_audit (actor_id, action, details, request_id) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO order_audit (actor_id, action, order_id, details, request_id) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(actor)
-    .bind(action.as_str())
-    .bind(details)
-    .bind(request_id)
-    .execute(pool)
+    .bind(entry.actor)
+    .bind(entry.action.as_str())
+    .bind(entry.order)
+    .bind(entry.details)
+    .bind(entry.request_id)
+    .execute(db)
     .await
     .map(drop)
 }

@@ -2,6 +2,7 @@
 //! transaction of their change, so an order, its history and its outbox row commit together.
 //! Answers are rows (`rows.rs`), never the API's views.
 
+pub mod actions;
 mod audit;
 pub mod export;
 mod idempotency;
@@ -14,7 +15,7 @@ mod rows;
 mod undo;
 mod write;
 
-pub use audit::{AuditAction, record_audit};
+pub use audit::{AuditAction, AuditEntry, record_audit};
 pub use idempotency::find_key;
 pub use intake::{KeyClaim, OrderToWrite, claim_keys, insert_orders, write_created};
 pub use notes::{NoteRow, insert_note};

@@ -1,6 +1,7 @@
 //! Integration tests of orders-service against real PostgreSQL and Redis.
 
 mod access;
+mod audit;
 mod bulk;
 mod cancellation;
 mod concurrency;

@@ -1,15 +1,17 @@
 //! `DELETE /v1/orders/{id}`: a soft delete. The order leaves lists and reads, its history
-//! stays, and an `order.deleted` event carries its last snapshot.
+//! stays, an `order.deleted` event carries its last snapshot, and `order_audit` records who
+//! deleted it (a deletion leaves no history row).
 
 use axum::{extract::State, http::StatusCode};
 use lom_auth::{Permission, Principal};
 use lom_contracts::EventType;
-use lom_platform::{Path, db, openapi::Problems};
+use lom_platform::{Path, db, http_stack::RequestId, openapi::Problems};
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
     error::{ApiResult, order_not_found},
-    repository,
+    repository::{self, AuditAction, AuditEntry},
     state::AppState,
 };
 
@@ -27,6 +29,7 @@ use crate::{
 pub async fn delete_order(
     State(state): State<AppState>,
     principal: Principal,
+    RequestId(request_id): RequestId,
     Path(id): Path<Uuid>,
 ) -> ApiResult<StatusCode> {
     principal.require_all(Permission::OrdersDelete)?;
@@ -37,6 +40,17 @@ pub async fn delete_order(
             .await?
             .ok_or_else(order_not_found)?;
         let row = repository::soft_delete(&mut tx, id).await?;
+        repository::record_audit(
+            &mut *tx,
+            AuditEntry {
+                actor,
+                action: AuditAction::Deleted,
+                order: Some(id),
+                details: json!({}),
+                request_id: request_id.as_deref(),
+            },
+        )
+        .await?;
         repository::write_event(
             &mut tx,
             EventType::OrderDeleted,

@@ -27,7 +27,7 @@ use uuid::Uuid;
 use super::query::{FilterQuery, SortQuery};
 use crate::{
     error::{ApiResult, export_too_large},
-    repository::{self, AuditAction, OrderFilter, Sort, export},
+    repository::{self, AuditAction, AuditEntry, OrderFilter, Sort, export},
     state::AppState,
     users::Forwarded,
 };
@@ -82,10 +82,13 @@ pub async fn export_orders(
     }
     repository::record_audit(
         &state.db,
-        principal.user_id,
-        AuditAction::Exported,
-        json!({ "query": raw_query.unwrap_or_default(), "rows": rows }),
-        request_id.as_deref(),
+        AuditEntry {
+            actor: principal.user_id,
+            action: AuditAction::Exported,
+            order: None,
+            details: json!({ "query": raw_query.unwrap_or_default(), "rows": rows }),
+            request_id: request_id.as_deref(),
+        },
     )
     .await?;
     let filename = format!(

@@ -1,7 +1,8 @@
-//! `/v1/orders`: list, stats, workload, metrics, export, read, create, update, cancel, assign, undo
+//! `/v1/orders`: list, stats, workload, metrics, export, the audit of order actions, read, create, update, cancel, assign, undo
 //! and delete orders, one action on many at once (bulk), and write internal notes on them.
 
 mod assign;
+mod audit;
 mod bulk;
 mod cancel;
 mod create;
@@ -39,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(metrics::order_metrics))
         .routes(routes!(bulk::bulk_orders))
         .routes(routes!(export::export_orders))
+        .routes(routes!(audit::order_audit))
         .routes(routes!(
             get::get_order,
             update::update_order,

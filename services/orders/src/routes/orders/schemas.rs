@@ -105,6 +105,16 @@ pub fn cursor() -> Object {
     )
 }
 
+/// `next_cursor` of the previous order-audit page: `<microseconds since the epoch>_<table 1–5>_<id>`.
+pub fn action_cursor() -> Object {
+    text(
+        "^(|[0-9]{1,17}_[1-5]_[1-9][0-9]{0,17})$".to_owned(),
+        None,
+        38,
+        false,
+    )
+}
+
 /// A cancellation reason: `{code, text?}`, where the code `other` requires `text`.
 pub fn cancel_reason() -> RefOr<Schema> {
     let reason = |codes: Vec<&'static str>, text_required: bool| {
