@@ -1,5 +1,6 @@
 // Browser end-to-end tests of the administration and field features against the real stack
-// (see harness.mjs): the CSV export of the board's view, and the board on a phone. Run with the other e2e files
+// (see harness.mjs): the CSV export of the board's view, order actions in the audit log, and the
+// board on a phone. Run with the other e2e files
 // (`npm run test:e2e`) or alone: `node --test e2e/admin.e2e.mjs`.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -39,6 +40,45 @@ describe("administration against the real stack", () => {
       // Exporting customer data is the admin's and the dispatcher's (orders:export), not a viewer's.
       await openBoard(viewerPage, users.viewer.email);
       assert.equal(await viewerPage.getByRole("button", { name: "Export" }).count(), 0);
+    }));
+
+  test("the audit log lists order actions among account actions: an admin confirms an order on the board, the log says who confirmed which order, and its number opens it (#17)", { timeout: TEST_TIMEOUT }, () =>
+    withPages("audit-orders", 1, async (page) => {
+      const order = await createOrder(gatewayApi, tokens.storefront, uniqueCustomer("Audited"));
+      await openBoard(page, stack.adminEmail, `/orders?order=${order.id}`);
+      const drawer = page.getByRole("dialog");
+      await drawer.getByRole("heading", { name: new RegExp(order.number) }).waitFor();
+      await drawer.getByRole("button", { name: "Confirm" }).click();
+      await drawer.getByRole("button", { name: "Start processing" }).waitFor();
+
+      await page.getByRole("link", { name: "Audit log" }).click();
+      await page.waitForURL((url) => url.pathname === "/audit");
+      const actions = page.locator("tr[data-order-action-id]").filter({ hasText: order.number });
+      const confirmed = actions.filter({ hasText: "Pending → Confirmed" });
+      await confirmed.waitFor();
+      assert.match(
+        await confirmed.innerText(),
+        new RegExp(`${users.admin.display_name}[\\s\\S]*Status changed[\\s\\S]*${order.number}[\\s\\S]*Pending → Confirmed`),
+      );
+      assert.match(await actions.filter({ hasText: "Order created" }).innerText(), /Shop Front/);
+      // Merged by time with the account actions (the seeded accounts were created before any order).
+      const kinds = await page.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => (tr.hasAttribute("data-audit-id") ? "account" : "order")));
+      assert.equal(kinds[0], "order", "the confirmation is the newest action");
+      assert.ok(kinds.includes("account"), "account actions are listed too");
+      assert.deepEqual(kinds, [...kinds].sort((a, b) => (a === b ? 0 : a === "order" ? -1 : 1)), `order actions, then the older account actions: ${kinds}`);
+      await screenshot(page, "audit-log-orders");
+
+      const filters = page.getByRole("form", { name: "Filter the audit log" });
+      await filters.getByLabel("Records").selectOption({ label: "Orders" });
+      await filters.getByLabel("Action").selectOption({ label: "Status changed" });
+      await filters.getByLabel("Who").selectOption({ label: users.admin.display_name });
+      await page.waitForFunction(() => document.querySelectorAll("tr[data-audit-id]").length === 0);
+      await page.locator("tr[data-order-action-id]").first().filter({ hasText: order.number }).waitFor();
+      assert.equal(await page.locator("tr[data-order-action-id]").filter({ hasText: "Order created" }).count(), 0);
+
+      await page.getByRole("link", { name: `Open order ${order.number} on the board` }).first().click();
+      await page.waitForURL((url) => url.pathname === "/orders" && url.searchParams.get("order") === order.id);
+      await page.getByRole("dialog").getByRole("heading", { name: new RegExp(order.number) }).waitFor();
     }));
 
   test("on a phone (390×844) the board is cards; an order opens over the board with its actions in a bar at the bottom, and the live badge stays in view (#17)", { timeout: TEST_TIMEOUT }, async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { translate } from "@/lib/i18n/messages";
 import { describeDetails } from "./describe";
-import { auditQuery, isBackwards, NO_FILTERS } from "./filters";
+import { auditQuery, isBackwards, NO_FILTERS, sourcesRead } from "./filters";
 
 const en = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("en", key, vars);
 
@@ -29,7 +29,7 @@ describe("auditQuery", () => {
   });
 
   it("turns days into the viewer's local day bounds, the last day included", () => {
-    const query = auditQuery({ actor: "u-1", action: "user.updated", fromDay: "2026-12-01", toDay: "2026-12-01" });
+    const query = auditQuery({ ...NO_FILTERS, actor: "u-1", action: "user.updated", fromDay: "2026-12-01", toDay: "2026-12-01" });
     expect(query.actor).toBe("u-1");
     expect(query.action).toBe("user.updated");
     expect(query.from).toBe(new Date(2026, 11, 1).toISOString());
@@ -41,5 +41,19 @@ describe("auditQuery", () => {
   it("knows a backwards range", () => {
     expect(isBackwards({ ...NO_FILTERS, fromDay: "2026-12-02", toDay: "2026-12-01" })).toBe(true);
     expect(isBackwards({ ...NO_FILTERS, fromDay: "2026-12-01", toDay: "2026-12-01" })).toBe(false);
+  });
+});
+
+describe("sourcesRead", () => {
+  it("reads both services for all records, one for accounts or orders", () => {
+    expect(sourcesRead(NO_FILTERS)).toEqual({ accounts: true, orders: true });
+    expect(sourcesRead({ ...NO_FILTERS, source: "accounts" })).toEqual({ accounts: true, orders: false });
+    expect(sourcesRead({ ...NO_FILTERS, source: "orders" })).toEqual({ accounts: false, orders: true });
+  });
+
+  it("reads only the service that records the chosen action", () => {
+    expect(sourcesRead({ ...NO_FILTERS, action: "order.status_changed" })).toEqual({ accounts: false, orders: true });
+    expect(sourcesRead({ ...NO_FILTERS, action: "user.updated" })).toEqual({ accounts: true, orders: false });
+    expect(sourcesRead({ ...NO_FILTERS, source: "accounts", action: "orders.exported" })).toEqual({ accounts: false, orders: false });
   });
 });

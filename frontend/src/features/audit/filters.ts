@@ -1,14 +1,29 @@
-import type { AuditAction } from "./types";
+import { isAuditAction, isOrderAuditAction, type AuditAction, type OrderAuditAction } from "./types";
 
-/** What the audit page filters by: an account, an action, and days (`YYYY-MM-DD`, inclusive). */
+/** Whose records the page lists: account actions, order actions, or both merged by time. */
+export type AuditSource = "all" | "accounts" | "orders";
+
+/**
+ * What the audit page filters by: the records, an account, an action (of either kind), and days
+ * (`YYYY-MM-DD`, inclusive).
+ */
 export interface AuditFilters {
+  source: AuditSource;
   actor: string;
-  action: AuditAction | "";
+  action: AuditAction | OrderAuditAction | "";
   fromDay: string;
   toDay: string;
 }
 
-export const NO_FILTERS: AuditFilters = { actor: "", action: "", fromDay: "", toDay: "" };
+export const NO_FILTERS: AuditFilters = { source: "all", actor: "", action: "", fromDay: "", toDay: "" };
+
+/** Which services to read: the chosen records, narrowed to the one that records the chosen action. */
+export function sourcesRead(filters: AuditFilters): { accounts: boolean; orders: boolean } {
+  return {
+    accounts: filters.source !== "orders" && !isOrderAuditAction(filters.action),
+    orders: filters.source !== "accounts" && !isAuditAction(filters.action),
+  };
+}
 
 /** Local midnight of `day` plus `addDays`, as an instant; null when `day` is not a date. */
 function localMidnight(day: string, addDays = 0): string | null {
@@ -19,7 +34,8 @@ function localMidnight(day: string, addDays = 0): string | null {
 }
 
 /**
- * The query `GET /audit` takes: the days are the viewer's own (from its first instant up to the
+ * The query `GET /audit` and `GET /orders/audit` take (the action is sent only to the service
+ * that records it, see `sourcesRead`): the days are the viewer's own (from its first instant up to the
  * first instant of the day after `toDay`), and empty filters are left out.
  */
 export function auditQuery(filters: AuditFilters): Record<string, string | undefined> {

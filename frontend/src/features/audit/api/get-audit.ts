@@ -8,6 +8,7 @@ export const AUDIT_PAGE_SIZE = 50;
 export const auditKeys = {
   all: ["audit"] as const,
   list: (filters: AuditFilters) => [...auditKeys.all, "list", filters] as const,
+  orders: (filters: AuditFilters) => [...auditKeys.all, "orders", filters] as const,
 };
 
 /** `GET /audit` (`audit:read`): newest first, keyset-paginated by `cursor`. */
