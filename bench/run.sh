@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make bench` / `make bench-smoke`: starts a private stack and runs every benchmark on it.
 #
-#   bench/run.sh full    the real run (bounded: about 5 minutes after the build); writes
-#                        docs/benchmarks.md (between its markers) and docs/benchmarks/*.png
+#   bench/run.sh full    the real run (bounded: about 8 minutes after the build); writes
+#                        docs/benchmarks.md (between its markers) and docs/benchmarks/*.{png,svg}
 #   bench/run.sh smoke   the same tools at tiny sizes (seconds); fails on any error or any
 #                        lost or duplicated event; writes nothing outside its temp folder
 #
@@ -11,7 +11,12 @@
 # redis-server on a free port, and free ports for every service (never 3000-3002/8080/6379).
 # It stops exactly the processes it started and drops its databases on exit.
 #
-# Knobs: BENCH_PHASES (subset of "memory intake mixed e2e fanout"; partial runs write no report),
+# The dashboard phase runs frontend/bench/dashboard (its own stack from frontend/e2e/stack.mjs, the
+# dashboard's production build, Debian Chromium) and writes its own section of the page, also in
+# a partial run: `BENCH_PHASES=dashboard bench/run.sh full` measures the dashboard alone.
+#
+# Knobs: BENCH_PHASES (subset of "memory intake mixed e2e fanout dashboard"; partial runs write no
+# loadgen report),
 # BENCH_KEEP=1 (keep the work folder), BENCH_RUST_LOG (services' log filter, default info),
 # BENCH_PERF=1 (perf profiles of the gateway and orders-service during intake, and of the
 # gateway during its fan-out), BENCH_SERVICE_ENV (extra
@@ -21,11 +26,11 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 MODE=${1:-full}
 case "$MODE" in full | smoke) ;; *) echo "usage: $0 full|smoke" >&2; exit 2 ;; esac
-ALL_PHASES="memory intake mixed e2e fanout"
+ALL_PHASES="memory intake mixed e2e fanout dashboard"
 PHASES=${BENCH_PHASES:-$ALL_PHASES}
 for name in $PHASES; do
   case "$name" in
-    memory | intake | mixed | e2e | fanout) ;;
+    memory | intake | mixed | e2e | fanout | dashboard) ;;
     *) echo "BENCH_PHASES: unknown phase '$name' (space-separated, any of: $ALL_PHASES)" >&2; exit 2 ;;
   esac
 done
@@ -385,7 +390,29 @@ sleep "$SETTLE"
 "$LOADGEN" rss --label "idle after the run" "${SERVICES[@]}" --out "$RESULTS/rss-end.json"
 
 # ---------------------------------------------------------------------------------------
-# 5. Report
+# 5. The dashboard in a browser, on its own stack (after the idle figures: it loads the machine)
+
+if phase dashboard; then
+  make -s -C "$ROOT" frontend-deps >&2
+  # The real run measures the dashboard as it is now; the smoke reuses a build when there is one.
+  if [ "$MODE" = full ] || [ ! -f frontend/.next/standalone/server.js ]; then
+    log "building the dashboard (next build)"
+    (cd frontend && npm run build >&2)
+  fi
+  DASHBOARD_ARGS=(--out "$RESULTS/dashboard.json")
+  if [ "$MODE" = full ]; then
+    DASHBOARD_ARGS+=(--profile release --report "$ROOT/docs/benchmarks.md" --charts "$ROOT/docs/benchmarks")
+  else
+    DASHBOARD_ARGS+=(--profile debug --report "$WORK/dashboard.md" --charts "$WORK/charts")
+  fi
+  log "the dashboard in Chromium under a burst (frontend/bench/dashboard, $MODE sizes)"
+  (cd frontend && E2E_DATABASE_URL=$BASE_URL node bench/dashboard/main.mjs --size "$MODE" "${DASHBOARD_ARGS[@]}") ||
+    die "the dashboard benchmark failed"
+  [ "$MODE" = full ] || grep -q 'The dashboard in a browser' "$WORK/dashboard.md" || die "the dashboard report is incomplete"
+fi
+
+# ---------------------------------------------------------------------------------------
+# 6. Report
 
 {
   echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo '+uncommitted changes')"

@@ -3,14 +3,13 @@
 // every suite uses. A test file calls `setUpDashboardStack()` once at its top level; the
 // exported `let` bindings (browser, users, gatewayApi, tokens) are live and set before its
 // first test runs.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { after, before } from "node:test";
-import { chromium } from "playwright-core";
 import { assignOrder, createOrder, login, seedUsers, updateOrder } from "./api.mjs";
+import { launchChromium, requireChromium } from "./chromium.mjs";
 import { Stack } from "./stack.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = resolve(import.meta.dirname, "artifacts");
 const SCREENSHOTS = process.env.LOM_SCREENSHOTS_DIR ? resolve(process.env.LOM_SCREENSHOTS_DIR) : null;
 export const TEST_TIMEOUT = 60_000;
@@ -86,7 +85,7 @@ export const cell = (page, order, index) => row(page, order).locator('[role="gri
 /** Starts the stack and the browser before the file's first test and stops both after its last. */
 export function setUpDashboardStack() {
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run scripts/ensure-chromium.sh (apt-get install chromium) or set CHROMIUM_PATH`);
+    requireChromium();
     await stack.start();
     users = await seedUsers(stack);
     gatewayApi = `${stack.gatewayUrl}/api/v1`;
@@ -104,19 +103,7 @@ export function setUpDashboardStack() {
       if (i % 3 === 1) order = await assignOrder(gatewayApi, tokens.dispatcher, order, users.agent2.id);
     }
     // launch() gives the browser a fresh temporary profile (user-data dir), removed on close.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -1,6 +1,7 @@
 // Starts the real Live Order Monitor for the browser tests, on ports picked at run time:
 // fresh PostgreSQL databases (users, orders) on the local server, a private redis-server, the
-// three debug binaries and the dashboard's production build (`npm start`). `stop()` kills every
+// three service binaries (the debug build unless told another cargo profile) and the dashboard's
+// production build (`npm start`). `stop()` kills every
 // process it started, by pid, and drops the databases. Nothing here uses the default ports or
 // the shared Redis (other tests publish on the same fixed channel there).
 import { spawn, execFile, execFileSync } from "node:child_process";
@@ -12,7 +13,7 @@ import { join, resolve } from "node:path";
 
 const FRONTEND = resolve(import.meta.dirname, "..");
 const ROOT = resolve(FRONTEND, "..");
-const BIN = join(process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(ROOT, "target"), "debug");
+const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(ROOT, "target");
 const ADMIN_DB_URL = process.env.E2E_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** A TCP port nobody listens on right now (the OS picks it). */
@@ -76,7 +77,9 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 const httpOk = (url) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 
 export class Stack {
-  constructor() {
+  /** `profile`: which cargo build of the services runs (`debug` for the tests, `release` for benchmarks). */
+  constructor({ profile = "debug" } = {}) {
+    this.bin = join(TARGET, profile);
     const id = `${process.pid}_${randomBytes(4).toString("hex")}`;
     this.dbNames = { users: `lom_e2e_${id}_users`, orders: `lom_e2e_${id}_orders` };
     this.dir = mkdtempSync(join(tmpdir(), "lom-e2e-"));
@@ -129,8 +132,8 @@ export class Stack {
 
   async start() {
     for (const binary of ["users-service", "orders-service", "gateway"]) {
-      if (!existsSync(join(BIN, binary))) {
-        throw new Error(`${join(BIN, binary)} is missing: cargo build --locked -p users-service -p orders-service -p gateway`);
+      if (!existsSync(join(this.bin, binary))) {
+        throw new Error(`${join(this.bin, binary)} is missing: cargo build --locked -p users-service -p orders-service -p gateway`);
       }
     }
     if (!existsSync(join(FRONTEND, ".next", "standalone", "server.js"))) throw new Error("no .next/standalone: run npm run build first");
@@ -145,6 +148,8 @@ export class Stack {
     /** The same dashboard by another host name (another site for the browser's cookies). */
     this.webUrlByName = `http://localhost:${webPort}`;
 
+    /** The orders database, for a harness that seeds or checks it directly. */
+    this.ordersDatabaseUrl = databaseUrl(this.dbNames.orders);
     for (const name of Object.values(this.dbNames)) {
       psql(`CREATE DATABASE "${name}"`);
       this.createdDatabases.push(name);
@@ -161,7 +166,7 @@ export class Stack {
         socket.on("error", () => ok(false));
       }), { process: redis, timeoutMs: 15_000 });
 
-    const users = this.spawn("users-service", join(BIN, "users-service"), [], {
+    const users = this.spawn("users-service", join(this.bin, "users-service"), [], {
       env: {
         USERS_BIND: `127.0.0.1:${usersPort}`,
         USERS_DATABASE_URL: databaseUrl(this.dbNames.users),
@@ -176,7 +181,7 @@ export class Stack {
     });
     // users-service first (orders-service and the gateway fetch its keys), then both others at once.
     await waitFor("users-service", httpOk(`${this.usersUrl}/readyz`), { process: users });
-    const orders = this.spawn("orders-service", join(BIN, "orders-service"), [], {
+    const orders = this.spawn("orders-service", join(this.bin, "orders-service"), [], {
       env: {
         ORDERS_BIND: `127.0.0.1:${ordersPort}`,
         ORDERS_DATABASE_URL: databaseUrl(this.dbNames.orders),
@@ -201,7 +206,7 @@ export class Stack {
   }
 
   startGateway() {
-    return this.spawn("gateway", join(BIN, "gateway"), [], {
+    return this.spawn("gateway", join(this.bin, "gateway"), [], {
       env: {
         GATEWAY_BIND: `127.0.0.1:${this.ports.gateway}`,
         USERS_URL: this.usersUrl,
@@ -228,7 +233,7 @@ export class Stack {
    * artifacts/logs/seed-users.log; resolves when it exits 0, rejects otherwise (60 s at most).
    */
   seedDemoUsers(password = this.password) {
-    const binary = join(BIN, "demo-storefront");
+    const binary = join(this.bin, "demo-storefront");
     if (!existsSync(binary)) throw new Error(`${binary} is missing: cargo build --locked -p demo-storefront`);
     const logPath = join(this.logDir, "seed-users.log");
     return new Promise((ok, fail) => {

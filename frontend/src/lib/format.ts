@@ -1,13 +1,20 @@
 /** Formatting helpers shared by the screens. Money is integer minor units, never floats. */
 
 const moneyFormatters = new Map<string, Intl.NumberFormat>();
+/** Per currency: making an Intl.NumberFormat costs more than formatting a row (the board formats every row it renders). */
+const currencyDigits = new Map<string, number>();
 
 export function minorUnitDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = currencyDigits.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    currencyDigits.set(currency, digits);
   }
+  return digits;
 }
 
 export function formatMoney(minor: number, currency: string, locale: string): string {

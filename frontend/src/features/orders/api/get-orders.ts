@@ -22,6 +22,9 @@ export function ordersQueryOptions(filters: OrderFilters) {
     getNextPageParam: (last) => last.next_cursor,
     // Live events keep lists fresh; refetch only on resync or when filters change.
     staleTime: Infinity,
+    // The live writes already keep every unchanged row and page (cache-reducer.ts); comparing a
+    // whole list deeply on each write costs time in proportion to the rows loaded.
+    structuralSharing: false,
   });
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import { renderWithProviders } from "@/test/render";
 import { peopleFrom } from "../people";
 import { makeOrder } from "../test/fixtures";
-import { OrderCard } from "./order-card";
+import { CARD_HEIGHT, OrderCard } from "./order-card";
 
 const order = makeOrder({ number: "ORD-4242" });
 
@@ -16,7 +16,8 @@ function card(props: { checked?: boolean; onCheck?: (id: string, range: boolean)
       index={0}
       selected={false}
       now={Date.parse(order.created_at)}
-      style={{}}
+      top={0}
+      height={CARD_HEIGHT}
       people={peopleFrom([])}
       onOpen={onOpen}
       checked={props.checked ?? false}

@@ -4,7 +4,7 @@ import { memo } from "react";
 import { formatAge } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { usePersonLabel } from "../people";
-import type { RowProps } from "./order-row";
+import { lineStyle, type RowProps } from "./order-row";
 import { BulkCheckbox, OrderNumberCell, useRowLook } from "./row-look";
 import { StatusBadge } from "./status-badge";
 
@@ -17,7 +17,7 @@ export const CARD_HEIGHT = 88;
  * may act in bulk). It keeps the grid's row semantics, so the board reads the same to
  * assistive technology on any screen.
  */
-export const OrderCard = memo(function OrderCard({ order, index, selected, now, style, people, onOpen, checked, onCheck }: RowProps) {
+export const OrderCard = memo(function OrderCard({ order, index, selected, now, top, height, people, onOpen, checked, onCheck }: RowProps) {
   const { t } = useI18n();
   const label = usePersonLabel(people);
   const { ageMs, ageClass, highlight, unseen } = useRowLook(order, now);
@@ -29,7 +29,7 @@ export const OrderCard = memo(function OrderCard({ order, index, selected, now, 
       aria-selected={selected}
       data-order-id={order.id}
       data-layout="card"
-      style={style}
+      style={lineStyle(top, height)}
       onClick={() => onOpen(order.id, index)}
       className={`${highlight} cursor-pointer border-b border-slate-200 px-3 py-2 dark:border-slate-700 ${
         selected ? "bg-blue-50 ring-2 ring-inset ring-blue-500 dark:bg-blue-950/50" : "active:bg-slate-100 dark:active:bg-slate-800"

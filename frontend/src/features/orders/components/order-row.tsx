@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, type CSSProperties } from "react";
+import { memo } from "react";
 import { formatAge } from "@/lib/format";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import { isOverdue, type OverdueAfter } from "../overdue";
@@ -17,7 +17,9 @@ export interface RowProps {
   index: number;
   selected: boolean;
   now: number;
-  style: CSSProperties;
+  /** Where the virtual list puts the line (px from its top) and its height: numbers, so a line that did not move skips rendering. */
+  top: number;
+  height: number;
   people: People;
   onOpen(id: string, index: number): void;
   /** Whether the row is selected for a bulk action. */
@@ -28,7 +30,12 @@ export interface RowProps {
   onCheck?(id: string, range: boolean): void;
 }
 
-export const OrderRow = memo(function OrderRow({ order, index, selected, now, style, people, onOpen, checked, onCheck, overdueAfter }: RowProps) {
+/** The absolute position of a virtual list's line. */
+export function lineStyle(top: number, height: number) {
+  return { position: "absolute", top: 0, left: 0, width: "100%", height, transform: `translateY(${top}px)` } as const;
+}
+
+export const OrderRow = memo(function OrderRow({ order, index, selected, now, top, height, people, onOpen, checked, onCheck, overdueAfter }: RowProps) {
   const { t, money } = useI18n();
   const label = usePersonLabel(people);
   const { ageMs, ageClass, highlight, unseen } = useRowLook(order, now);
@@ -41,7 +48,7 @@ export const OrderRow = memo(function OrderRow({ order, index, selected, now, st
       aria-selected={selected}
       data-order-id={order.id}
       data-overdue={overdue || undefined}
-      style={style}
+      style={lineStyle(top, height)}
       onClick={() => onOpen(order.id, index)}
       className={`${GRID_COLUMNS} ${highlight} cursor-pointer border-b border-slate-100 text-sm dark:border-slate-800 ${
         selected ? "bg-blue-50 ring-2 ring-inset ring-blue-500 dark:bg-blue-950/50" : "hover:bg-slate-50 dark:hover:bg-slate-800/60"

@@ -12,7 +12,7 @@ import type { People } from "../people";
 import { markSeen, unseenOrders } from "../realtime/unseen-orders";
 import type { OrderListItem } from "../types";
 import { CARD_HEIGHT, OrderCard } from "./order-card";
-import { GRID_COLUMNS, OrderRow, ROW_HEIGHT } from "./order-row";
+import { GRID_COLUMNS, lineStyle, OrderRow, ROW_HEIGHT } from "./order-row";
 
 interface Props {
   orders: OrderListItem[];
@@ -127,11 +127,10 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
       <div ref={scrollRef} onScroll={onScroll} className="min-h-0 flex-1 overflow-auto" data-testid="orders-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {items.map((item) => {
-            const style = { position: "absolute", top: 0, left: 0, width: "100%", height: item.size, transform: `translateY(${item.start}px)` } as const;
             const order = orders[item.index];
             if (!order) {
               return (
-                <div key={item.key} role="row" style={style} className="flex items-center justify-center text-xs text-slate-500">
+                <div key={item.key} role="row" style={lineStyle(item.start, item.size)} className="flex items-center justify-center text-xs text-slate-500">
                   <span role="gridcell">
                     {orders.length === 0 && !hasNextPage ? t("orders.empty") : hasNextPage ? t("orders.loadingMore") : t("orders.end")}
                   </span>
@@ -145,7 +144,8 @@ export function OrdersList({ orders, hasNextPage, isFetchingNextPage, fetchNextP
                 index={item.index}
                 selected={item.index === selectedIndex}
                 now={now}
-                style={style}
+                top={item.start}
+                height={item.size}
                 people={people}
                 onOpen={onOpen}
                 checked={checked.has(order.id)}

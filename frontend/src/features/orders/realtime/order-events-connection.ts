@@ -56,6 +56,8 @@ export interface OrderEventsOptions {
   refusedFreshTokenDelayMs?: number;
   /** Events arriving within this window are written to the cache together (one render per burst). */
   batchMs?: number;
+  /** The least time between two writes into the cache (default `MIN_GAP_MS`). */
+  minGapMs?: number;
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
 
@@ -79,7 +81,7 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
     options.onStateChange(next);
   };
 
-  const writer = createEventWriter({ queryClient, sync, batchMs: options.batchMs, onApplied: options.onApplied });
+  const writer = createEventWriter({ queryClient, sync, batchMs: options.batchMs, minGapMs: options.minGapMs, onApplied: options.onApplied });
   const transport = createSocketTransport({
     url: options.url,
     getToken: options.getToken,
@@ -123,11 +125,11 @@ export function connectOrderEvents(options: OrderEventsOptions): OrderEventsConn
   };
   for (const type of [...ORDER_EVENTS, ...SIDE_EVENTS]) socket.on(type, (payload: unknown) => receive(type, payload));
 
-  // Events that waited together at the gateway: written into the caches as one write, now.
+  // Events that waited together at the gateway: queued together, so written in one write (on
+  // the writer's schedule: batches arrive many times a second under a burst).
   socket.on("orders.batch", (payload: OrderBatchEvent | undefined) => {
     if (!Array.isArray(payload?.events)) return;
     for (const event of payload.events) receive(event?.type, event);
-    writer.flush();
   });
 
   socket.on("orders.resync", (payload: ResyncEvent | undefined) => {
