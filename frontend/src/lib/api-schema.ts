@@ -1623,7 +1623,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new order (or the first response to this Idempotency-Key) */
+            /** @description The new order; for a retry with the same Idempotency-Key and body, the order that key created, as it is now (header `Idempotent-Replayed: true`) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1652,6 +1652,24 @@ export interface operations {
             };
             /** @description The caller lacks the permission this operation needs */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A retry whose Idempotency-Key created an order that has since been deleted */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with the same Idempotency-Key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
