@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use crate::helpers::{Options, Stack, order_body, problem};
+use lom_testing::{Role, TestUser};
 
 /// The ids of the orders `GET /api/v1/orders?q=<q>` finds.
 async fn search(stack: &Stack, token: &str, q: &str) -> Vec<Value> {
@@ -36,9 +37,12 @@ fn order_path(order: &Value) -> String {
 #[sqlx::test(migrations = false)]
 async fn fields_a_caller_may_not_set_are_refused_and_change_nothing(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (dispatcher_id, dispatcher) = stack.user("dispatcher").await;
-    let (_, agent) = stack.user("agent").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let TestUser {
+        id: dispatcher_id,
+        token: dispatcher,
+    } = stack.users.user(Role::Dispatcher).await;
+    let agent = stack.users.user(Role::Agent).await.token;
 
     let mut smuggled = order_body(1);
     smuggled["status"] = json!("DELIVERED");
@@ -99,8 +103,8 @@ async fn fields_a_caller_may_not_set_are_refused_and_change_nothing(pool: PgPool
 #[sqlx::test(migrations = false)]
 async fn a_body_that_is_not_json_is_a_415_problem(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (_, viewer) = stack.user("viewer").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let viewer = stack.users.user(Role::Viewer).await.token;
     for content_type in [
         "text/plain",
         "application/x-www-form-urlencoded",
@@ -135,8 +139,8 @@ async fn a_body_that_is_not_json_is_a_415_problem(pool: PgPool) {
 #[sqlx::test(migrations = false)]
 async fn sql_metacharacters_in_filters_and_searches_are_plain_data(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (_, admin) = stack.user("admin").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let admin = stack.users.user(Role::Admin).await.token;
     let mut quoted = order_body(1);
     quoted["customer"]["name"] = json!("O'Brien 100% _real_");
     let obrien = stack

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use tokio::process::Command;
 
 use crate::helpers::Stack;
+use lom_testing::Role;
 
 /// Fixed so that CI runs are repeatable; `SCHEMATHESIS_SEED` explores others. One worker:
 /// CPython 3.11's `ast` is not safe across the threads schemathesis would otherwise use
@@ -37,7 +38,7 @@ async fn schemathesis_finds_nothing_wrong_with_the_public_api(pool: PgPool) {
         binary.display()
     );
     let stack = Stack::start(pool).await;
-    let (_, admin) = stack.user("admin").await;
+    let admin = stack.users.user(Role::Admin).await.token;
     let seed = std::env::var("SCHEMATHESIS_SEED").unwrap_or_else(|_| DEFAULT_SEED.to_owned());
     let output = Command::new(&binary)
         .arg("--config-file")
@@ -124,7 +125,7 @@ async fn the_postman_collection_runs_end_to_end_against_the_gateway(pool: PgPool
     let output = Command::new(postman_tool("node_modules/.bin/newman"))
         .arg("run")
         .arg(workspace().join("docs/postman/live-order-monitor.postman_collection.json"))
-        .args(["--env-var", &format!("baseUrl={}", stack.gateway)])
+        .args(["--env-var", &format!("baseUrl={}", stack.gateway.base)])
         .args(["--env-var", &format!("email={email}")])
         .args([
             "--env-var",

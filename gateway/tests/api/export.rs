@@ -1,7 +1,7 @@
 //! The CSV export through the gateway: `orders:export` checked at the edge, the file's headers
 //! passed on, and the body streamed through as the client reads it, never gathered first.
 
-use lom_testing::{RawRequest, StalledReader, export_query_running, seed_orders};
+use lom_testing::{RawRequest, Role, StalledReader, export_query_running, seed_orders};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
@@ -10,12 +10,12 @@ use crate::helpers::{Stack, assert_problem};
 #[sqlx::test(migrations = false)]
 async fn only_admins_and_dispatchers_may_export(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
     stack.create_order(&storefront, 1).await;
-    for role in ["admin", "dispatcher"] {
-        let (_, token) = stack.user(role).await;
+    for role in [Role::Admin, Role::Dispatcher] {
+        let token = stack.users.user(role).await.token;
         let response = stack.get("/api/v1/orders/export", &token).await;
-        assert_eq!(response.status(), StatusCode::OK, "{role}");
+        assert_eq!(response.status(), StatusCode::OK, "{role:?}");
         assert_eq!(
             response.headers()["content-type"],
             "text/csv; charset=utf-8"
@@ -27,14 +27,18 @@ async fn only_admins_and_dispatchers_may_export(pool: PgPool) {
                 .starts_with("attachment; filename=\"orders-")
         );
         let text = response.text().await.unwrap();
-        assert_eq!(text.lines().count(), 2, "{role}: the header and the order");
+        assert_eq!(
+            text.lines().count(),
+            2,
+            "{role:?}: the header and the order"
+        );
     }
-    for role in ["agent", "viewer", "storefront"] {
-        let (_, token) = stack.user(role).await;
+    for role in [Role::Agent, Role::Viewer, Role::Storefront] {
+        let token = stack.users.user(role).await.token;
         let response = stack.get("/api/v1/orders/export", &token).await;
         assert_problem(response, 403, "forbidden").await;
     }
-    let (_, admin) = stack.user("admin").await;
+    let admin = stack.users.user(Role::Admin).await.token;
     let bad = stack
         .get("/api/v1/orders/export?assignee=nobody", &admin)
         .await;
@@ -47,8 +51,13 @@ async fn an_export_streams_through_the_gateway_as_the_client_reads_it(pool: PgPo
     const ORDERS: i64 = 40_000;
     let stack = Stack::start(pool.clone()).await;
     seed_orders(&pool, ORDERS).await;
-    let (_, admin) = stack.user("admin").await;
-    let gateway = stack.gateway.trim_start_matches("http://").parse().unwrap();
+    let admin = stack.users.user(Role::Admin).await.token;
+    let gateway = stack
+        .gateway
+        .base
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
     let request = RawRequest::new("GET", "/api/v1/orders/export").bearer(&admin);
 
     // A 24 MB file of which the client takes 2 kB: a gateway that gathered the body first (or

@@ -18,6 +18,7 @@ use tokio::{
 };
 
 use crate::helpers::{Options, Stack, database_addr, problem};
+use lom_testing::Role;
 
 /// What a [`Relay`] does with its connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,8 +119,8 @@ async fn postgres_stopped_is_a_fast_503_and_the_service_recovers_alone(pool: PgP
         },
     )
     .await;
-    let (_, viewer) = stack.user("viewer").await;
-    let (_, storefront) = stack.user("storefront").await;
+    let viewer = stack.users.user(Role::Viewer).await.token;
+    let storefront = stack.users.user(Role::Storefront).await.token;
     let before = stack.create_order(&storefront, 1).await;
 
     relay.stop();
@@ -203,7 +204,7 @@ async fn a_hung_service_is_a_503_within_the_upstream_bound_and_recovers(pool: Pg
             ..Options::default()
         })
         .await;
-    let (_, viewer) = stack.user("viewer").await;
+    let viewer = stack.users.user(Role::Viewer).await.token;
     let list = |token: String| {
         let request = stack
             .client
@@ -250,7 +251,7 @@ async fn a_change_sent_to_a_hung_service_is_a_504_outcome_unknown_not_a_refusal(
             ..Options::default()
         })
         .await;
-    let (_, storefront) = stack.user("storefront").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
     relay.hang();
     let started = Instant::now();
     let response = stack
@@ -293,7 +294,7 @@ async fn a_services_own_outcome_unknown_reaches_the_caller_as_a_504(pool: PgPool
         },
     )
     .await;
-    let (_, storefront) = stack.user("storefront").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
 
     let response = stack
         .post(

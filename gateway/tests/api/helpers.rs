@@ -1,6 +1,6 @@
 //! The harness: `Stack::start` runs users-service (schema `users_service`), orders-service
 //! (schema `public`) and the gateway on one fresh test database and Redis names of their own,
-//! each on an ephemeral port.
+//! each on an ephemeral port. A `Stack` derefs to the request client of its gateway.
 
 use std::{net::SocketAddr, num::NonZeroU32, time::Duration};
 
@@ -10,8 +10,9 @@ use gateway::{
     login_limit::LoginRate,
 };
 use lom_platform::http_stack::StackLimits;
+use lom_testing::Api;
 use orders_service::configuration::{EventSettings, Settings as OrdersSettings};
-use reqwest::{Response, StatusCode};
+use reqwest::StatusCode;
 use secrecy::SecretString;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -22,11 +23,18 @@ pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 pub const DASHBOARD_ORIGIN: &str = "http://localhost:3000";
 
 pub struct Stack {
-    pub gateway: String,
+    pub gateway: Api,
     pub orders: String,
     pub users: RunningUsers,
-    pub client: reqwest::Client,
     pub events: EventSettings,
+}
+
+impl std::ops::Deref for Stack {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.gateway
+    }
 }
 
 /// Knobs a test may turn before the stack starts.
@@ -131,17 +139,12 @@ impl Stack {
         tokio::spawn(orders_app.run_until_stopped(std::future::pending()));
 
         let stack = Self {
-            gateway: String::new(),
+            gateway: Api::new(""),
             orders: orders_url,
             users,
-            client: reqwest::Client::builder()
-                .no_proxy()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .unwrap(),
             events,
         };
-        let gateway = stack.spawn_gateway(&options).await;
+        let gateway = Api::new(stack.spawn_gateway(&options).await);
         Self { gateway, ..stack }
     }
 
@@ -216,47 +219,6 @@ impl Stack {
             url: url.await.expect("the gateway starts"),
             runtime,
         }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.gateway)
-    }
-
-    /// A new account with `role`; returns (id, access token).
-    pub async fn user(&self, role: &str) -> (Uuid, String) {
-        let email = format!("{role}-{}@example.com", Uuid::new_v4().simple());
-        let id = self.users.create_user(&email, &[role]).await;
-        let token = self.users.token(&email).await;
-        (id, token)
-    }
-
-    pub async fn get(&self, path: &str, token: &str) -> Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.client
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.client
-            .patch(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap()
     }
 
     /// Creates an order through the gateway as `token` (a storefront) and returns it.

@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::{Options, Stack};
+use lom_testing::{Role, TestUser};
 
 /// A Node scenario from `tests/realtime/run.mjs`, running against the stack.
 struct Scenario {
@@ -100,10 +101,19 @@ async fn run_scenario(scenario: &str, input: Value) {
 
 /// Tokens for every role the scenarios use.
 async fn cast(stack: &Stack) -> Value {
-    let (dispatcher_id, dispatcher) = stack.user("dispatcher").await;
-    let (agent_id, agent) = stack.user("agent").await;
-    let (viewer_id, viewer) = stack.user("viewer").await;
-    let (_, storefront) = stack.user("storefront").await;
+    let TestUser {
+        id: dispatcher_id,
+        token: dispatcher,
+    } = stack.users.user(Role::Dispatcher).await;
+    let TestUser {
+        id: agent_id,
+        token: agent,
+    } = stack.users.user(Role::Agent).await;
+    let TestUser {
+        id: viewer_id,
+        token: viewer,
+    } = stack.users.user(Role::Viewer).await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
     let admin = stack
         .users
         .token(users_service::test_support::ADMIN_EMAIL)
@@ -111,7 +121,7 @@ async fn cast(stack: &Stack) -> Value {
     json!({
         "admin": admin,
         "viewer_id": viewer_id,
-        "gateway": stack.gateway,
+        "gateway": stack.gateway.base,
         "dispatcher": dispatcher,
         "dispatcher_id": dispatcher_id,
         "agent": agent,
@@ -328,7 +338,10 @@ async fn a_subscribe_sent_the_moment_a_socket_connects_is_answered(pool: PgPool)
 /// `other` to nobody.
 async fn presence_cast(stack: &Stack) -> Value {
     let mut input = cast(stack).await;
-    let (other_agent_id, other_agent) = stack.user("agent").await;
+    let TestUser {
+        id: other_agent_id,
+        token: other_agent,
+    } = stack.users.user(Role::Agent).await;
     let storefront = input["storefront"].as_str().unwrap().to_owned();
     let dispatcher = input["dispatcher"].as_str().unwrap().to_owned();
     let mine = stack.create_order(&storefront, 1).await;
@@ -744,7 +757,10 @@ async fn a_password_reset_drops_old_sockets_and_a_new_sign_in_connects(pool: PgP
 #[sqlx::test(migrations = false)]
 async fn an_order_reassigned_away_reaches_the_former_assignee_only_as_order_left(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (agent2_id, agent2) = stack.user("agent").await;
+    let TestUser {
+        id: agent2_id,
+        token: agent2,
+    } = stack.users.user(Role::Agent).await;
     let mut input = cast(&stack).await;
     input["agent2"] = json!(agent2);
     input["agent2_id"] = json!(agent2_id);

@@ -9,12 +9,13 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use crate::helpers::{DASHBOARD_ORIGIN, Options, Stack, assert_problem, order_body, problem};
+use lom_testing::{Role, TestUser};
 
 #[sqlx::test(migrations = false)]
 async fn a_storefront_order_is_visible_to_staff_through_the_gateway(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (_, viewer) = stack.user("viewer").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let viewer = stack.users.user(Role::Viewer).await.token;
     let order = stack.create_order(&storefront, 1).await;
     assert_eq!(order["status"], "PENDING");
 
@@ -44,14 +45,14 @@ async fn each_role_reaches_exactly_what_its_permissions_allow(pool: PgPool) {
     // (role, GET /orders, POST /orders, GET /users, GET /users/assignable, GET /roles,
     //  GET /users/names, GET /orders/workload, GET /audit)
     let expected = [
-        ("admin", 200, 201, 200, 200, 200, 200, 200, 200),
-        ("dispatcher", 200, 403, 200, 200, 200, 200, 200, 403),
-        ("agent", 200, 403, 403, 403, 200, 200, 403, 403),
-        ("viewer", 200, 403, 403, 403, 200, 200, 200, 403),
-        ("storefront", 403, 201, 403, 403, 200, 403, 403, 403),
+        (Role::Admin, 200, 201, 200, 200, 200, 200, 200, 200),
+        (Role::Dispatcher, 200, 403, 200, 200, 200, 200, 200, 403),
+        (Role::Agent, 200, 403, 403, 403, 200, 200, 403, 403),
+        (Role::Viewer, 200, 403, 403, 403, 200, 200, 200, 403),
+        (Role::Storefront, 403, 201, 403, 403, 200, 403, 403, 403),
     ];
     for (role, list, create, users, assignable, roles, names, workload, audit) in expected {
-        let (_, token) = stack.user(role).await;
+        let token = stack.users.user(role).await.token;
         let status = |response: reqwest::Response| response.status().as_u16();
         let got = (
             status(stack.get("/api/v1/orders", &token).await),
@@ -68,7 +69,7 @@ async fn each_role_reaches_exactly_what_its_permissions_allow(pool: PgPool) {
             (
                 list, create, users, assignable, roles, names, workload, audit
             ),
-            "{role}"
+            "{role:?}"
         );
     }
 }
@@ -76,9 +77,12 @@ async fn each_role_reaches_exactly_what_its_permissions_allow(pool: PgPool) {
 #[sqlx::test(migrations = false)]
 async fn an_agent_sees_only_its_orders_and_the_same_404_for_others(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (agent_id, agent) = stack.user("agent").await;
-    let (_, dispatcher) = stack.user("dispatcher").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let TestUser {
+        id: agent_id,
+        token: agent,
+    } = stack.users.user(Role::Agent).await;
+    let dispatcher = stack.users.user(Role::Dispatcher).await.token;
     let mine = stack.create_order(&storefront, 1).await;
     let theirs = stack.create_order(&storefront, 2).await;
     let assign = stack
@@ -118,10 +122,13 @@ async fn cancelling_with_a_reason_needs_orders_update_and_an_agent_only_cancels_
     pool: PgPool,
 ) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (agent_id, agent) = stack.user("agent").await;
-    let (_, viewer) = stack.user("viewer").await;
-    let (_, dispatcher) = stack.user("dispatcher").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let TestUser {
+        id: agent_id,
+        token: agent,
+    } = stack.users.user(Role::Agent).await;
+    let viewer = stack.users.user(Role::Viewer).await.token;
+    let dispatcher = stack.users.user(Role::Dispatcher).await.token;
     let mine = stack.create_order(&storefront, 1).await;
     let theirs = stack.create_order(&storefront, 2).await;
     let cancel = |order: &Value| format!("/api/v1/orders/{}/cancel", order["id"].as_str().unwrap());
@@ -161,9 +168,9 @@ async fn cancelling_with_a_reason_needs_orders_update_and_an_agent_only_cancels_
 #[sqlx::test(migrations = false)]
 async fn the_kpis_reach_readers_through_the_gateway_scoped_like_the_board(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (_, viewer) = stack.user("viewer").await;
-    let (_, agent) = stack.user("agent").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let viewer = stack.users.user(Role::Viewer).await.token;
+    let agent = stack.users.user(Role::Agent).await.token;
     stack.create_order(&storefront, 1).await;
 
     let path = "/api/v1/orders/metrics?utc_offset=420";
@@ -186,9 +193,9 @@ async fn the_kpis_reach_readers_through_the_gateway_scoped_like_the_board(pool: 
 #[sqlx::test(migrations = false)]
 async fn a_bulk_action_reaches_orders_service_and_a_viewer_is_refused_at_the_gateway(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
-    let (_, viewer) = stack.user("viewer").await;
-    let (_, dispatcher) = stack.user("dispatcher").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
+    let viewer = stack.users.user(Role::Viewer).await.token;
+    let dispatcher = stack.users.user(Role::Dispatcher).await.token;
     let order = stack.create_order(&storefront, 1).await;
     let body = json!({
         "action": {"type": "status", "status": "CONFIRMED"},
@@ -224,7 +231,7 @@ async fn requests_without_a_valid_token_never_reach_a_service(pool: PgPool) {
 #[sqlx::test(migrations = false)]
 async fn framework_errors_are_problems_too(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, viewer) = stack.user("viewer").await;
+    let viewer = stack.users.user(Role::Viewer).await.token;
     let unknown = stack.get("/api/v1/nothing-here", &viewer).await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     problem(unknown).await;
@@ -241,7 +248,7 @@ async fn framework_errors_are_problems_too(pool: PgPool) {
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
     problem(method).await;
 
-    let (_, storefront) = stack.user("storefront").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
     let huge = stack
         .client
         .post(stack.url("/api/v1/orders"))
@@ -283,7 +290,7 @@ async fn a_service_that_is_down_is_a_fast_503(pool: PgPool) {
         },
     )
     .await;
-    let (_, viewer) = stack.user("viewer").await;
+    let viewer = stack.users.user(Role::Viewer).await.token;
     let started = Instant::now();
     let response = stack.get("/api/v1/orders", &viewer).await;
     assert!(

@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use users_service::test_support::ADMIN_EMAIL;
 
 use crate::helpers::{DASHBOARD_ORIGIN, Options, Stack, password, problem};
+use lom_testing::{Role, TestUser};
 
 fn refresh_cookie(response: &Response) -> Option<String> {
     response
@@ -235,7 +236,7 @@ async fn sign_in_attempts_from_one_address_are_limited_before_they_reach_users_s
         "urn:lom:problem:rate-limited"
     );
     // Signed-in work is not sign-in: the rest of the API is unaffected.
-    let (_, viewer) = stack.user("viewer").await;
+    let viewer = stack.users.user(Role::Viewer).await.token;
     assert_eq!(
         stack.get("/api/v1/orders", &viewer).await.status(),
         StatusCode::OK
@@ -290,8 +291,11 @@ async fn until_orders_answer(stack: &Stack, token: &str, status: StatusCode) {
 #[sqlx::test(migrations = false)]
 async fn a_deactivated_accounts_access_token_no_longer_changes_orders(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (id, dispatcher) = stack.user("dispatcher").await;
-    let (_, storefront) = stack.user("storefront").await;
+    let TestUser {
+        id,
+        token: dispatcher,
+    } = stack.users.user(Role::Dispatcher).await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
     let order = stack.create_order(&storefront, 1).await;
     let path = format!("/api/v1/orders/{}", order["id"].as_str().unwrap());
 
@@ -311,7 +315,7 @@ async fn a_deactivated_accounts_access_token_no_longer_changes_orders(pool: PgPo
             .unwrap()
             .contains("session was ended")
     );
-    let (_, admin) = stack.user("admin").await;
+    let admin = stack.users.user(Role::Admin).await.token;
     let current: Value = stack.get(&path, &admin).await.json().await.unwrap();
     assert_eq!(current["version"], 1, "the refused change changed nothing");
 }

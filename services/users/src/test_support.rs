@@ -1,12 +1,13 @@
 //! A real users-service for other crates' tests (feature `test-support`): started in-process
 //! on an ephemeral port, in its own schema of the caller's test database, with a seeded admin
-//! and helpers to create staff and sign them in. Never compiled into the service binary.
+//! and helpers to create staff and sign them in (as lom-testing's [`TestUser`]s). Never compiled into the service binary.
 
 use std::{net::SocketAddr, time::Duration};
 
 use ipnet::IpNet;
 use lom_auth::SigningKey;
 use lom_platform::{db::PoolSettings, http_stack::StackLimits};
+use lom_testing::{Role, TestUser};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use sqlx::{PgPool, postgres::PgConnectOptions};
@@ -62,13 +63,21 @@ pub struct RunningUsers {
 /// Starts users-service in schema `users_service` of the database behind `pool` (so it
 /// coexists with the caller's own tables and migrations, and goes away with the database).
 pub async fn spawn(pool: &PgPool) -> RunningUsers {
-    sqlx::query("CREATE SCHEMA IF NOT EXISTS users_service")
-        .execute(pool)
-        .await
-        .expect("create the users_service schema");
+    spawn_in_schema(pool, "users_service").await
+}
+
+/// Starts users-service in schema `schema` of the database behind `pool`: a second one in
+/// another schema has accounts and a signing key of its own (a foreign issuer).
+pub async fn spawn_in_schema(pool: &PgPool, schema: &str) -> RunningUsers {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE SCHEMA IF NOT EXISTS \"{schema}\""
+    )))
+    .execute(pool)
+    .await
+    .expect("create the users-service schema");
     let options = (*pool.connect_options())
         .clone()
-        .options([("search_path", "users_service")]);
+        .options([("search_path", schema)]);
     let (settings, signing_pem) = settings(options);
     let app = Application::build(settings)
         .await
@@ -128,6 +137,18 @@ impl RunningUsers {
             .as_str()
             .and_then(|id| id.parse().ok())
             .unwrap_or_else(|| panic!("creating {email} failed: {user}"))
+    }
+
+    /// A new account with `role` and a unique e-mail address, signed in.
+    pub async fn user(&self, role: Role) -> TestUser {
+        let email = format!(
+            "{}-{}@example.com",
+            role.name(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let id = self.create_user(&email, &[role.name()]).await;
+        let token = self.token(&email).await;
+        TestUser { id, token }
     }
 
     /// Deactivates an account.

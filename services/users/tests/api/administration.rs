@@ -38,15 +38,12 @@ async fn only_users_manage_may_change_an_account_and_a_refusal_changes_nothing(p
     for role in ["dispatcher", "agent", "viewer", "storefront"] {
         let token = app.token(&format!("{role}@example.com")).await;
         let response = app
-            .patch_json(&format!("/v1/users/{target}"), &token, &change)
+            .patch(&format!("/v1/users/{target}"), &token, &change)
             .await;
         assert_problem(response, 403, "forbidden").await;
     }
     let user: Value = app
-        .get(
-            &format!("/v1/users/{target}"),
-            Some(&app.admin_token().await),
-        )
+        .get(&format!("/v1/users/{target}"), &app.admin_token().await)
         .await
         .json()
         .await
@@ -84,7 +81,7 @@ async fn each_change_is_audited_with_its_actor_and_what_changed_but_never_the_pa
         json!({"active": true}),
     ] {
         let response = app
-            .patch_json(&format!("/v1/users/{target}"), &admin, &change)
+            .patch(&format!("/v1/users/{target}"), &admin, &change)
             .await;
         assert_eq!(response.status(), StatusCode::OK, "{change}");
     }
@@ -112,7 +109,7 @@ async fn a_reactivated_account_signs_in_again_with_its_password(pool: PgPool) {
     let id = app.create_user("returning@example.com", &["agent"]).await;
     let admin = app.admin_token().await;
     let deactivate = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"active": false}),
@@ -124,7 +121,7 @@ async fn a_reactivated_account_signs_in_again_with_its_password(pool: PgPool) {
         StatusCode::UNAUTHORIZED
     );
     let reactivate = app
-        .patch_json(&format!("/v1/users/{id}"), &admin, &json!({"active": true}))
+        .patch(&format!("/v1/users/{id}"), &admin, &json!({"active": true}))
         .await;
     assert_eq!(reactivate.status(), StatusCode::OK);
     let user: Value = reactivate.json().await.unwrap();

@@ -168,7 +168,7 @@ async fn extra_fields_are_rejected_and_change_nothing(pool: PgPool) {
     let viewer = app.token("viewer@example.com").await;
     // A non-admin giving itself roles: forbidden.
     let response = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &viewer,
             &json!({"roles": ["admin"]}),
@@ -178,7 +178,7 @@ async fn extra_fields_are_rejected_and_change_nothing(pool: PgPool) {
     // Fields that are not part of the API: rejected, nothing changes.
     let admin = app.admin_token().await;
     let response = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"display_name": "ok", "id": Uuid::new_v4(), "password_hash": "x", "created_at": "2000-01-01T00:00:00Z"}),
@@ -192,12 +192,7 @@ async fn extra_fields_are_rejected_and_change_nothing(pool: PgPool) {
             .unwrap()
             .contains("unknown field")
     );
-    let me: Value = app
-        .get("/v1/auth/me", Some(&viewer))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get("/v1/auth/me", &viewer).await.json().await.unwrap();
     assert_eq!(me["display_name"], "viewer");
     assert_eq!(me["roles"], json!(["viewer"]));
 }
@@ -243,7 +238,7 @@ async fn oversized_malformed_and_mistyped_bodies_are_clean_4xx_problems(pool: Pg
     problem(response).await;
 
     let response = app
-        .post_json(
+        .post(
             "/v1/auth/login",
             None,
             &json!({"email": 42, "password": []}),
@@ -271,9 +266,9 @@ async fn hostile_unicode_is_refused_or_stored_exactly(pool: PgPool) {
     ] {
         let email = format!("u{}@example.com", Uuid::new_v4().simple());
         let response = app
-            .post_json(
+            .post(
                 "/v1/users",
-                Some(&admin),
+                &admin,
                 &json!({"email": email, "display_name": name, "password": PASSWORD, "roles": ["viewer"]}),
             )
             .await;
@@ -337,9 +332,9 @@ async fn nul_bytes_in_searches_and_role_names_are_4xx_not_500(pool: PgPool) {
     assert_eq!(search.status(), StatusCode::BAD_REQUEST);
     problem(search).await;
     let create = app
-        .post_json(
+        .post(
             "/v1/users",
-            Some(&admin),
+            &admin,
             &json!({"email": "nul@example.com", "password": PASSWORD, "roles": ["agent", "a\u{0}b", "x".repeat(500)]}),
         )
         .await;

@@ -39,7 +39,7 @@ async fn the_log_says_who_did_what_to_which_account_newest_first_in_pages(pool: 
         );
     }
     let renamed = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{}", created[0]),
             &admin,
             &json!({"display_name": "Pim Renamed"}),
@@ -81,7 +81,7 @@ async fn the_log_filters_by_actor_action_and_time(pool: PgPool) {
         (&admin, json!({"active": false})),
     ] {
         let response = app
-            .patch_json(&format!("/v1/users/{target}"), token, &change)
+            .patch(&format!("/v1/users/{target}"), token, &change)
             .await;
         assert_eq!(response.status(), StatusCode::OK);
     }
@@ -121,7 +121,7 @@ async fn only_audit_read_may_read_the_log(pool: PgPool) {
     app.create_staff().await;
     for role in ["dispatcher", "agent", "viewer", "storefront"] {
         let token = app.token(&format!("{role}@example.com")).await;
-        assert_problem(app.get("/v1/audit", Some(&token)).await, 403, "forbidden").await;
+        assert_problem(app.get("/v1/audit", &token).await, 403, "forbidden").await;
     }
     assert_problem(app.get("/v1/audit", None).await, 401, "unauthorized").await;
 }
@@ -141,7 +141,7 @@ async fn bad_parameters_are_precise_400_problems(pool: PgPool) {
         ("from=yesterday", "from"),
         ("extra=1", "extra"),
     ] {
-        let response = app.get(&format!("/v1/audit?{query}"), Some(&admin)).await;
+        let response = app.get(&format!("/v1/audit?{query}"), &admin).await;
         let body = assert_problem(response, 400, "bad-request").await;
         assert!(
             body["detail"].as_str().unwrap().contains(names),

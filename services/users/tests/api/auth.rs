@@ -37,12 +37,7 @@ async fn me_returns_the_caller_with_roles_and_permissions(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.create_staff().await;
     let token = app.token("agent@example.com").await;
-    let me: Value = app
-        .get("/v1/auth/me", Some(&token))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get("/v1/auth/me", &token).await.json().await.unwrap();
     assert_eq!(me["email"], "agent@example.com");
     assert_eq!(me["display_name"], "agent");
     assert_eq!(me["roles"], json!(["agent"]));
@@ -58,7 +53,7 @@ async fn unknown_email_wrong_password_and_disabled_account_look_the_same(pool: P
     let id = app.create_user("gone@example.com", &["viewer"]).await;
     let admin = app.admin_token().await;
     let response = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"active": false}),
@@ -228,13 +223,13 @@ async fn logout_kills_the_refresh_token(pool: PgPool) {
     let session = app.session(ADMIN_EMAIL, PASSWORD).await;
     let rt = session["refresh_token"].as_str().unwrap();
     let response = app
-        .post_json("/v1/auth/logout", None, &json!({ "refresh_token": rt }))
+        .post("/v1/auth/logout", None, &json!({ "refresh_token": rt }))
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     let response = app.refresh(&json!(rt)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let again = app
-        .post_json("/v1/auth/logout", None, &json!({ "refresh_token": rt }))
+        .post("/v1/auth/logout", None, &json!({ "refresh_token": rt }))
         .await;
     assert_eq!(
         again.status(),
@@ -249,7 +244,7 @@ async fn a_deactivated_account_can_neither_refresh_nor_log_in(pool: PgPool) {
     let id = app.create_user("leaver@example.com", &["dispatcher"]).await;
     let session = app.session("leaver@example.com", PASSWORD).await;
     let admin = app.admin_token().await;
-    app.patch_json(
+    app.patch(
         &format!("/v1/users/{id}"),
         &admin,
         &json!({"active": false}),
@@ -272,7 +267,7 @@ async fn a_password_reset_ends_existing_sessions_and_the_new_password_works(pool
     let session = app.session("forgetful@example.com", PASSWORD).await;
     let admin = app.admin_token().await;
     let response = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"password": "a brand new passphrase"}),

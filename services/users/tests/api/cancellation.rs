@@ -137,9 +137,9 @@ async fn requests_abandoned_at_any_point_leave_no_transaction_open(pool: PgPool)
         let app = &app;
         async move {
             if i % 2 == 0 {
-                app.get(&path, Some(&admin)).await.status()
+                app.get(&path, &admin).await.status()
             } else {
-                app.patch_json(
+                app.patch(
                     &path,
                     &admin,
                     &json!({"display_name": format!("After {i}")}),

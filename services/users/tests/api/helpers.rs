@@ -1,8 +1,8 @@
 //! The test harness: `spawn_app` starts users-service on a fresh database with a seeded
-//! admin and returns a `TestApp` with typed request helpers.
+//! admin and returns a `TestApp`: lom-testing's request client (it derefs to it) with the
+//! sign-in and account helpers of these tests.
 
-use std::time::Duration;
-
+use lom_testing::{Api, Role};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -11,10 +11,17 @@ use users_service::{configuration::Settings, startup::Application};
 pub use users_service::test_support::{ADMIN_EMAIL, PASSWORD};
 
 pub struct TestApp {
-    pub base: String,
-    pub client: reqwest::Client,
+    pub api: Api,
     pub db: PgPool,
     pub signing_pem: String,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
 /// Settings for a test instance on the fresh database behind `pool`.
@@ -31,54 +38,18 @@ pub async fn spawn_with(pool: PgPool, settings: Settings, signing_pem: String) -
     let app = Application::build_with_pool(settings, pool.clone())
         .await
         .expect("users-service builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
+    let api = Api::new(format!("http://127.0.0.1:{}", app.port()));
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("client");
     TestApp {
-        base,
-        client,
+        api,
         db: pool,
         signing_pem,
     }
 }
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
-        let mut request = self.client.post(self.url(path)).json(body);
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request")
-    }
-
-    pub async fn patch_json(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.client
-            .patch(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
-    }
-
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
-        let mut request = self.client.get(self.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        request.send().await.expect("request")
-    }
-
     pub async fn login(&self, email: &str, password: &str) -> Response {
-        self.post_json(
+        self.post(
             "/v1/auth/login",
             None,
             &json!({ "email": email, "password": password }),
@@ -87,7 +58,7 @@ impl TestApp {
     }
 
     pub async fn refresh(&self, refresh_token: &Value) -> Response {
-        self.post_json(
+        self.post(
             "/v1/auth/refresh",
             None,
             &json!({ "refresh_token": refresh_token }),
@@ -117,9 +88,9 @@ impl TestApp {
     pub async fn create_user(&self, email: &str, roles: &[&str]) -> String {
         let admin = self.admin_token().await;
         let response = self
-            .post_json(
+            .post(
                 "/v1/users",
-                Some(&admin),
+                &admin,
                 &json!({ "email": email, "password": PASSWORD, "roles": roles }),
             )
             .await;
@@ -130,7 +101,13 @@ impl TestApp {
 
     /// Creates one account per seeded role, named `<role>@example.com`.
     pub async fn create_staff(&self) {
-        for role in ["dispatcher", "agent", "viewer", "storefront"] {
+        for role in [
+            Role::Dispatcher,
+            Role::Agent,
+            Role::Viewer,
+            Role::Storefront,
+        ] {
+            let role = role.name();
             self.create_user(&format!("{role}@example.com"), &[role])
                 .await;
         }

@@ -13,9 +13,9 @@ async fn an_admin_creates_an_account_that_can_sign_in(pool: PgPool) {
     let app = spawn_app(pool).await;
     let admin = app.admin_token().await;
     let response = app
-        .post_json(
+        .post(
             "/v1/users",
-            Some(&admin),
+            &admin,
             &json!({"email": "Noi@Example.com", "display_name": "น้อย ใจดี", "password": PASSWORD, "roles": ["agent"]}),
         )
         .await;
@@ -45,9 +45,9 @@ async fn an_email_can_be_used_once_whatever_its_case(pool: PgPool) {
     app.create_user("dup@example.com", &["viewer"]).await;
     let admin = app.admin_token().await;
     let response = app
-        .post_json(
+        .post(
             "/v1/users",
-            Some(&admin),
+            &admin,
             &json!({"email": "DUP@example.com", "password": PASSWORD, "roles": ["viewer"]}),
         )
         .await;
@@ -63,9 +63,9 @@ async fn every_invalid_field_is_reported_at_once(pool: PgPool) {
     let app = spawn_app(pool).await;
     let admin = app.admin_token().await;
     let response = app
-        .post_json(
+        .post(
             "/v1/users",
-            Some(&admin),
+            &admin,
             &json!({"email": "not-an-email", "display_name": "bad\u{0000}name", "password": "short", "roles": ["agent", "wizard"]}),
         )
         .await;
@@ -91,7 +91,7 @@ async fn roles_and_name_change_and_show_in_the_next_token(pool: PgPool) {
     let id = app.create_user("promoted@example.com", &["viewer"]).await;
     let admin = app.admin_token().await;
     let response = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"display_name": "Promoted", "roles": ["dispatcher"]}),
@@ -114,15 +114,10 @@ async fn roles_and_name_change_and_show_in_the_next_token(pool: PgPool) {
 async fn the_last_admin_cannot_be_deactivated_or_demoted(pool: PgPool) {
     let app = spawn_app(pool).await;
     let admin = app.admin_token().await;
-    let me: Value = app
-        .get("/v1/auth/me", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get("/v1/auth/me", &admin).await.json().await.unwrap();
     let id = me["id"].as_str().unwrap();
     let demote = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"roles": ["viewer"]}),
@@ -131,7 +126,7 @@ async fn the_last_admin_cannot_be_deactivated_or_demoted(pool: PgPool) {
     assert_eq!(demote.status(), StatusCode::CONFLICT);
     assert_problem(demote, 409, "last-admin").await;
     let deactivate = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"active": false}),
@@ -143,7 +138,7 @@ async fn the_last_admin_cannot_be_deactivated_or_demoted(pool: PgPool) {
         .create_user("second-admin@example.com", &["admin"])
         .await;
     let demote = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"roles": ["viewer"]}),
@@ -152,7 +147,7 @@ async fn the_last_admin_cannot_be_deactivated_or_demoted(pool: PgPool) {
     assert_eq!(demote.status(), StatusCode::OK, "another admin remains");
     let other = app.token("second-admin@example.com").await;
     let response = app
-        .patch_json(
+        .patch(
             &format!("/v1/users/{second}"),
             &other,
             &json!({"active": false}),
@@ -180,7 +175,7 @@ async fn the_assignable_list_holds_only_active_staff_who_work_orders(pool: PgPoo
     app.create_staff().await;
     let leaver = app.create_user("leaver@example.com", &["agent"]).await;
     let admin = app.admin_token().await;
-    app.patch_json(
+    app.patch(
         &format!("/v1/users/{leaver}"),
         &admin,
         &json!({"active": false}),
@@ -199,15 +194,12 @@ async fn the_assignable_list_holds_only_active_staff_who_work_orders(pool: PgPoo
 
     let agent_id = list[1]["id"].as_str().unwrap();
     let one = app
-        .get(
-            &format!("/v1/users/assignable/{agent_id}"),
-            Some(&dispatcher),
-        )
+        .get(&format!("/v1/users/assignable/{agent_id}"), &dispatcher)
         .await;
     assert_eq!(one.status(), StatusCode::OK);
     for id in [leaver.as_str(), "00000000-0000-0000-0000-000000000000"] {
         let response = app
-            .get(&format!("/v1/users/assignable/{id}"), Some(&dispatcher))
+            .get(&format!("/v1/users/assignable/{id}"), &dispatcher)
             .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id}");
     }
@@ -220,7 +212,7 @@ async fn identical_names_in_the_assignable_list_are_ordered_by_email(pool: PgPoo
     // Created in the opposite order of their emails: ids (UUIDv7) alone would sort them b, a.
     for email in ["b.somchai@example.com", "a.somchai@example.com"] {
         let id = app.create_user(email, &["agent"]).await;
-        app.patch_json(
+        app.patch(
             &format!("/v1/users/{id}"),
             &admin,
             &json!({"display_name": "Somchai Jaidee"}),
@@ -254,16 +246,16 @@ async fn each_role_may_call_exactly_what_its_permissions_allow(pool: PgPool) {
     for (role, list, create_status, assignable, roles) in expected {
         let token = app.token(&format!("{role}@example.com")).await;
         let got = (
-            app.get("/v1/users", Some(&token)).await.status().as_u16(),
-            app.post_json("/v1/users", Some(&token), &create)
+            app.get("/v1/users", &token).await.status().as_u16(),
+            app.post("/v1/users", &token, &create)
                 .await
                 .status()
                 .as_u16(),
-            app.get("/v1/users/assignable", Some(&token))
+            app.get("/v1/users/assignable", &token)
                 .await
                 .status()
                 .as_u16(),
-            app.get("/v1/roles", Some(&token)).await.status().as_u16(),
+            app.get("/v1/roles", &token).await.status().as_u16(),
         );
         assert_eq!(got, (list, create_status, assignable, roles), "{role}");
     }
@@ -307,13 +299,10 @@ async fn an_unknown_account_is_a_404_problem(pool: PgPool) {
     let app = spawn_app(pool).await;
     let admin = app.admin_token().await;
     let response = app
-        .get(
-            "/v1/users/00000000-0000-0000-0000-000000000000",
-            Some(&admin),
-        )
+        .get("/v1/users/00000000-0000-0000-0000-000000000000", &admin)
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let response = app.get("/v1/users/not-a-uuid", Some(&admin)).await;
+    let response = app.get("/v1/users/not-a-uuid", &admin).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     problem(response).await;
 }
@@ -353,9 +342,7 @@ async fn deactivation_and_password_resets_are_announced_to_the_gateways(pool: Pg
         json!({"active": false}),
         json!({"active": true, "password": "a new passphrase 77"}),
     ] {
-        let response = app
-            .patch_json(&format!("/v1/users/{id}"), &admin, &change)
-            .await;
+        let response = app.patch(&format!("/v1/users/{id}"), &admin, &change).await;
         assert_eq!(response.status(), StatusCode::OK);
         let revoked_at: chrono::DateTime<chrono::Utc> =
             sqlx::query_scalar("SELECT sessions_revoked_at FROM users WHERE id = $1::uuid")
@@ -393,12 +380,7 @@ async fn deactivation_and_password_resets_are_announced_to_the_gateways(pool: Pg
 async fn the_documented_role_names_are_the_roles_that_exist(pool: PgPool) {
     let app = spawn_app(pool).await;
     let admin = app.admin_token().await;
-    let roles: Vec<Value> = app
-        .get("/v1/roles", Some(&admin))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let roles: Vec<Value> = app.get("/v1/roles", &admin).await.json().await.unwrap();
     let mut names: Vec<&str> = roles.iter().map(|r| r["name"].as_str().unwrap()).collect();
     names.sort_unstable();
     let mut documented = users_service::routes::schemas::ROLE_NAMES;
@@ -412,7 +394,7 @@ async fn everyone_who_reads_orders_can_name_every_account_and_nothing_more(pool:
     app.create_staff().await;
     let leaver = app.create_user("leaver@example.com", &["agent"]).await;
     let admin = app.admin_token().await;
-    app.patch_json(
+    app.patch(
         &format!("/v1/users/{leaver}"),
         &admin,
         &json!({"active": false, "display_name": "Former Agent"}),
@@ -420,7 +402,7 @@ async fn everyone_who_reads_orders_can_name_every_account_and_nothing_more(pool:
     .await;
     for role in ["agent", "viewer", "dispatcher"] {
         let token = app.token(&format!("{role}@example.com")).await;
-        let response = app.get("/v1/users/names", Some(&token)).await;
+        let response = app.get("/v1/users/names", &token).await;
         assert_eq!(response.status(), StatusCode::OK, "{role}");
         let names: Vec<Value> = response.json().await.unwrap();
         assert_eq!(names.len(), 6, "{role}: admin, four staff, the leaver");
@@ -453,7 +435,7 @@ async fn everyone_who_reads_orders_can_name_every_account_and_nothing_more(pool:
         assert!(names.iter().all(|n| n.get("email").is_none()), "{role}");
     }
     let storefront = app.token("storefront@example.com").await;
-    let refused = app.get("/v1/users/names", Some(&storefront)).await;
+    let refused = app.get("/v1/users/names", &storefront).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     problem(refused).await;
 }
