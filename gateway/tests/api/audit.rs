@@ -6,13 +6,17 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use crate::helpers::{Stack, assert_problem};
+use lom_testing::{Role, TestUser};
 
 #[sqlx::test(migrations = false)]
 async fn an_admin_reads_who_confirmed_which_order_and_others_may_not(pool: PgPool) {
     let stack = Stack::start(pool).await;
-    let (_, storefront) = stack.user("storefront").await;
+    let storefront = stack.users.user(Role::Storefront).await.token;
     let order = stack.create_order(&storefront, 1).await;
-    let (admin_id, admin) = stack.user("admin").await;
+    let TestUser {
+        id: admin_id,
+        token: admin,
+    } = stack.users.user(Role::Admin).await;
     let path = format!("/api/v1/orders/{}", order["id"].as_str().unwrap());
     let confirmed = stack
         .patch(&path, &admin, &json!({"status": "CONFIRMED", "version": 1}))
@@ -35,8 +39,13 @@ async fn an_admin_reads_who_confirmed_which_order_and_others_may_not(pool: PgPoo
     );
     assert_eq!(page["next_cursor"], Value::Null);
 
-    for role in ["dispatcher", "agent", "viewer", "storefront"] {
-        let (_, token) = stack.user(role).await;
+    for role in [
+        Role::Dispatcher,
+        Role::Agent,
+        Role::Viewer,
+        Role::Storefront,
+    ] {
+        let token = stack.users.user(role).await.token;
         let response = stack.get("/api/v1/orders/audit", &token).await;
         assert_problem(response, 403, "forbidden").await;
     }

@@ -1,8 +1,9 @@
 //! Who may do what: the permission matrix per role, agent scope, and tokens.
 
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
-use crate::helpers::{Role, TestApp, id_of, order_body, spawn_app};
+use crate::helpers::{Role, TestApp, Users, id_of, order_body, spawn_app};
 
 async fn status_of(app: &TestApp, role: Role, action: &str) -> u16 {
     let user = app.users.user(role).await;
@@ -32,9 +33,9 @@ async fn status_of(app: &TestApp, role: Role, action: &str) -> u16 {
     response.status().as_u16()
 }
 
-#[tokio::test]
-async fn every_role_gets_exactly_the_access_its_permissions_give() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn every_role_gets_exactly_the_access_its_permissions_give(pool: PgPool) {
+    let app = spawn_app(pool).await;
     // Agents see lists of their own orders (empty here) and get 404 for others' orders.
     let expected: [(Role, [u16; 7]); 5] = [
         //                 list stats read create update assign delete
@@ -58,9 +59,9 @@ async fn every_role_gets_exactly_the_access_its_permissions_give() {
     }
 }
 
-#[tokio::test]
-async fn an_agent_reads_and_changes_only_orders_assigned_to_them() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_agent_reads_and_changes_only_orders_assigned_to_them(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let agent = app.users.user(Role::Agent).await;
     let mine = app.create_order(1).await;
     let mine = app.assign(&mine, agent.id).await;
@@ -126,9 +127,9 @@ async fn an_agent_reads_and_changes_only_orders_assigned_to_them() {
     assert_eq!(untouched["version"], 1);
 }
 
-#[tokio::test]
-async fn requests_without_a_valid_token_are_401_and_identity_headers_are_ignored() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn requests_without_a_valid_token_are_401_and_identity_headers_are_ignored(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let response = app
         .client
         .get(app.url("/v1/orders"))
@@ -139,7 +140,10 @@ async fn requests_without_a_valid_token_are_401_and_identity_headers_are_ignored
         .unwrap();
     assert_eq!(response.status(), 401);
 
-    let foreign = crate::helpers::Users::start().await.user(Role::Admin).await;
+    let foreign = Users::start_in(&app.db, "foreign_users")
+        .await
+        .user(Role::Admin)
+        .await;
     for token in ["garbage", "a.b.c", foreign.token.as_str()] {
         let response = app
             .client
@@ -152,9 +156,9 @@ async fn requests_without_a_valid_token_are_401_and_identity_headers_are_ignored
     }
 }
 
-#[tokio::test]
-async fn extra_fields_such_as_assignee_or_number_are_refused_not_applied() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn extra_fields_such_as_assignee_or_number_are_refused_not_applied(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let path = format!("/v1/orders/{}", id_of(&order));

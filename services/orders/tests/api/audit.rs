@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, TestUser, id_of, spawn_app};
 
@@ -62,9 +63,9 @@ fn trail(items: &[Value], order: &Value) -> Vec<(String, String, Value)> {
     trail
 }
 
-#[tokio::test]
-async fn every_order_action_is_listed_with_its_actor_order_and_time_newest_first() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn every_order_action_is_listed_with_its_actor_order_and_time_newest_first(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let started = Utc::now();
     let order = app.create_order(1).await;
     let doomed = app.create_order(2).await;
@@ -251,9 +252,9 @@ async fn every_order_action_is_listed_with_its_actor_order_and_time_newest_first
     assert_eq!(ids.len(), items.len(), "ids are unique");
 }
 
-#[tokio::test]
-async fn pages_neither_skip_nor_repeat_actions_even_those_made_at_the_same_instant() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn pages_neither_skip_nor_repeat_actions_even_those_made_at_the_same_instant(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let admin = app.users.user(Role::Admin).await;
     for n in 0..4 {
@@ -289,9 +290,9 @@ async fn pages_neither_skip_nor_repeat_actions_even_those_made_at_the_same_insta
     );
 }
 
-#[tokio::test]
-async fn filters_narrow_by_actor_action_and_time() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn filters_narrow_by_actor_action_and_time(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let first = app.create_order(1).await;
     let second = app.create_order(2).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
@@ -382,9 +383,9 @@ async fn filters_narrow_by_actor_action_and_time() {
     assert!(empty.is_empty());
 }
 
-#[tokio::test]
-async fn only_audit_read_may_read_the_order_actions() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn only_audit_read_may_read_the_order_actions(pool: PgPool) {
+    let app = spawn_app(pool).await;
     app.create_order(1).await;
     for role in [
         Role::Dispatcher,
@@ -404,9 +405,9 @@ async fn only_audit_read_may_read_the_order_actions() {
     assert_problem(anonymous, 401, "unauthorized").await;
 }
 
-#[tokio::test]
-async fn a_bad_parameter_is_a_400_naming_it() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_bad_parameter_is_a_400_naming_it(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     for (query, field) in [
         ("limit=0", "limit"),

@@ -6,6 +6,7 @@
 use futures_util::future::join_all;
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::helpers::{Role, TestApp, TestUser, id_of, last_change, spawn_app, wait_for};
@@ -43,9 +44,11 @@ fn outcomes(results: &[Value]) -> Vec<&str> {
         .collect()
 }
 
-#[tokio::test]
-async fn each_item_has_its_own_result_in_request_order_and_a_stale_version_conflicts_alone() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn each_item_has_its_own_result_in_request_order_and_a_stale_version_conflicts_alone(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let first = app.create_order(1).await;
     let stale = app.create_order(2).await;
@@ -114,9 +117,9 @@ async fn each_item_has_its_own_result_in_request_order_and_a_stale_version_confl
     assert_eq!(app.read(&first, &dispatcher).await["version"], 2);
 }
 
-#[tokio::test]
-async fn roles_and_scopes_are_those_of_the_single_actions() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn roles_and_scopes_are_those_of_the_single_actions(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let agent = app.users.user(Role::Agent).await;
     let viewer = app.users.user(Role::Viewer).await;
     let storefront = app.users.user(Role::Storefront).await;
@@ -168,9 +171,9 @@ async fn roles_and_scopes_are_those_of_the_single_actions() {
     assert_eq!(unassigned[0]["order"]["assignee_id"], Value::Null);
 }
 
-#[tokio::test]
-async fn the_cap_duplicates_and_malformed_items_are_422s_naming_the_field() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn the_cap_duplicates_and_malformed_items_are_422s_naming_the_field(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     let order = app.create_order(1).await;
     let other = app.create_order(2).await;
@@ -255,9 +258,9 @@ async fn the_cap_duplicates_and_malformed_items_are_422s_naming_the_field() {
     assert!(outcomes(&answer).iter().all(|o| *o == "not_found"));
 }
 
-#[tokio::test]
-async fn each_changed_order_gets_one_event_and_one_history_row_and_can_be_undone() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn each_changed_order_gets_one_event_and_one_history_row_and_can_be_undone(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let orders = [
         app.create_order(1).await,
@@ -315,9 +318,11 @@ async fn each_changed_order_gets_one_event_and_one_history_row_and_can_be_undone
     assert_eq!(undone["status"], "PENDING");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bulk_requests_over_the_same_orders_at_the_same_instant_change_each_order_once() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn bulk_requests_over_the_same_orders_at_the_same_instant_change_each_order_once(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     let agent = app.users.user(Role::Agent).await;
     let mut orders = Vec::new();

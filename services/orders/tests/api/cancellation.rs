@@ -10,14 +10,14 @@ use std::{collections::HashMap, time::Duration};
 use futures_util::{StreamExt, future::join_all, stream};
 use lom_testing::{LatencyProxy, PostgresNotices, RawRequest, abandon, sessions_in_transaction};
 use serde_json::{Value, json};
-use sqlx::{Connection, PgConnection};
+use sqlx::{Connection, PgConnection, PgPool};
 
 use crate::helpers::{Role, TestApp, app_behind, id_of, order_body, postgres_server, wait_for};
 
 const SETTLE: Duration = Duration::from_secs(10);
 
 fn server_addr(app: &TestApp) -> std::net::SocketAddr {
-    app.address
+    app.base
         .trim_start_matches("http://")
         .parse()
         .expect("app address")
@@ -127,12 +127,12 @@ async fn assert_next_requests_succeed(app: &TestApp, count: usize, concurrency: 
     );
 }
 
-#[tokio::test]
-async fn requests_abandoned_at_any_point_leave_no_transaction_open_and_lose_no_event() {
+#[sqlx::test(migrations = false)]
+async fn requests_abandoned_at_any_point_leave_no_transaction_open_and_lose_no_event(pool: PgPool) {
     let notices = PostgresNotices::count();
-    let (host, port) = postgres_server();
+    let (host, port) = postgres_server(&pool);
     let proxy = LatencyProxy::start(&host, port, Duration::from_millis(2)).await;
-    let app = app_behind(&proxy, |_| {}).await;
+    let app = app_behind(pool, &proxy, |_| {}).await;
     let storefront = app.users.user(Role::Storefront).await;
     let admin = app.users.user(Role::Admin).await;
     let agent = app.users.user(Role::Agent).await;
@@ -205,12 +205,12 @@ async fn lock_order(app: &TestApp, order: &Value) -> PgConnection {
     conn
 }
 
-#[tokio::test]
-async fn a_statement_timeout_or_a_pool_timeout_mid_transaction_leaves_nothing_open() {
+#[sqlx::test(migrations = false)]
+async fn a_statement_timeout_or_a_pool_timeout_mid_transaction_leaves_nothing_open(pool: PgPool) {
     let notices = PostgresNotices::count();
-    let (host, port) = postgres_server();
+    let (host, port) = postgres_server(&pool);
     let proxy = LatencyProxy::start(&host, port, Duration::from_millis(1)).await;
-    let app = app_behind(&proxy, |settings| {
+    let app = app_behind(pool, &proxy, |settings| {
         settings.pool.max_connections = 3;
         settings.pool.acquire_timeout = Duration::from_millis(300);
         settings.pool.statement_timeout = Duration::from_millis(800);

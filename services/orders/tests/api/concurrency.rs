@@ -2,12 +2,13 @@
 
 use futures_util::future::join_all;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, id_of, spawn_app};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn of_concurrent_assigns_at_one_version_exactly_one_wins_and_the_rest_conflict() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn of_concurrent_assigns_at_one_version_exactly_one_wins_and_the_rest_conflict(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let mut agents = Vec::new();
@@ -58,9 +59,9 @@ async fn of_concurrent_assigns_at_one_version_exactly_one_wins_and_the_rest_conf
     assert_eq!(assignments, 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn of_concurrent_status_changes_at_one_version_exactly_one_applies() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn of_concurrent_status_changes_at_one_version_exactly_one_applies(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let path = format!("/v1/orders/{}", id_of(&order));

@@ -1,12 +1,13 @@
 //! Creating, reading, changing, assigning and deleting orders.
 
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
-use crate::helpers::{Role, id_of, last_change, order_body, spawn_app};
+use crate::helpers::{Role, id_of, last_change, order_body, spawn_app, spawn_app_with};
 
-#[tokio::test]
-async fn a_storefront_creates_an_order_and_anyone_with_read_gets_it_back_in_full() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_storefront_creates_an_order_and_anyone_with_read_gets_it_back_in_full(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
 
     assert!(
@@ -47,9 +48,9 @@ async fn a_storefront_creates_an_order_and_anyone_with_read_gets_it_back_in_full
     );
 }
 
-#[tokio::test]
-async fn a_status_change_follows_the_machine_bumps_the_version_and_is_recorded() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_status_change_follows_the_machine_bumps_the_version_and_is_recorded(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -82,9 +83,9 @@ async fn a_status_change_follows_the_machine_bumps_the_version_and_is_recorded()
     assert_eq!(cleared["version"], 3);
 }
 
-#[tokio::test]
-async fn an_illegal_transition_is_a_409_invalid_transition_and_changes_nothing() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_illegal_transition_is_a_409_invalid_transition_and_changes_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -106,9 +107,9 @@ async fn an_illegal_transition_is_a_409_invalid_transition_and_changes_nothing()
     assert_eq!(current["version"], 1);
 }
 
-#[tokio::test]
-async fn a_stale_version_is_a_409_version_conflict_carrying_the_current_order() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_stale_version_is_a_409_version_conflict_carrying_the_current_order(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -131,9 +132,9 @@ async fn a_stale_version_is_a_409_version_conflict_carrying_the_current_order() 
     assert_eq!(problem["current"]["status"], "PENDING");
 }
 
-#[tokio::test]
-async fn assigning_records_who_and_null_unassigns() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn assigning_records_who_and_null_unassigns(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let agent = app.users.user(Role::Agent).await;
 
@@ -158,9 +159,9 @@ async fn assigning_records_who_and_null_unassigns() {
     assert_eq!(unassigned["version"], 3);
 }
 
-#[tokio::test]
-async fn assigning_someone_who_may_not_work_orders_is_a_422_naming_assignee_id() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn assigning_someone_who_may_not_work_orders_is_a_422_naming_assignee_id(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let viewer = app.users.user(Role::Viewer).await;
     let admin = app.users.user(Role::Admin).await;
@@ -177,9 +178,9 @@ async fn assigning_someone_who_may_not_work_orders_is_a_422_naming_assignee_id()
     assert_eq!(problem["errors"][0]["field"], "assignee_id");
 }
 
-#[tokio::test]
-async fn deleting_an_order_hides_it_from_reads_and_lists_but_keeps_its_history() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn deleting_an_order_hides_it_from_reads_and_lists_but_keeps_its_history(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let kept = app.create_order(2).await;
     let admin = app.users.user(Role::Admin).await;
@@ -206,9 +207,9 @@ async fn deleting_an_order_hides_it_from_reads_and_lists_but_keeps_its_history()
     assert_eq!(history, 1);
 }
 
-#[tokio::test]
-async fn the_same_customer_email_is_one_customer_across_orders() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn the_same_customer_email_is_one_customer_across_orders(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let mut body = order_body(1);
     body["customer"]["email"] = json!("Same@Example.com");
@@ -244,16 +245,16 @@ async fn the_same_customer_email_is_one_customer_across_orders() {
     assert_eq!(customers, 1);
 }
 
-#[tokio::test]
-async fn assigning_while_users_service_is_down_is_a_fast_503_and_changes_nothing() {
-    let users = std::sync::Arc::new(crate::helpers::Users::start().await);
-    let mut config = crate::helpers::test_config(&users).await;
-    let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port();
-    config.settings.users_url = format!("http://127.0.0.1:{dead_port}");
-    let app = crate::helpers::spawn_with(users, config).await;
+#[sqlx::test(migrations = false)]
+async fn assigning_while_users_service_is_down_is_a_fast_503_and_changes_nothing(pool: PgPool) {
+    let app = spawn_app_with(pool, |settings| {
+        let dead_port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        settings.users_url = format!("http://127.0.0.1:{dead_port}");
+    })
+    .await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
 

@@ -4,14 +4,17 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
-use crate::helpers::{Role, Users, id_of, spawn_app, spawn_with, test_config, wait_for};
+use crate::helpers::{Role, id_of, spawn_app, spawn_app_with, wait_for};
 
 const WITHIN: Duration = Duration::from_secs(5);
 
-#[tokio::test]
-async fn a_subscriber_sees_exactly_one_event_per_acknowledged_change_with_seq_plus_one() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_subscriber_sees_exactly_one_event_per_acknowledged_change_with_seq_plus_one(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let mut subscriber = app.subscribe().await;
     let admin = app.users.user(Role::Admin).await;
     let agent = app.users.user(Role::Agent).await;
@@ -91,9 +94,9 @@ async fn a_subscriber_sees_exactly_one_event_per_acknowledged_change_with_seq_pl
     );
 }
 
-#[tokio::test]
-async fn rejected_changes_publish_nothing() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn rejected_changes_publish_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     wait_for("the create event", WITHIN, || async {
         (app.history().await.len() == 1).then_some(())
@@ -112,12 +115,12 @@ async fn rejected_changes_publish_nothing() {
     assert_eq!(outbox, 1);
 }
 
-#[tokio::test]
-async fn the_history_keeps_only_the_newest_events_up_to_its_cap() {
-    let users = std::sync::Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.events.history_cap = 3;
-    let app = spawn_with(users, config).await;
+#[sqlx::test(migrations = false)]
+async fn the_history_keeps_only_the_newest_events_up_to_its_cap(pool: PgPool) {
+    let app = spawn_app_with(pool, |settings| {
+        settings.events.history_cap = 3;
+    })
+    .await;
     for n in 0..5 {
         app.create_order(n).await;
     }

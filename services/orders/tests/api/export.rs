@@ -10,9 +10,7 @@ use lom_testing::{
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::helpers::{
-    Role, TestApp, TestUser, Users, id_of, spawn_app, spawn_with, test_config, wait_for,
-};
+use crate::helpers::{Role, TestApp, TestUser, id_of, spawn_app, spawn_app_with, wait_for};
 
 const BOM: &str = "\u{FEFF}";
 const HEADER: &str = "number,created_at,status,priority,customer_name,customer_email,items,units,\
@@ -60,9 +58,9 @@ fn column(records: &[Vec<String>], name: &str) -> Vec<String> {
     records[1..].iter().map(|r| r[at].clone()).collect()
 }
 
-#[tokio::test]
-async fn an_export_is_the_lists_view_as_csv_with_a_bom_and_the_documented_columns() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_export_is_the_lists_view_as_csv_with_a_bom_and_the_documented_columns(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let first = order_named(&app, 1, "สมชาย ใจดี").await;
     let second = order_named(&app, 2, "Jane Doe").await;
     let third = order_named(&app, 3, "Jean, \"the\" Baker").await;
@@ -129,9 +127,9 @@ async fn an_export_is_the_lists_view_as_csv_with_a_bom_and_the_documented_column
     assert_problem(bad, 400, "bad-request").await;
 }
 
-#[tokio::test]
-async fn cells_that_would_start_a_formula_are_exported_as_text() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn cells_that_would_start_a_formula_are_exported_as_text(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let names = [
         "=HYPERLINK(\"http://evil.example\",\"x\")",
         "+66 81 234 5678",
@@ -148,9 +146,9 @@ async fn cells_that_would_start_a_formula_are_exported_as_text() {
     assert_eq!(exported, names.map(|name| format!("'{name}")));
 }
 
-#[tokio::test]
-async fn only_holders_of_orders_export_may_export() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn only_holders_of_orders_export_may_export(pool: PgPool) {
+    let app = spawn_app(pool).await;
     app.create_order(1).await;
     for role in [Role::Admin, Role::Dispatcher] {
         let user = app.users.user(role).await;
@@ -171,12 +169,12 @@ async fn only_holders_of_orders_export_may_export() {
     assert_eq!(anonymous.status(), 401);
 }
 
-#[tokio::test]
-async fn a_view_over_the_cap_is_refused_before_any_byte_and_a_narrower_one_exports() {
-    let users = std::sync::Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.export_max_rows = 2;
-    let app = spawn_with(users, config).await;
+#[sqlx::test(migrations = false)]
+async fn a_view_over_the_cap_is_refused_before_any_byte_and_a_narrower_one_exports(pool: PgPool) {
+    let app = spawn_app_with(pool, |settings| {
+        settings.export_max_rows = 2;
+    })
+    .await;
     for n in 0..3 {
         app.create_order(n).await;
     }
@@ -208,9 +206,9 @@ async fn audit_rows(db: &PgPool) -> Vec<(uuid::Uuid, String, Value, Option<Strin
         .expect("audit rows")
 }
 
-#[tokio::test]
-async fn every_export_is_recorded_with_who_which_view_and_how_many_rows() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn every_export_is_recorded_with_who_which_view_and_how_many_rows(pool: PgPool) {
+    let app = spawn_app(pool).await;
     for n in 0..3 {
         app.create_order(n).await;
     }
@@ -238,15 +236,16 @@ async fn every_export_is_recorded_with_who_which_view_and_how_many_rows() {
     assert_eq!(request_id.as_deref(), Some("export-audit-1"));
 }
 
-#[tokio::test]
-async fn rows_are_read_only_as_fast_as_the_client_takes_them_and_a_client_that_leaves_ends_the_query()
- {
+#[sqlx::test(migrations = false)]
+async fn rows_are_read_only_as_fast_as_the_client_takes_them_and_a_client_that_leaves_ends_the_query(
+    pool: PgPool,
+) {
     const ORDERS: i64 = 40_000;
-    let app = spawn_app().await;
+    let app = spawn_app(pool).await;
     seed_orders(&app.db, ORDERS).await;
     let admin = app.users.user(Role::Admin).await;
     let server = app
-        .address
+        .base
         .trim_start_matches("http://")
         .parse()
         .expect("addr");

@@ -11,12 +11,13 @@ use std::{
 
 use lom_contracts::{EventType, OrderEvent, keys};
 use lom_testing::{LatencyProxy, assert_problem};
+use orders_service::configuration::Settings;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::PgPool;
 
 use crate::helpers::{
-    DropDatabase, EventSubscriber, REDIS_URL, Role, TestConfig, Users, app_behind, event_history,
-    free_port, id_of, order_body, postgres_server, spawn_with, test_config, wait_for,
+    EventSubscriber, REDIS_URL, Role, Users, app_behind, event_history, free_port, id_of,
+    order_body, postgres_server, spawn_app, spawn_app_with, spawn_with, test_settings, wait_for,
 };
 
 const WITHIN: Duration = Duration::from_secs(10);
@@ -79,13 +80,13 @@ impl Drop for PrivateRedis {
     }
 }
 
-#[tokio::test]
-async fn orders_created_while_redis_is_down_are_all_published_once_it_returns() {
+#[sqlx::test(migrations = false)]
+async fn orders_created_while_redis_is_down_are_all_published_once_it_returns(pool: PgPool) {
     let mut redis = PrivateRedis::start().await;
-    let users = Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.redis_url = SecretString::from(redis.url());
-    let app = spawn_with(users, config).await;
+    let app = spawn_app_with(pool, |settings| {
+        settings.redis_url = SecretString::from(redis.url());
+    })
+    .await;
 
     redis.kill();
     let mut created = Vec::new();
@@ -111,15 +112,15 @@ async fn orders_created_while_redis_is_down_are_all_published_once_it_returns() 
     assert_eq!(ready.status(), 200);
 }
 
-#[tokio::test]
-async fn a_crash_between_commit_and_publish_loses_nothing() {
-    let users = Arc::new(Users::start().await);
-    let config = test_config(&users).await;
-    let mut unreachable = config.clone();
+#[sqlx::test(migrations = false)]
+async fn a_crash_between_commit_and_publish_loses_nothing(pool: PgPool) {
+    let users = Users::start(&pool).await;
+    let settings = test_settings(&pool, &users);
+    let mut unreachable = settings.clone();
     let dead_port = free_port();
-    unreachable.settings.redis_url = SecretString::from(format!("redis://127.0.0.1:{dead_port}"));
+    unreachable.redis_url = SecretString::from(format!("redis://127.0.0.1:{dead_port}"));
 
-    let doomed = spawn_with(users.clone(), unreachable).await;
+    let doomed = spawn_with(pool.clone(), users.clone(), unreachable).await;
     let mut created = Vec::new();
     for n in 0..3 {
         created.push(id_of(&doomed.create_order(n).await).to_owned());
@@ -127,9 +128,9 @@ async fn a_crash_between_commit_and_publish_loses_nothing() {
     assert_eq!(doomed.unpublished_outbox_rows().await, 3);
     doomed.crash();
 
-    let mut restarted = config;
-    restarted.settings.redis_url = SecretString::from(REDIS_URL);
-    let app = spawn_with(users, restarted).await;
+    let mut restarted = settings;
+    restarted.redis_url = SecretString::from(REDIS_URL);
+    let app = spawn_with(pool, users, restarted).await;
     let history = wait_for("the committed events", WITHIN, || async {
         let history = app.history().await;
         (history.len() == 3 && app.unpublished_outbox_rows().await == 0).then_some(history)
@@ -141,11 +142,9 @@ async fn a_crash_between_commit_and_publish_loses_nothing() {
     assert_eq!(seqs, [1, 2, 3]);
 }
 
-#[tokio::test]
-async fn an_event_published_twice_is_in_the_stream_once_with_its_first_seq() {
-    let users = Arc::new(Users::start().await);
-    let config = test_config(&users).await;
-    let app = spawn_with(users, config).await;
+#[sqlx::test(migrations = false)]
+async fn an_event_published_twice_is_in_the_stream_once_with_its_first_seq(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let mut live = app.subscribe().await;
     app.create_order(1).await;
     let (_, first) = live.next(WITHIN).await.expect("the create event");
@@ -188,15 +187,12 @@ struct OrdersProcess {
 }
 
 impl OrdersProcess {
-    async fn start(port: u16, config: &TestConfig, users: &Users, redis_url: &str) -> Self {
+    async fn start(port: u16, settings: &Settings, users: &Users, redis_url: &str) -> Self {
         let child = Command::new(env!("CARGO_BIN_EXE_orders-service"))
             .env("ORDERS_BIND", format!("127.0.0.1:{port}"))
-            .env(
-                "ORDERS_DATABASE_URL",
-                config.settings.database_url.expose_secret(),
-            )
+            .env("ORDERS_DATABASE_URL", settings.database_url.expose_secret())
             .env("REDIS_URL", redis_url)
-            .env("USERS_URL", &users.url)
+            .env("USERS_URL", &users.base_url)
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -261,18 +257,17 @@ async fn create(client: &reqwest::Client, url: &str, token: &str, key: &str, n: 
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_once() {
+#[sqlx::test(migrations = false)]
+async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_once(pool: PgPool) {
     const WORKERS: usize = 16;
     const ACKNOWLEDGED_BEFORE_KILL: usize = 150;
     let redis = PrivateRedis::start().await;
-    let users = Users::start().await;
-    let config = test_config(&users).await;
-    let _database = DropDatabase(config.db_name.clone());
+    let users = Users::start(&pool).await;
+    let settings = test_settings(&pool, &users);
     let token = users.user(Role::Storefront).await.token;
     let mut live = EventSubscriber::start(&redis.url(), keys::EVENTS_CHANNEL).await;
     let port = free_port();
-    let mut service = OrdersProcess::start(port, &config, &users, &redis.url()).await;
+    let mut service = OrdersProcess::start(port, &settings, &users, &redis.url()).await;
 
     // Workers create orders until their connection breaks; each key is used once.
     let acknowledged = Arc::new(Mutex::new(HashMap::<String, String>::new()));
@@ -308,7 +303,7 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
     }
     let acknowledged_before_restart = acknowledged.lock().unwrap().clone();
 
-    let service = OrdersProcess::start(port, &config, &users, &redis.url()).await;
+    let service = OrdersProcess::start(port, &settings, &users, &redis.url()).await;
     // A careful client retries what it does not know with the same key: exactly once each.
     let client = reqwest::Client::builder()
         .no_proxy()
@@ -322,11 +317,8 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
         };
     }
 
-    let db = PgPool::connect(config.settings.database_url.expose_secret())
-        .await
-        .unwrap();
     let stored: Vec<String> = sqlx::query_scalar("SELECT id::text FROM orders")
-        .fetch_all(&db)
+        .fetch_all(&pool)
         .await
         .unwrap();
     let stored: HashSet<String> = stored.into_iter().collect();
@@ -349,7 +341,7 @@ async fn sigkill_under_load_loses_nothing_acknowledged_and_publishes_each_order_
     wait_for("the outbox drained", WITHIN, || async {
         let unpublished: i64 =
             sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(&db)
+                .fetch_one(&pool)
                 .await
                 .ok()?;
         (unpublished == 0).then_some(())
@@ -393,11 +385,11 @@ fn assert_each_created_once(events: &[OrderEvent], orders: &HashSet<String>, sou
 /// The answer to a COMMIT can be lost after PostgreSQL applied it. A 503 would tell the client
 /// that nothing was done, and a client that believes it creates the order twice (without an
 /// Idempotency-Key): the answer is 504 `outcome-unknown`, and the order is indeed there.
-#[tokio::test]
-async fn a_create_whose_commit_answer_is_lost_is_504_outcome_unknown_not_503() {
-    let (host, port) = postgres_server();
+#[sqlx::test(migrations = false)]
+async fn a_create_whose_commit_answer_is_lost_is_504_outcome_unknown_not_503(pool: PgPool) {
+    let (host, port) = postgres_server(&pool);
     let proxy = LatencyProxy::losing_commit_answers(&host, port, b"INSERT INTO orders").await;
-    let app = app_behind(&proxy, |_| {}).await;
+    let app = app_behind(pool, &proxy, |_| {}).await;
     let storefront = app.users.user(Role::Storefront).await;
 
     let response = app.post("/v1/orders", &storefront, &order_body(1)).await;

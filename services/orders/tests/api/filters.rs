@@ -2,6 +2,7 @@
 
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, id_of, spawn_app};
 
@@ -21,9 +22,9 @@ fn ids(page: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn lists_are_newest_first_and_pages_chain_without_gaps_or_overlap() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn lists_are_newest_first_and_pages_chain_without_gaps_or_overlap(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let mut created = Vec::new();
     for n in 0..5 {
         created.push(id_of(&app.create_order(n).await).to_owned());
@@ -43,9 +44,9 @@ async fn lists_are_newest_first_and_pages_chain_without_gaps_or_overlap() {
     assert_eq!(seen, created);
 }
 
-#[tokio::test]
-async fn status_and_assignee_filters_narrow_the_list() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn status_and_assignee_filters_narrow_the_list(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let first = app.create_order(1).await;
     let second = app.create_order(2).await;
     let third = app.create_order(3).await;
@@ -84,9 +85,9 @@ async fn status_and_assignee_filters_narrow_the_list() {
     assert_eq!(ids(&mine), vec![id_of(&first)]);
 }
 
-#[tokio::test]
-async fn search_matches_number_customer_name_and_email_case_insensitively() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn search_matches_number_customer_name_and_email_case_insensitively(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let first = app.create_order(1).await;
     let second = app.create_order(22).await;
 
@@ -109,9 +110,9 @@ async fn search_matches_number_customer_name_and_email_case_insensitively() {
 /// `customers_email_trgm` for the intake's lookup of each order's customer by email, reading
 /// the index's whole pending list every time (≈ 40 ms per order once it filled): the search's
 /// trigram indexes are on `lower(column)`, which no equality on the column can use.
-#[tokio::test]
-async fn no_trigram_index_can_answer_an_equality_on_a_column() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn no_trigram_index_can_answer_an_equality_on_a_column(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let on_plain_columns: Vec<String> = sqlx::query_scalar(
         "SELECT i.relname::text FROM pg_index x
          JOIN pg_class i ON i.oid = x.indexrelid
@@ -130,9 +131,9 @@ async fn no_trigram_index_can_answer_an_equality_on_a_column() {
     assert_eq!(trigram, 3, "the search's three trigram indexes");
 }
 
-#[tokio::test]
-async fn sql_and_like_metacharacters_in_filters_are_treated_as_data() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn sql_and_like_metacharacters_in_filters_are_treated_as_data(pool: PgPool) {
+    let app = spawn_app(pool).await;
     app.create_order(1).await;
     for q in ["%25", "_", "'%20OR%201%3D1%20--", "%5C", "customer%25"] {
         let page = list(&app, &format!("?q={q}")).await;
@@ -157,9 +158,9 @@ async fn sql_and_like_metacharacters_in_filters_are_treated_as_data() {
     assert_eq!(count, 1);
 }
 
-#[tokio::test]
-async fn a_limit_outside_one_to_two_hundred_is_a_400_problem() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_limit_outside_one_to_two_hundred_is_a_400_problem(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     for query in ["?limit=201", "?limit=0", "?limit=-1", "?limit=abc"] {
         let response = app.get(&format!("/v1/orders{query}"), &admin).await;
@@ -172,9 +173,9 @@ async fn a_limit_outside_one_to_two_hundred_is_a_400_problem() {
     assert_eq!(app.get("/v1/orders?limit=200", &admin).await.status(), 200);
 }
 
-#[tokio::test]
-async fn a_query_value_of_the_wrong_type_is_the_platform_s_400_naming_the_parameter() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_query_value_of_the_wrong_type_is_the_platform_s_400_naming_the_parameter(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     for path in ["/v1/orders?limit=abc", "/v1/orders?limit=1.5"] {
         let body = assert_problem(app.get(path, &admin).await, 400, "bad-request").await;
@@ -186,9 +187,9 @@ async fn a_query_value_of_the_wrong_type_is_the_platform_s_400_naming_the_parame
     }
 }
 
-#[tokio::test]
-async fn stats_count_per_status_under_the_same_filters() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn stats_count_per_status_under_the_same_filters(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let first = app.create_order(1).await;
     app.create_order(2).await;
     app.create_order(3).await;

@@ -1,182 +1,138 @@
-//! The test harness: each test gets its own database and its own Redis names, an app bound
-//! to port 0, and the real users-service (its `test-support` feature) in a database of its
-//! own, which signs in users of every role and answers the assignable check.
+//! The test harness: each test gets its own database from `#[sqlx::test]` (`DATABASE_URL`
+//! names the server); the real users-service (its `test-support` feature) runs in schema
+//! `users_service` of that database and signs in users of every role and answers the
+//! assignable check; the app gets Redis names of its own and port 0. Both servers run on
+//! runtimes of their own (see [`ServerRuntime`]). A `TestApp` derefs to lom-testing's
+//! request client for the app.
 
 use std::{
     future::Future,
+    ops::Deref,
     sync::Arc,
     time::{Duration, Instant},
 };
 
 use futures_util::StreamExt;
 use lom_contracts::OrderEvent;
+use lom_testing::Api;
 use orders_service::{
     configuration::{EventSettings, Settings},
     startup::Application,
 };
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use sqlx::{Connection, PgConnection, PgPool, postgres::PgConnectOptions};
-use tokio::{sync::mpsc, task::JoinHandle};
+use sqlx::PgPool;
+use tokio::{runtime::Runtime, sync::mpsc, task::JoinHandle};
 use users_service::test_support::RunningUsers;
 use uuid::Uuid;
 
-pub const MAINTENANCE_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 pub const REDIS_URL: &str = "redis://127.0.0.1:6379";
 
-fn maintenance_url() -> String {
-    std::env::var("DATABASE_URL").unwrap_or_else(|_| MAINTENANCE_URL.to_owned())
+/// A multi-threaded runtime for a server a test starts. The server runs in parallel with
+/// the test as in production (`#[sqlx::test]` runs the test itself on one thread), and
+/// dropping the runtime stops every task of the server at once, as a crash would, closing its
+/// database connections so that `#[sqlx::test]` can drop the database after the test.
+struct ServerRuntime(Option<Runtime>);
+
+impl ServerRuntime {
+    fn new(threads: usize) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+            .expect("a server runtime");
+        Self(Some(runtime))
+    }
+
+    /// Runs `task` on this runtime (tasks it spawns stay there) and returns its output.
+    async fn run<T: Send + 'static>(&self, task: impl Future<Output = T> + Send + 'static) -> T {
+        let runtime = self.0.as_ref().expect("a live runtime");
+        runtime.spawn(task).await.expect("the server starts")
+    }
+
+    /// Stops every task on the runtime now.
+    fn stop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
-fn database_url(name: &str) -> String {
-    let base = maintenance_url();
-    let root = base
-        .rsplit_once('/')
-        .map_or(base.as_str(), |(root, _)| root);
-    format!("{root}/{name}")
+impl Drop for ServerRuntime {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
-/// The host and port of the PostgreSQL server the tests use (to put a proxy in front of it).
-pub fn postgres_server() -> (String, u16) {
-    let options: PgConnectOptions = maintenance_url().parse().expect("DATABASE_URL");
+/// The host and port of the PostgreSQL server behind `pool` (to put a proxy in front of it).
+pub fn postgres_server(pool: &PgPool) -> (String, u16) {
+    let options = pool.connect_options();
     (options.get_host().to_owned(), options.get_port())
 }
 
-/// The URL of database `name` reached through `addr` (a proxy) instead of the server itself.
-pub fn database_url_via(addr: std::net::SocketAddr, name: &str) -> String {
-    let options: PgConnectOptions = maintenance_url().parse().expect("DATABASE_URL");
-    format!("postgres://{}@{addr}/{name}", options.get_username())
+/// The URL of the test database behind `pool`, reached at `addr` (the server or a proxy).
+fn database_url_at(pool: &PgPool, addr: &str) -> String {
+    let options = pool.connect_options();
+    format!(
+        "postgres://{}@{addr}/{}",
+        options.get_username(),
+        options.get_database().expect("a test database")
+    )
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Dispatcher,
-    Agent,
-    Viewer,
-    Storefront,
+fn database_url(pool: &PgPool) -> String {
+    let (host, port) = postgres_server(pool);
+    database_url_at(pool, &format!("{host}:{port}"))
 }
 
-impl Role {
-    fn name(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Dispatcher => "dispatcher",
-            Role::Agent => "agent",
-            Role::Viewer => "viewer",
-            Role::Storefront => "storefront",
-        }
-    }
-}
-
-/// A signed-in test user.
-#[derive(Debug, Clone)]
-pub struct TestUser {
-    pub id: Uuid,
-    pub token: String,
-}
-
-/// The real users-service, in a database of its own that is dropped with it: it serves the
-/// JWKS and the assignable check, and signs users in.
+/// The real users-service in a schema of the test's database: it serves the JWKS and the
+/// assignable check, and signs users in. Derefs to users-service's test-support handle.
 pub struct Users {
     running: RunningUsers,
-    db_name: String,
-    pub url: String,
+    _runtime: ServerRuntime,
 }
 
 impl Users {
-    pub async fn start() -> Self {
-        let db_name = create_database("orders_test_users").await;
-        let pool = PgPool::connect(&database_url(&db_name))
-            .await
-            .expect("connect to the users test database");
-        let running = users_service::test_support::spawn(&pool).await;
-        let url = running.base_url.clone();
+    /// The users-service of the test, in schema `users_service`.
+    pub async fn start(pool: &PgPool) -> Arc<Self> {
+        Arc::new(Self::start_in(pool, "users_service").await)
+    }
+
+    /// A users-service in schema `schema`, with accounts and a signing key of its own.
+    pub async fn start_in(pool: &PgPool, schema: &'static str) -> Self {
+        let runtime = ServerRuntime::new(2);
+        let options = (*pool.connect_options()).clone();
+        let running = runtime
+            .run(async move {
+                let pool = PgPool::connect_lazy_with(options);
+                users_service::test_support::spawn_in_schema(&pool, schema).await
+            })
+            .await;
         Self {
             running,
-            db_name,
-            url,
+            _runtime: runtime,
         }
     }
+}
 
-    /// A new account with `role`, signed in.
-    pub async fn user(&self, role: Role) -> TestUser {
-        let email = format!("{}-{}@example.com", role.name(), Uuid::new_v4().simple());
-        let id = self.running.create_user(&email, &[role.name()]).await;
-        let token = self.running.token(&email).await;
-        TestUser { id, token }
+impl Deref for Users {
+    type Target = RunningUsers;
+
+    fn deref(&self) -> &RunningUsers {
+        &self.running
     }
 }
 
-impl Drop for Users {
-    fn drop(&mut self) {
-        drop_database_blocking(self.db_name.clone());
-    }
-}
-
-async fn create_database(prefix: &str) -> String {
-    let db_name = format!("{prefix}_{}", Uuid::new_v4().simple());
-    let mut conn = PgConnection::connect(&maintenance_url())
-        .await
-        .expect("connect to the maintenance database");
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "CREATE DATABASE \"{db_name}\""
-    )))
-    .execute(&mut conn)
-    .await
-    .expect("create a test database");
-    db_name
-}
-
-pub use lom_testing::free_port;
-
-/// Drops its test database when dropped (for a database no [`TestApp`] owns).
-pub struct DropDatabase(pub String);
-
-impl Drop for DropDatabase {
-    fn drop(&mut self) {
-        drop_database_blocking(self.0.clone());
-    }
-}
-
-/// Drops a test database from a thread of its own (usable in `Drop`).
-fn drop_database_blocking(db_name: String) {
-    let cleanup = std::thread::spawn(move || {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        runtime.block_on(async move {
-            if let Ok(mut conn) = PgConnection::connect(&maintenance_url()).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"
-                )))
-                .execute(&mut conn)
-                .await;
-            }
-        });
-    });
-    let _ = cleanup.join();
-}
-
-/// Settings for a test app: a fresh database, Redis names of its own, port 0.
-#[derive(Clone)]
-pub struct TestConfig {
-    pub settings: Settings,
-    pub db_name: String,
-}
-
-pub async fn test_config(users: &Users) -> TestConfig {
-    let db_name = create_database("orders_test").await;
+/// Settings for an app on the test database behind `pool`: Redis names of its own, port 0,
+/// `users` as its users-service.
+pub fn test_settings(pool: &PgPool, users: &Users) -> Settings {
     let prefix = format!("test:{}", Uuid::new_v4().simple());
     let mut settings = Settings::from_env().expect("settings");
     settings.bind = "127.0.0.1:0".parse().expect("addr");
-    settings.database_url = SecretString::from(database_url(&db_name));
+    settings.database_url = SecretString::from(database_url(pool));
     settings.redis_url = SecretString::from(REDIS_URL);
-    settings.users_url = users.url.clone();
-    settings.jwks_url = format!("{}/.well-known/jwks.json", users.url);
+    settings.users_url = users.base_url.clone();
+    settings.jwks_url = users.jwks_url();
     settings.jwt_issuer = "lom-users".into();
     settings.jwt_audience = "lom".into();
     settings.events = EventSettings {
@@ -186,81 +142,86 @@ pub async fn test_config(users: &Users) -> TestConfig {
         ids_key: format!("{prefix}:ids"),
         history_cap: 10_000,
     };
-    TestConfig { settings, db_name }
+    settings
 }
 
 pub struct TestApp {
-    pub address: String,
-    pub client: reqwest::Client,
+    pub api: Api,
+    /// The test's own pool on the app's database (`#[sqlx::test]`'s).
     pub db: PgPool,
     pub users: Arc<Users>,
     pub events: EventSettings,
     pub redis_url: String,
-    db_name: String,
-    keep_database: bool,
-    server: JoinHandle<std::io::Result<()>>,
+    runtime: ServerRuntime,
 }
 
-pub async fn spawn_app() -> TestApp {
-    let users = Arc::new(Users::start().await);
-    let config = test_config(&users).await;
-    spawn_with(users, config).await
+impl Deref for TestApp {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
 }
 
-/// Starts an app on `config`; the app dies with the returned [`TestApp`].
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, |_| {}).await
+}
+
+/// An app with `configure` applied to its settings.
+pub async fn spawn_app_with(pool: PgPool, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let users = Users::start(&pool).await;
+    let mut settings = test_settings(&pool, &users);
+    configure(&mut settings);
+    spawn_with(pool, users, settings).await
+}
+
 /// An app whose pool reaches PostgreSQL through `proxy`, with `configure` applied.
 pub async fn app_behind(
+    pool: PgPool,
     proxy: &lom_testing::LatencyProxy,
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
-    let users = Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.database_url =
-        SecretString::from(database_url_via(proxy.addr(), &config.db_name));
-    configure(&mut config.settings);
-    spawn_with(users, config).await
+    let address = proxy.addr().to_string();
+    spawn_app_with(pool.clone(), |settings| {
+        settings.database_url = SecretString::from(database_url_at(&pool, &address));
+        configure(settings);
+    })
+    .await
 }
 
-pub async fn spawn_with(users: Arc<Users>, config: TestConfig) -> TestApp {
-    let settings = config.settings;
+/// Starts an app on `settings` next to `users`; the app dies with the returned [`TestApp`].
+pub async fn spawn_with(pool: PgPool, users: Arc<Users>, settings: Settings) -> TestApp {
     let events = settings.events.clone();
     let redis_url = secrecy::ExposeSecret::expose_secret(&settings.redis_url).to_owned();
-    let database_url = secrecy::ExposeSecret::expose_secret(&settings.database_url).to_owned();
-    let app = Application::build(settings).await.expect("build the app");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let server = tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let db = PgPool::connect(&database_url).await.expect("test pool");
+    let runtime = ServerRuntime::new(2);
+    let port = runtime
+        .run(async move {
+            let app = Application::build(settings).await.expect("build the app");
+            let port = app.port();
+            tokio::spawn(app.run_until_stopped(std::future::pending()));
+            port
+        })
+        .await;
     TestApp {
-        address,
-        client: reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("client"),
-        db,
+        api: Api::new(format!("http://127.0.0.1:{port}")),
+        db: pool,
         users,
         events,
         redis_url,
-        db_name: config.db_name,
-        keep_database: false,
-        server,
+        runtime,
     }
 }
 
 impl TestApp {
-    /// Kills the app at once (no drain), leaving its database for the next instance.
-    pub fn crash(mut self) {
-        self.keep_database = true;
-        self.server.abort();
+    /// Kills the app at once (no drain); its database stays with the test.
+    pub fn crash(self) {
+        drop(self);
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        self.server.abort();
-        if self.keep_database {
-            return;
-        }
-        drop_database_blocking(self.db_name.clone());
+        self.runtime.stop();
         let events = self.events.clone();
         let redis_url = self.redis_url.clone();
         let cleanup = std::thread::spawn(move || {
@@ -291,52 +252,9 @@ impl Drop for TestApp {
     }
 }
 
-/// A valid order body; `n` varies the customer so searches can tell orders apart.
-pub use lom_testing::order_body;
+pub use lom_testing::{Role, TestUser, free_port, order_body};
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
-    }
-
-    pub async fn get(&self, path: &str, user: &TestUser) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(&user.token)
-            .send()
-            .await
-            .expect("request")
-    }
-
-    pub async fn post(&self, path: &str, user: &TestUser, body: &Value) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .bearer_auth(&user.token)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
-    }
-
-    pub async fn patch(&self, path: &str, user: &TestUser, body: &Value) -> reqwest::Response {
-        self.client
-            .patch(self.url(path))
-            .bearer_auth(&user.token)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
-    }
-
-    pub async fn delete(&self, path: &str, user: &TestUser) -> reqwest::Response {
-        self.client
-            .delete(self.url(path))
-            .bearer_auth(&user.token)
-            .send()
-            .await
-            .expect("request")
-    }
-
     /// The order as `user` reads it now.
     pub async fn read(&self, order: &Value, user: &TestUser) -> Value {
         self.get(&format!("/v1/orders/{}", id_of(order)), user)

@@ -5,14 +5,15 @@
 use futures_util::future::join_all;
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, id_of, last_change, spawn_app, wait_for};
 
 const WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
 
-#[tokio::test]
-async fn a_cancellation_keeps_its_reason_in_the_history_and_the_event() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_cancellation_keeps_its_reason_in_the_history_and_the_event(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -50,9 +51,9 @@ async fn a_cancellation_keeps_its_reason_in_the_history_and_the_event() {
     assert!(history[0].reason.is_none(), "no reason on the creation");
 }
 
-#[tokio::test]
-async fn a_cancellation_by_patch_still_works_and_records_no_reason() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_cancellation_by_patch_still_works_and_records_no_reason(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -66,9 +67,9 @@ async fn a_cancellation_by_patch_still_works_and_records_no_reason() {
     assert!(last.get("reason").is_none(), "{last}");
 }
 
-#[tokio::test]
-async fn a_bad_reason_is_a_precise_422_and_changes_nothing() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_bad_reason_is_a_precise_422_and_changes_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -122,9 +123,9 @@ async fn a_bad_reason_is_a_precise_422_and_changes_nothing() {
     assert_eq!(current["history"].as_array().unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn a_finished_order_cannot_be_cancelled_and_a_stale_version_conflicts() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_finished_order_cannot_be_cancelled_and_a_stale_version_conflicts(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     let order = app.create_order(1).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -174,9 +175,9 @@ async fn a_finished_order_cannot_be_cancelled_and_a_stale_version_conflicts() {
     );
 }
 
-#[tokio::test]
-async fn priority_and_note_changes_are_history_rows_with_their_actor() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn priority_and_note_changes_are_history_rows_with_their_actor(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -212,9 +213,11 @@ async fn priority_and_note_changes_are_history_rows_with_their_actor() {
     assert!(history[3].get("note").is_none(), "cleared");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn of_concurrent_priority_changes_at_one_version_one_wins_and_one_row_is_recorded() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn of_concurrent_priority_changes_at_one_version_one_wins_and_one_row_is_recorded(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let path = format!("/v1/orders/{}", id_of(&order));
@@ -239,9 +242,11 @@ async fn of_concurrent_priority_changes_at_one_version_one_wins_and_one_row_is_r
     assert_eq!(rows, 1);
 }
 
-#[tokio::test]
-async fn a_finished_orders_priority_and_note_are_refused_with_order_final_and_nothing_recorded() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_finished_orders_priority_and_note_are_refused_with_order_final_and_nothing_recorded(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let delivered = app.create_order(1).await;
     let delivered_path = format!("/v1/orders/{}", id_of(&delivered));

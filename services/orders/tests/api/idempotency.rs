@@ -2,6 +2,7 @@
 
 use futures_util::future::join_all;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, TestUser, id_of, order_body, spawn_app};
 
@@ -28,9 +29,9 @@ async fn order_count(app: &TestApp) -> i64 {
         .expect("count")
 }
 
-#[tokio::test]
-async fn the_same_key_and_body_returns_the_first_response_and_creates_one_order() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn the_same_key_and_body_returns_the_first_response_and_creates_one_order(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let first = create_with_key(&app, &storefront, "key-1", &order_body(1)).await;
     assert_eq!(first.status(), 201);
@@ -43,9 +44,9 @@ async fn the_same_key_and_body_returns_the_first_response_and_creates_one_order(
     assert_eq!(order_count(&app).await, 1);
 }
 
-#[tokio::test]
-async fn the_same_key_with_another_body_is_a_422_and_creates_nothing() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn the_same_key_with_another_body_is_a_422_and_creates_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     assert_eq!(
         create_with_key(&app, &storefront, "key-1", &order_body(1))
@@ -65,9 +66,9 @@ async fn the_same_key_with_another_body_is_a_422_and_creates_nothing() {
     assert_eq!(order_count(&app).await, 1);
 }
 
-#[tokio::test]
-async fn keys_belong_to_their_caller() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn keys_belong_to_their_caller(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let one = app.users.user(Role::Storefront).await;
     let other = app.users.user(Role::Storefront).await;
     assert_eq!(
@@ -85,9 +86,9 @@ async fn keys_belong_to_their_caller() {
     assert_eq!(order_count(&app).await, 2);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_duplicates_with_one_key_create_exactly_one_order() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn concurrent_duplicates_with_one_key_create_exactly_one_order(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let body = order_body(1);
     let responses =
@@ -106,9 +107,9 @@ async fn concurrent_duplicates_with_one_key_create_exactly_one_order() {
     assert_eq!(events, 1);
 }
 
-#[tokio::test]
-async fn a_malformed_key_is_a_400() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_malformed_key_is_a_400(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let long = "k".repeat(256);
     for key in [long.as_str(), "with space"] {
@@ -118,9 +119,9 @@ async fn a_malformed_key_is_a_400() {
     assert_eq!(order_count(&app).await, 0);
 }
 
-#[tokio::test]
-async fn a_retry_answers_the_order_the_key_created_as_it_is_now() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_retry_answers_the_order_the_key_created_as_it_is_now(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let admin = app.users.user(Role::Admin).await;
     let first: Value = create_with_key(&app, &storefront, "key-1", &order_body(1))
@@ -149,9 +150,9 @@ async fn a_retry_answers_the_order_the_key_created_as_it_is_now() {
     assert_eq!(order_count(&app).await, 1);
 }
 
-#[tokio::test]
-async fn a_retry_after_its_order_was_deleted_is_a_404_and_creates_nothing() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_retry_after_its_order_was_deleted_is_a_404_and_creates_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let admin = app.users.user(Role::Admin).await;
     let first: Value = create_with_key(&app, &storefront, "key-1", &order_body(1))
@@ -170,9 +171,9 @@ async fn a_retry_after_its_order_was_deleted_is_a_404_and_creates_nothing() {
 /// The key's row is written once, for the order its request creates, in the create's
 /// transaction: a database that refuses any update of a key still takes creates with keys and
 /// their retries. It keeps a digest of the request, not the request or the response.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_key_is_written_once_and_never_updated_and_keeps_no_copy_of_the_answer() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_key_is_written_once_and_never_updated_and_keeps_no_copy_of_the_answer(pool: PgPool) {
+    let app = spawn_app(pool).await;
     sqlx::raw_sql(
         "CREATE FUNCTION refuse_key_update() RETURNS trigger LANGUAGE plpgsql AS $$
          BEGIN RAISE EXCEPTION 'an idempotency key was updated'; END $$;

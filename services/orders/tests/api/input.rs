@@ -2,6 +2,7 @@
 
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, order_body, spawn_app};
 
@@ -14,9 +15,9 @@ async fn orders_written(app: &TestApp) -> i64 {
         .expect("count")
 }
 
-#[tokio::test]
-async fn invalid_order_fields_are_422_naming_each_field() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn invalid_order_fields_are_422_naming_each_field(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let long = "x".repeat(10 * 1024);
     let cases: Vec<(&str, Mutation)> = vec![
@@ -94,9 +95,9 @@ async fn invalid_order_fields_are_422_naming_each_field() {
     assert_eq!(orders_written(&app).await, 0);
 }
 
-#[tokio::test]
-async fn malformed_json_wrong_content_type_and_oversized_bodies_are_problems() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn malformed_json_wrong_content_type_and_oversized_bodies_are_problems(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let send = |body: Vec<u8>, content_type: &'static str| {
         app.client
@@ -127,9 +128,9 @@ async fn malformed_json_wrong_content_type_and_oversized_bodies_are_problems() {
     assert_eq!(orders_written(&app).await, 0);
 }
 
-#[tokio::test]
-async fn unusual_unicode_is_stored_exactly() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn unusual_unicode_is_stored_exactly(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let name = "\u{202E}Ann e\u{301} 李 🚚";
     let mut body = order_body(1);
@@ -140,9 +141,9 @@ async fn unusual_unicode_is_stored_exactly() {
     assert_eq!(order["customer"]["name"], name);
 }
 
-#[tokio::test]
-async fn an_id_that_is_not_a_uuid_is_a_bad_request_on_every_order_path() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_id_that_is_not_a_uuid_is_a_bad_request_on_every_order_path(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     let change = json!({"status": "CONFIRMED", "version": 1});
     let assign = json!({"assignee_id": null, "version": 1});
@@ -163,9 +164,9 @@ async fn an_id_that_is_not_a_uuid_is_a_bad_request_on_every_order_path() {
     }
 }
 
-#[tokio::test]
-async fn the_openapi_document_and_swagger_ui_are_served() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn the_openapi_document_and_swagger_ui_are_served(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let spec: Value = app
         .client
         .get(app.url("/openapi.json"))
@@ -191,9 +192,9 @@ async fn the_openapi_document_and_swagger_ui_are_served() {
     assert_eq!(ready.status(), 200);
 }
 
-#[tokio::test]
-async fn a_field_of_the_wrong_type_is_422_naming_it_not_invalid_json() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_field_of_the_wrong_type_is_422_naming_it_not_invalid_json(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     let order = app.create_order(1).await;
     let path = format!("/v1/orders/{}", order["id"].as_str().expect("id"));

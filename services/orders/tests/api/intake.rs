@@ -10,7 +10,6 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::Arc,
     time::Duration,
 };
 
@@ -23,17 +22,17 @@ use tokio::task::JoinHandle;
 
 use crate::helpers::{
     Role, TestApp, TestUser, Users, app_behind, id_of, order_body, postgres_server, spawn_app,
-    spawn_with, test_config, wait_for,
+    spawn_app_with, spawn_with, test_settings, wait_for,
 };
 
 const WITHIN: Duration = Duration::from_secs(20);
 
 /// An app whose pool has two connections, so its intake has exactly one writer.
-async fn one_writer_app() -> TestApp {
-    let users = Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.pool.max_connections = 2;
-    spawn_with(users, config).await
+async fn one_writer_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, |settings| {
+        settings.pool.max_connections = 2;
+    })
+    .await
 }
 
 /// What a caller got: the status, whether it was a replay, and the body.
@@ -171,9 +170,9 @@ async fn assert_one_order_and_one_event_each(db: &PgPool, ids: &HashSet<String>,
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_hundred_creates_at_one_instant_are_each_one_order_with_one_event() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn two_hundred_creates_at_one_instant_are_each_one_order_with_one_event(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     // Some share a customer email: those cannot share a transaction and are written after.
     let bodies = (0..200).map(|n| order_body(n % 170));
@@ -204,9 +203,9 @@ async fn two_hundred_creates_at_one_instant_are_each_one_order_with_one_event() 
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_batch_answers_each_caller_with_its_own_order() {
-    let app = one_writer_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_batch_answers_each_caller_with_its_own_order(pool: PgPool) {
+    let app = one_writer_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let (blocker, answers) =
         send_as_one_batch(&app, &storefront, unkeyed((0..30).map(order_body))).await;
@@ -237,9 +236,9 @@ async fn a_batch_answers_each_caller_with_its_own_order() {
     assert_one_order_and_one_event_each(&app.db, &ids.into_iter().collect(), true).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn the_same_key_twice_in_one_batch_creates_one_order_and_replays_it() {
-    let app = one_writer_app().await;
+#[sqlx::test(migrations = false)]
+async fn the_same_key_twice_in_one_batch_creates_one_order_and_replays_it(pool: PgPool) {
+    let app = one_writer_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     // 20 keys sent twice each with the same body, and one key sent with two bodies.
     let mut creates = Vec::new();
@@ -280,9 +279,9 @@ async fn the_same_key_twice_in_one_batch_creates_one_order_and_replays_it() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_invalid_order_among_a_batch_is_a_422_and_the_others_commit() {
-    let app = one_writer_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_invalid_order_among_a_batch_is_a_422_and_the_others_commit(pool: PgPool) {
+    let app = one_writer_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let mut invalid = order_body(5);
     invalid["items"][0]["quantity"] = json!(0);
@@ -298,9 +297,9 @@ async fn an_invalid_order_among_a_batch_is_a_422_and_the_others_commit() {
     assert_one_order_and_one_event_each(&app.db, &ids.into_iter().collect(), true).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_order_the_database_refuses_fails_alone_and_the_rest_of_its_batch_commits() {
-    let app = one_writer_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_order_the_database_refuses_fails_alone_and_the_rest_of_its_batch_commits(pool: PgPool) {
+    let app = one_writer_app(pool).await;
     // A database rule the service does not know: no order with this note.
     sqlx::raw_sql(
         "CREATE FUNCTION refuse_note() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -353,12 +352,12 @@ async fn an_order_the_database_refuses_fails_alone_and_the_rest_of_its_batch_com
     assert_eq!(retry[0].body, answers[3].body);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_instances_creating_at_once_with_shared_keys_and_customers_stay_exact() {
-    let users = Arc::new(Users::start().await);
-    let config = test_config(&users).await;
-    let one = spawn_with(users.clone(), config.clone()).await;
-    let two = spawn_with(users.clone(), config).await;
+#[sqlx::test(migrations = false)]
+async fn two_instances_creating_at_once_with_shared_keys_and_customers_stay_exact(pool: PgPool) {
+    let users = Users::start(&pool).await;
+    let settings = test_settings(&pool, &users);
+    let one = spawn_with(pool.clone(), users.clone(), settings.clone()).await;
+    let two = spawn_with(pool, users.clone(), settings).await;
     let storefront = users.user(Role::Storefront).await;
     // 60 keys, each sent to both instances at once; 20 customers shared by all.
     let creates: Vec<(Option<String>, Value)> = (0..60)
@@ -385,11 +384,11 @@ async fn two_instances_creating_at_once_with_shared_keys_and_customers_stay_exac
 }
 
 /// Every caller of a batch whose COMMIT answer was lost learns that the outcome is unknown.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_lost_commit_answer_is_504_for_every_caller_of_the_batch() {
-    let (host, port) = postgres_server();
+#[sqlx::test(migrations = false)]
+async fn a_lost_commit_answer_is_504_for_every_caller_of_the_batch(pool: PgPool) {
+    let (host, port) = postgres_server(&pool);
     let proxy = LatencyProxy::losing_commit_answers(&host, port, b"INSERT INTO orders").await;
-    let app = app_behind(&proxy, |settings| settings.pool.max_connections = 2).await;
+    let app = app_behind(pool, &proxy, |settings| settings.pool.max_connections = 2).await;
     let storefront = app.users.user(Role::Storefront).await;
     let (blocker, answers) =
         send_as_one_batch(&app, &storefront, unkeyed((0..10).map(order_body))).await;
@@ -416,9 +415,9 @@ async fn a_lost_commit_answer_is_504_for_every_caller_of_the_batch() {
 
 /// Issue #15: a create's event goes to Redis right after its COMMIT, from the intake itself —
 /// here while the relay cannot publish anything (the test holds its lock).
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn created_events_are_published_right_after_commit_without_the_relay() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn created_events_are_published_right_after_commit_without_the_relay(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let mut relay_lock = app.db.acquire().await.expect("connection");
     sqlx::query("SELECT pg_advisory_lock($1)")
         .bind(RELAY_LOCK_KEY)
@@ -466,9 +465,9 @@ async fn created_events_are_published_right_after_commit_without_the_relay() {
 }
 
 /// Issue #14: a customer's row is written again only when an order changes it.
-#[tokio::test]
-async fn an_unchanged_customer_is_not_rewritten_and_a_changed_one_is() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_unchanged_customer_is_not_rewritten_and_a_changed_one_is(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let version = || async {
         sqlx::query_scalar::<_, String>(
@@ -516,9 +515,9 @@ async fn an_unchanged_customer_is_not_rewritten_and_a_changed_one_is() {
 /// The upsert of an unchanged customer that another transaction inserted after the statement
 /// began locks that row without returning it, and the statement cannot see it: its order is
 /// written by a second statement, with that customer.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_unchanged_customer_committed_meanwhile_by_another_transaction_is_used() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_unchanged_customer_committed_meanwhile_by_another_transaction_is_used(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let mut other = app.db.begin().await.expect("begin");
     let customer: String = sqlx::query_scalar(
@@ -538,13 +537,15 @@ async fn an_unchanged_customer_committed_meanwhile_by_another_transaction_is_use
     assert_one_order_and_one_event_each(&app.db, &HashSet::from([answers[0].id()]), false).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn creates_that_waited_longer_than_the_bound_are_refused_with_503_and_not_written() {
-    let users = Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.pool.max_connections = 2;
-    config.settings.intake_max_wait = Duration::from_millis(300);
-    let app = spawn_with(users, config).await;
+#[sqlx::test(migrations = false)]
+async fn creates_that_waited_longer_than_the_bound_are_refused_with_503_and_not_written(
+    pool: PgPool,
+) {
+    let app = spawn_app_with(pool, |settings| {
+        settings.pool.max_connections = 2;
+        settings.intake_max_wait = Duration::from_millis(300);
+    })
+    .await;
     let storefront = app.users.user(Role::Storefront).await;
     // The gate holds the only writer for 1.5 s: the five queued behind it wait longer than 300 ms.
     let (blocker, answers) =

@@ -1,4 +1,6 @@
-//! Integration tests of orders-service against real PostgreSQL and Redis.
+//! Integration tests of orders-service against real PostgreSQL and Redis: each test gets a
+//! fresh database (`#[sqlx::test]`, `DATABASE_URL` names the server), the real users-service
+//! and the app on ephemeral ports.
 
 mod access;
 mod audit;

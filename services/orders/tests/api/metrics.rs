@@ -105,9 +105,11 @@ fn bands(orders: [i64; 6], overdue: [i64; 6]) -> Value {
     )
 }
 
-#[tokio::test]
-async fn every_figure_matches_a_floor_with_known_times_and_an_agent_counts_only_its_own() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn every_figure_matches_a_floor_with_known_times_and_an_agent_counts_only_its_own(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     let viewer = app.users.user(Role::Viewer).await;
     let ann = app.users.user(Role::Agent).await;
@@ -282,9 +284,9 @@ async fn every_figure_matches_a_floor_with_known_times_and_an_agent_counts_only_
     assert_eq!(mine["orders_per_minute"]["counts"], json!(vec![0; 60]));
 }
 
-#[tokio::test]
-async fn an_empty_floor_has_zeros_and_nulls_and_the_unassigned_first() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_empty_floor_has_zeros_and_nulls_and_the_unassigned_first(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let body = metrics_of(&app, &dispatcher, 0).await;
     assert_eq!(body["by_status"], statuses([0; 6]));
@@ -301,9 +303,9 @@ async fn an_empty_floor_has_zeros_and_nulls_and_the_unassigned_first() {
     assert_eq!(body["orders_per_minute"]["counts"], json!(vec![0; 60]));
 }
 
-#[tokio::test]
-async fn only_those_who_read_orders_get_metrics() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn only_those_who_read_orders_get_metrics(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     let refused = app.get("/v1/orders/metrics", &storefront).await;
     assert_problem(refused, 403, "forbidden").await;
@@ -321,9 +323,9 @@ async fn only_those_who_read_orders_get_metrics() {
     }
 }
 
-#[tokio::test]
-async fn an_offset_sets_midnight_and_anything_else_is_a_precise_400() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn an_offset_sets_midnight_and_anything_else_is_a_precise_400(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let viewer = app.users.user(Role::Viewer).await;
     let bangkok = metrics_of(&app, &viewer, 420).await;
     let start: DateTime<Utc> = serde_json::from_value(bangkok["today_start"].clone()).unwrap();
@@ -362,9 +364,9 @@ async fn an_offset_sets_midnight_and_anything_else_is_a_precise_400() {
     }
 }
 
-#[tokio::test]
-async fn each_answer_is_one_snapshot_while_orders_arrive_at_the_same_instant() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn each_answer_is_one_snapshot_while_orders_arrive_at_the_same_instant(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let viewer = app.users.user(Role::Viewer).await;
     let storefront = app.users.user(Role::Storefront).await;
     let bodies: Vec<Value> = (0..12).map(lom_testing::order_body).collect();
@@ -397,10 +399,10 @@ async fn each_answer_is_one_snapshot_while_orders_arrive_at_the_same_instant() {
 /// `generate_series`, then prints each metrics statement's `EXPLAIN (ANALYZE, BUFFERS)` for
 /// everyone and for one agent, with and without the KPI indexes, and the whole read's time.
 /// `cargo test -p orders-service --test api metrics::a_million_orders -- --ignored --nocapture`
-#[tokio::test]
+#[sqlx::test(migrations = false)]
 #[ignore = "seeds a million orders (minutes); run by hand for docs/benchmarks.md"]
-async fn a_million_orders_explained() {
-    let app = spawn_app().await;
+async fn a_million_orders_explained(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let seeded = std::time::Instant::now();
     for statement in SEED {
         sqlx::raw_sql(statement).execute(&app.db).await.unwrap();

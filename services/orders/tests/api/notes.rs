@@ -4,6 +4,7 @@
 use futures_util::future::join_all;
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, id_of, spawn_app, wait_for};
 
@@ -13,9 +14,9 @@ fn notes_path(order: &Value) -> String {
     format!("/v1/orders/{}/notes", id_of(order))
 }
 
-#[tokio::test]
-async fn a_note_is_in_the_history_with_its_author_and_goes_out_as_an_event() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_note_is_in_the_history_with_its_author_and_goes_out_as_an_event(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let text = "Customer called:\nleave it at <b>the back door</b> https://example.com/?a=1&b=2 ☕";
@@ -64,9 +65,9 @@ async fn a_note_is_in_the_history_with_its_author_and_goes_out_as_an_event() {
     assert_eq!(carried.author_id, dispatcher.id);
 }
 
-#[tokio::test]
-async fn agents_write_notes_on_their_own_orders_only_and_viewers_not_at_all() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn agents_write_notes_on_their_own_orders_only_and_viewers_not_at_all(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let agent = app.users.user(Role::Agent).await;
     let viewer = app.users.user(Role::Viewer).await;
     let admin = app.users.user(Role::Admin).await;
@@ -119,9 +120,11 @@ async fn agents_write_notes_on_their_own_orders_only_and_viewers_not_at_all() {
     assert_eq!(notes[0]["actor_id"], agent.id.to_string());
 }
 
-#[tokio::test]
-async fn blank_oversized_or_control_character_notes_and_other_fields_are_precise_422s() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn blank_oversized_or_control_character_notes_and_other_fields_are_precise_422s(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let longest = "น".repeat(2000);
@@ -171,9 +174,9 @@ async fn blank_oversized_or_control_character_notes_and_other_fields_are_precise
     assert_eq!(notes, 1, "nothing refused was stored");
 }
 
-#[tokio::test]
-async fn notes_written_at_the_same_instant_are_all_kept_each_with_its_own_event() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn notes_written_at_the_same_instant_are_all_kept_each_with_its_own_event(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let path = notes_path(&order);

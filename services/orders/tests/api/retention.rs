@@ -4,12 +4,13 @@
 use std::time::Duration;
 
 use orders_service::retention::{self, Pruned, Retention};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, order_body, spawn_app, wait_for};
 
-#[tokio::test]
-async fn records_past_their_retention_are_pruned_and_nothing_else() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn records_past_their_retention_are_pruned_and_nothing_else(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let storefront = app.users.user(Role::Storefront).await;
     for n in 0..4 {
         let response = app

@@ -2,13 +2,14 @@
 //! each paged by its own keyset without a duplicate or a gap while orders keep arriving; the
 //! priority, created-at and overdue filters; the overdue count and its configurable thresholds.
 
-use std::{collections::HashSet, sync::Arc, time::Duration};
+use std::{collections::HashSet, time::Duration};
 
 use lom_testing::assert_problem;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::helpers::{Role, TestApp, TestUser, Users, id_of, spawn_app, spawn_with, test_config};
+use crate::helpers::{Role, TestApp, TestUser, id_of, spawn_app, spawn_app_with};
 
 async fn page(app: &TestApp, user: &TestUser, query: &str) -> Value {
     let response = app.get(&format!("/v1/orders?{query}"), user).await;
@@ -109,9 +110,11 @@ fn due_key(row: &Value) -> (bool, chrono::DateTime<chrono::Utc>, Uuid) {
     (!open, due, id)
 }
 
-#[tokio::test]
-async fn every_sort_pages_in_its_order_without_duplicates_or_gaps_while_orders_arrive() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn every_sort_pages_in_its_order_without_duplicates_or_gaps_while_orders_arrive(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let mut before = Vec::new();
     for n in 0..7 {
@@ -170,9 +173,9 @@ async fn every_sort_pages_in_its_order_without_duplicates_or_gaps_while_orders_a
     assert_eq!(first["items"], newest["items"]);
 }
 
-#[tokio::test]
-async fn priority_created_range_and_overdue_filters_and_the_overdue_count() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn priority_created_range_and_overdue_filters_and_the_overdue_count(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     let late_high = high(&app, 1).await; // 20 min, high: overdue after 15
     let fresh_high = high(&app, 2).await; // 5 min: not yet
@@ -261,9 +264,11 @@ async fn advance(app: &TestApp, user: &TestUser, order: &Value, statuses: &[&str
     }
 }
 
-#[tokio::test]
-async fn due_first_lists_the_most_overdue_open_orders_first_then_the_rest_and_pages_through_them() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn due_first_lists_the_most_overdue_open_orders_first_then_the_rest_and_pages_through_them(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     // (priority high?, minutes ago, statuses): due at minutes ago minus 15 (high) or 60 (normal).
     let plan: [(bool, i64, &[&str]); 9] = [
@@ -350,9 +355,9 @@ fn urlencoding(text: &str) -> String {
     text.replace('+', "%2B").replace(':', "%3A")
 }
 
-#[tokio::test]
-async fn malformed_sorts_and_filters_are_400s_naming_the_parameter() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn malformed_sorts_and_filters_are_400s_naming_the_parameter(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let admin = app.users.user(Role::Admin).await;
     app.create_order(1).await;
     for (query, name) in [
@@ -399,13 +404,13 @@ async fn malformed_sorts_and_filters_are_400s_naming_the_parameter() {
     );
 }
 
-#[tokio::test]
-async fn the_overdue_thresholds_come_from_the_settings() {
-    let users = Arc::new(Users::start().await);
-    let mut config = test_config(&users).await;
-    config.settings.overdue_after.high = Duration::from_secs(30 * 60);
-    config.settings.overdue_after.normal = Duration::from_secs(10 * 60);
-    let app = spawn_with(users, config).await;
+#[sqlx::test(migrations = false)]
+async fn the_overdue_thresholds_come_from_the_settings(pool: PgPool) {
+    let app = spawn_app_with(pool, |settings| {
+        settings.overdue_after.high = Duration::from_secs(30 * 60);
+        settings.overdue_after.normal = Duration::from_secs(10 * 60);
+    })
+    .await;
     let admin = app.users.user(Role::Admin).await;
     let high_order = high(&app, 1).await;
     let normal_order = app.create_order(2).await;

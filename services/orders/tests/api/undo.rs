@@ -3,6 +3,7 @@
 
 use futures_util::future::join_all;
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, TestApp, TestUser, id_of, last_change, spawn_app, wait_for};
 
@@ -24,9 +25,9 @@ async fn undo(app: &TestApp, user: &TestUser, order: &Value, version: &Value) ->
     app.post(&path, user, &json!({"version": version})).await
 }
 
-#[tokio::test]
-async fn a_status_change_undone_is_a_recorded_change_back_with_its_own_event() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_status_change_undone_is_a_recorded_change_back_with_its_own_event(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let confirmed = send(
@@ -68,9 +69,9 @@ async fn a_status_change_undone_is_a_recorded_change_back_with_its_own_event() {
     );
 }
 
-#[tokio::test]
-async fn a_cancellation_and_an_assignment_can_be_undone() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn a_cancellation_and_an_assignment_can_be_undone(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let agent = app.users.user(Role::Agent).await;
@@ -113,9 +114,9 @@ async fn a_cancellation_and_an_assignment_can_be_undone() {
     );
 }
 
-#[tokio::test]
-async fn undo_after_someone_else_changed_the_order_is_a_version_conflict() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn undo_after_someone_else_changed_the_order_is_a_version_conflict(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let first = app.users.user(Role::Dispatcher).await;
     let second = app.users.user(Role::Dispatcher).await;
@@ -158,9 +159,9 @@ async fn undo_after_someone_else_changed_the_order_is_a_version_conflict() {
     );
 }
 
-#[tokio::test]
-async fn undo_is_refused_after_a_minute_for_a_note_only_change_and_for_a_viewer() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn undo_is_refused_after_a_minute_for_a_note_only_change_and_for_a_viewer(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let viewer = app.users.user(Role::Viewer).await;
@@ -212,9 +213,9 @@ async fn undo_is_refused_after_a_minute_for_a_note_only_change_and_for_a_viewer(
     assert_eq!(current["version"], 3);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn of_simultaneous_undos_exactly_one_happens() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn of_simultaneous_undos_exactly_one_happens(pool: PgPool) {
+    let app = spawn_app(pool).await;
     let order = app.create_order(1).await;
     let admin = app.users.user(Role::Admin).await;
     let confirmed = send(

@@ -1,12 +1,15 @@
 //! `GET /v1/orders/workload`: each person's open orders (issue #19, the assign list's counts).
 
 use serde_json::{Value, json};
+use sqlx::PgPool;
 
 use crate::helpers::{Role, id_of, spawn_app};
 
-#[tokio::test]
-async fn workload_counts_each_persons_open_orders_only_for_those_who_read_every_order() {
-    let app = spawn_app().await;
+#[sqlx::test(migrations = false)]
+async fn workload_counts_each_persons_open_orders_only_for_those_who_read_every_order(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
     let agent = app.users.user(Role::Agent).await;
     let dispatcher = app.users.user(Role::Dispatcher).await;
     let viewer = app.users.user(Role::Viewer).await;
