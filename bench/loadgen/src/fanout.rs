@@ -62,12 +62,10 @@ pub async fn run_step(
     let failures_before = publisher
         .failures
         .load(std::sync::atomic::Ordering::Relaxed);
-    let start_ns = clock::now_ns() + 2_000_000;
-    let interval_ns = 1e9 / rate;
+    let schedule = clock::Schedule::starting_in(rate, clock::FIRST_SEND_LEAD);
     let mut tasks = Vec::with_capacity(count as usize);
     for i in 0..count {
-        let due_ns = start_ns + (i as f64 * interval_ns) as u64;
-        tokio::time::sleep_until(clock::at_ns(due_ns).into()).await;
+        let due_ns = schedule.wait_for(i).await;
         let publisher = publisher.clone();
         tasks.push(tokio::spawn(
             async move { publisher.publish(i, due_ns).await },
@@ -84,7 +82,7 @@ pub async fn run_step(
             Instant::now() + crate::fleet::DRAIN_DEADLINE,
         )
         .await;
-    let elapsed = clock::at_ns(start_ns).elapsed().as_secs_f64();
+    let elapsed = schedule.elapsed().as_secs_f64();
     // Anything still in flight after the wait counts as lost.
     let delivery = fleet.collect(first, last);
     let step = FanoutStep {

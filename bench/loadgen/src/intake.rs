@@ -88,12 +88,10 @@ pub async fn run_step(
     let count = (rate * duration.as_secs_f64()).round().max(1.0) as u64;
     let outcomes = Arc::new(Mutex::new(Outcomes::default()));
     let slots = Arc::new(Semaphore::new(max_in_flight.max(1)));
-    let start_ns = clock::now_ns() + 2_000_000;
-    let interval_ns = 1e9 / rate;
+    let schedule = clock::Schedule::starting_in(rate, clock::FIRST_SEND_LEAD);
     let mut overloaded = 0u64;
     for i in 0..count {
-        let due_ns = start_ns + (i as f64 * interval_ns) as u64;
-        tokio::time::sleep_until(clock::at_ns(due_ns).into()).await;
+        let due_ns = schedule.wait_for(i).await;
         let Ok(permit) = slots.clone().try_acquire_owned() else {
             overloaded += 1;
             continue;
@@ -116,7 +114,7 @@ pub async fn run_step(
             drop(permit);
         });
     }
-    let send_window = clock::at_ns(start_ns).elapsed();
+    let send_window = schedule.elapsed();
     let _ = slots.acquire_many(max_in_flight.max(1) as u32).await;
     let mut outcomes =
         std::mem::take(&mut *outcomes.lock().unwrap_or_else(PoisonError::into_inner));

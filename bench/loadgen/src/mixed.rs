@@ -202,11 +202,9 @@ pub async fn run_step(
     let count = (rate * duration.as_secs_f64()).round().max(1.0) as u64;
     let tallies = Arc::new(Mutex::new(Tallies::default()));
     let slots = Arc::new(Semaphore::new(max_in_flight.max(1)));
-    let start_ns = clock::now_ns() + 2_000_000;
-    let interval_ns = 1e9 / rate;
+    let schedule = clock::Schedule::starting_in(rate, clock::FIRST_SEND_LEAD);
     for i in 0..count {
-        let due_ns = start_ns + (i as f64 * interval_ns) as u64;
-        tokio::time::sleep_until(clock::at_ns(due_ns).into()).await;
+        let due_ns = schedule.wait_for(i).await;
         let kind = kind_of(i);
         let order = match kind {
             Kind::Create => None,
@@ -260,7 +258,7 @@ pub async fn run_step(
             drop(permit);
         });
     }
-    let send_window = clock::at_ns(start_ns).elapsed().as_secs_f64().max(1e-9);
+    let send_window = schedule.elapsed().as_secs_f64().max(1e-9);
     let _ = slots.acquire_many(max_in_flight.max(1) as u32).await;
     let Tallies {
         kinds: mut tallies,

@@ -208,13 +208,11 @@ impl Load {
     /// Writes at `rate` per second until `running` turns false, then waits for the answers.
     pub async fn run(&self, rate: f64, running: &AtomicBool) {
         let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
-        let interval_ns = 1e9 / rate;
-        let start_ns = clock::now_ns();
+        let schedule = clock::Schedule::starting_in(rate, Duration::ZERO);
         let mut i = 0u64;
         while running.load(Ordering::Relaxed) {
-            let due_ns = start_ns + (i as f64 * interval_ns) as u64;
+            schedule.wait_for(i).await;
             i += 1;
-            tokio::time::sleep_until(clock::at_ns(due_ns).into()).await;
             let Ok(permit) = slots.clone().try_acquire_owned() else {
                 self.ledger.push(Attempt {
                     write: Write::Create {
