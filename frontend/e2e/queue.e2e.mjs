@@ -45,6 +45,8 @@ describe("the queue against the real stack", () => {
       await page.getByLabel(/^Priority/).selectOption("high");
       await page.waitForURL((url) => url.searchParams.get("priority") === "high");
       await row(page, plain).waitFor({ state: "detached" });
+      // The filtered page may arrive after the old rows leave: wait for it before reading the list.
+      await row(page, urgent).waitFor();
       assert.deepEqual(await shownIds(page), [urgent.id]);
 
       // Today (in the browser's time zone, Bangkok here) holds both; a range of past days neither.
